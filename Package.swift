@@ -1,0 +1,37 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Augur",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "augur", targets: ["augur"]),
+        .library(name: "AugurEngine", targets: ["AugurEngine"]),
+        .library(name: "AugurONNX", targets: ["AugurONNX"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Tensors, operators, tree/linear kernels, passes and the immutable Plan. No dependencies.
+        .target(name: "AugurEngine"),
+        // Decoding .onnx files and mapping ONNX nodes to engine operators.
+        .target(
+            name: "AugurONNX",
+            dependencies: ["AugurEngine", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["Proto/onnx-subset.proto"]
+        ),
+        // Commands only.
+        .executableTarget(
+            name: "augur",
+            dependencies: ["AugurEngine", "AugurONNX", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        // Release-mode engine benchmark (bench/engine.sh drives it).
+        .executableTarget(name: "augur-bench", dependencies: ["AugurEngine", "AugurONNX"]),
+        // Loader fuzz target: a regression runner normally, libFuzzer entry with -DFUZZING.
+        .executableTarget(name: "augur-fuzz", dependencies: ["AugurEngine", "AugurONNX"]),
+        .testTarget(name: "AugurEngineTests", dependencies: ["AugurEngine"]),
+        .testTarget(name: "AugurONNXTests", dependencies: ["AugurEngine", "AugurONNX"]),
+    ]
+)

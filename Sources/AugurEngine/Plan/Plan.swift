@@ -1,0 +1,109 @@
+/// A checked, immutable, ready-to-run graph. Shared by all requests; each run has its own slots.
+///
+/// Built once from a `Graph`: nodes are ordered, wiring and types are checked, nodes whose
+/// inputs are all constants are computed ahead of time, and every value gets a slot that is
+/// released after its last use.
+public struct Plan: Sendable {
+    public let inputs: [Graph.Input]
+    public let outputs: [(name: String, type: ValueType)]
+    /// How many nodes of each operator label ran ahead of time (constant folding).
+    public let foldedNodeCount: Int
+
+    struct Step: Sendable {
+        let label: String
+        let op: any Operator
+        let inputSlots: [Int?]
+        let outputSlots: [Int?]
+        let release: [Int]
+    }
+
+    let steps: [Step]
+    let template: [Value?]
+    let inputSlots: [Int]
+    let outputSlots: [Int]
+
+    public init(_ graph: Graph) throws {
+        var compiler = PlanCompiler(graph)
+        try compiler.compile()
+        inputs = graph.inputs
+        outputs = compiler.outputTypes
+        foldedNodeCount = compiler.folded
+        steps = compiler.steps
+        template = compiler.template
+        inputSlots = compiler.graphInputSlots
+        outputSlots = compiler.graphOutputSlots
+    }
+
+    /// Runs the plan on inputs given in the order of `inputs`; returns outputs in the order of
+    /// `outputs`.
+    public func run(_ feeds: [Value]) throws -> [Value] {
+        guard feeds.count == inputs.count else {
+            throw InferenceError(.missingInput, "expected \(inputs.count) inputs, got \(feeds.count).")
+        }
+        var slots = template
+        for (index, feed) in feeds.enumerated() {
+            try check(feed, against: inputs[index])
+            slots[inputSlots[index]] = feed
+        }
+        for step in steps {
+            var args = [Value?]()
+            args.reserveCapacity(step.inputSlots.count)
+            for slot in step.inputSlots { args.append(slot.flatMap { slots[$0] }) }
+            let results: [Value]
+            do {
+                results = try step.op.run(args)
+            } catch var error as InferenceError {
+                if error.node == nil { error.node = step.label }
+                throw error
+            }
+            for (slot, value) in zip(step.outputSlots, results) {
+                if let slot { slots[slot] = value }
+            }
+            for slot in step.release { slots[slot] = nil }
+        }
+        var result = [Value]()
+        result.reserveCapacity(outputSlots.count)
+        for (index, slot) in outputSlots.enumerated() {
+            guard let value = slots[slot] else {
+                throw InferenceError(.missingInput, "output '\(outputs[index].name)' was not computed.")
+            }
+            result.append(value)
+        }
+        return result
+    }
+
+    /// Runs the plan on named inputs; returns every output by name.
+    public func run(_ feeds: [String: Value]) throws -> [String: Value] {
+        let missing = inputs.filter { feeds[$0.name] == nil }.map { "'\($0.name)'" }
+        guard missing.isEmpty else {
+            throw InferenceError(.missingInput, "missing input \(missing.joined(separator: ", ")).")
+        }
+        let unknown = feeds.keys.filter { name in !inputs.contains { $0.name == name } }.sorted()
+        guard unknown.isEmpty else {
+            throw InferenceError(.missingInput,
+                "unknown input \(unknown.map { "'\($0)'" }.joined(separator: ", ")); the model takes \(inputs.map { "'\($0.name)'" }.joined(separator: ", ")).")
+        }
+        let values = try run(inputs.compactMap { feeds[$0.name] })
+        var named = [String: Value]()
+        for (output, value) in zip(outputs, values) { named[output.name] = value }
+        return named
+    }
+
+    private func check(_ feed: Value, against input: Graph.Input) throws {
+        switch (feed, input.type) {
+        case (.tensor(let tensor), .tensor(let expected)):
+            guard tensor.elementType == expected.elementType else {
+                throw InferenceError(.typeMismatch,
+                    "input '\(input.name)' must be \(expected.elementType), not \(tensor.elementType).")
+            }
+            guard expected.accepts(tensor) else {
+                throw InferenceError(.shapeMismatch,
+                    "input '\(input.name)' has shape \(tensor.shape); the model expects \(expected).")
+            }
+        case (.maps, .maps):
+            return
+        default:
+            throw InferenceError(.typeMismatch, "input '\(input.name)' must be \(input.type), not \(feed.type).")
+        }
+    }
+}

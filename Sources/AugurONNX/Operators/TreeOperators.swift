@@ -1,0 +1,5 @@
+import AugurEngine
+
+/// Builders for the ai.onnx.ml tree ensembles.
+let treeOperators: [OperatorRegistry.Entry] = [
+]

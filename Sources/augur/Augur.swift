@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct Augur: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "augur",
+        abstract: "Serve ONNX models as prediction APIs.",
+        subcommands: [])
+}
