@@ -1,0 +1,91 @@
+/// The score transforms of the ai.onnx.ml classifiers and regressors.
+///
+/// Numerics mirror onnxruntime's `ml_common.h` (float32 throughout, same formulas and
+/// constants), so probabilities match it to the last bits, not just to a tolerance.
+public enum PostTransform: String, Sendable, CaseIterable {
+    case none = "NONE"
+    case logistic = "LOGISTIC"
+    case softmax = "SOFTMAX"
+    case softmaxZero = "SOFTMAX_ZERO"
+    case probit = "PROBIT"
+
+    /// Transforms one row of scores in place (the `scores.size() >= 2` branch of
+    /// onnxruntime's `write_scores`; for one score only logistic and probit change it).
+    @inlinable
+    public func apply(_ row: inout ArraySlice<Float>) {
+        switch self {
+        case .none: return
+        case .logistic: for i in row.indices { row[i] = PostTransform.logistic(row[i]) }
+        case .probit: for i in row.indices { row[i] = PostTransform.probit(row[i]) }
+        case .softmax: PostTransform.softmax(&row)
+        case .softmaxZero: PostTransform.softmaxZero(&row)
+        }
+    }
+
+    /// Transforms every row of a row-major `rows × width` score matrix in place.
+    public func apply(toRows scores: inout [Float], width: Int) {
+        guard self != .none, width > 0 else { return }
+        var start = 0
+        while start + width <= scores.count {
+            var row = scores[start..<(start + width)]
+            apply(&row)
+            scores.replaceSubrange(start..<(start + width), with: row)
+            start += width
+        }
+    }
+
+    /// `1 / (1 + exp(-|x|))`, mirrored for negative x (onnxruntime's ComputeLogistic).
+    @inlinable
+    public static func logistic(_ value: Float) -> Float {
+        let v: Float = 1 / (1 + exp(-abs(value)))
+        return value < 0 ? 1 - v : v
+    }
+
+    /// `sqrt(2) * erfinv(2x - 1)` with onnxruntime's float approximation of erfinv.
+    @inlinable
+    public static func probit(_ value: Float) -> Float {
+        1.41421356 * erfInv(2 * value - 1)
+    }
+
+    @inlinable
+    static func erfInv(_ input: Float) -> Float {
+        let sign: Float = input < 0 ? -1 : 1
+        let x = (1 - input) * (1 + input)
+        let lg = log(x)
+        let v: Float = 2 / (3.14159 * 0.147) + 0.5 * lg
+        let v2: Float = 1 / 0.147 * lg
+        let v3: Float = -v + (v * v - v2).squareRoot()
+        return sign * v3.squareRoot()
+    }
+
+    /// Softmax with the maximum subtracted first (onnxruntime's ComputeSoftmax).
+    @inlinable
+    public static func softmax(_ row: inout ArraySlice<Float>) {
+        var maximum = -Float.greatestFiniteMagnitude
+        for value in row where value > maximum { maximum = value }
+        var sum: Float = 0
+        for i in row.indices {
+            row[i] = exp(row[i] - maximum)
+            sum += row[i]
+        }
+        for i in row.indices { row[i] /= sum }
+    }
+
+    /// Softmax that leaves (near-)zero scores at zero (onnxruntime's ComputeSoftmaxZero).
+    @inlinable
+    public static func softmaxZero(_ row: inout ArraySlice<Float>) {
+        var maximum = -Float.greatestFiniteMagnitude
+        for value in row where value > maximum { maximum = value }
+        let expNegMax = exp(-maximum)
+        var sum: Float = 0
+        for i in row.indices {
+            if row[i] > 0.0000001 || row[i] < -0.0000001 {
+                row[i] = exp(row[i] - maximum)
+                sum += row[i]
+            } else {
+                row[i] *= expNegMax
+            }
+        }
+        for i in row.indices { row[i] /= sum }
+    }
+}
