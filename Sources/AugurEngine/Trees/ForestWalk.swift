@@ -1,0 +1,78 @@
+/// The two tree walks: a branch-free lockstep walk for forests whose branches are all `<=`,
+/// and a general walk for every comparison.
+///
+/// Safety of the unchecked accesses, for every walk: positions start at a root and only move
+/// to a child of the same tree (pre-order offsets written by the compiler) or stay on a leaf,
+/// so they stay inside `nodes`; a branch's feature is at most `maxFeature`, which `run`
+/// checked is below the row stride, and rows are only addressed below `count * stride`.
+extension CompiledForest {
+    /// Moves `count` rows (the row at `rows + r * stride` is at `positions[r]`) from `root`
+    /// down `depth` levels together. Rows that reach a leaf early stay on it (its link is 0),
+    /// so no step needs a branch: the independent rows keep the CPU's load units busy.
+    @inline(__always)
+    static func walkOrdered<C: TreeScalar>(
+        _ nodes: UnsafePointer<FlatNode<S>>, root: Int, depth: Int,
+        rows: UnsafePointer<C>, stride: Int, count: Int, positions: UnsafeMutablePointer<Int>
+    ) {
+        for lane in 0..<count { positions[lane] = root }
+        for _ in 0..<depth {
+            var row = rows
+            for lane in 0..<count {
+                let node = nodes[positions[lane]]
+                let x = row[Int(node.feature)]
+                let link = Int(node.link)
+                let nanNext = (link & Int(FlatNode<S>.nanNextBit)) != 0 && x != x
+                let next = x <= C(tree: node.value) || nanNext
+                positions[lane] &+= next ? (link & Int(FlatNode<S>.branchBit)) : (link &>> Int(FlatNode<S>.offsetShift))
+                row += stride
+            }
+        }
+    }
+
+    /// The position of the leaf that `row` reaches from `root`, evaluating any comparison.
+    ///
+    /// `widened` says the walk compares in a wider type than the forest stores, where a
+    /// strict test must use the original threshold (`value.nextUp`) rather than `<= value`.
+    @inline(__always)
+    func leafPosition<C: TreeScalar>(
+        root: Int, row: UnsafePointer<C>, nodes: UnsafePointer<FlatNode<S>>,
+        kinds: UnsafePointer<FlatNodeKind>, widened: Bool
+    ) -> Int {
+        var position = root
+        while true {
+            // Terminates: every branch step moves forward within the tree (offsets > 0).
+            let node = nodes[position]
+            let link = Int(node.link)
+            if link & Int(FlatNode<S>.branchBit) == 0 { return position }
+            let x = row[Int(node.feature)]
+            let test: Bool
+            switch kinds[position] {
+            case .ordered:
+                let strict = widened && (link & Int(FlatNode<S>.strictBit)) != 0
+                test = strict ? x < C(tree: node.value.nextUp) : x <= C(tree: node.value)
+            case .equal: test = x == C(tree: node.value)
+            case .notEqual: test = x != C(tree: node.value)
+            case .member: test = memberSets[node.value.indexBits].contains { C(tree: $0) == x }
+            case .memberTruncated: test = Self.truncatedMember(x, of: truncatedSets[node.value.indexBits])
+            case .leaf: return position
+            }
+            let nanNext = (link & Int(FlatNode<S>.nanNextBit)) != 0 && x.isNaN
+            position += (test || nanNext) ? 1 : link >> Int(FlatNode<S>.offsetShift)
+        }
+    }
+
+    /// Whether `x` truncated toward zero is in `sorted`; NaN and values outside the 32-bit
+    /// range are never members.
+    static func truncatedMember<C: TreeScalar>(_ x: C, of sorted: [Int64]) -> Bool {
+        let truncated = x.rounded(.towardZero).double
+        guard truncated >= -2_147_483_648, truncated <= 2_147_483_647 else { return false }
+        let key = Int64(truncated)
+        var low = 0
+        var high = sorted.count
+        while low < high {
+            let middle = (low + high) / 2
+            if sorted[middle] < key { low = middle + 1 } else { high = middle }
+        }
+        return low < sorted.count && sorted[low] == key
+    }
+}
