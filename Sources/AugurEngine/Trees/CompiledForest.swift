@@ -39,6 +39,10 @@ struct CompiledForest<S: TreeScalar>: Sendable {
     var allOrdered = true
     /// Some ordered branch was strict (its `value` is a `nextDown`).
     var hasStrict = false
+    /// Some branch sends NaN to its next child.
+    var missingValues = false
+    /// The same trees padded to complete binary trees, when that layout pays.
+    var padded: PaddedForest<S>?
     var memberSets: [[S]] = []
     /// Sorted, for binary search.
     var truncatedSets: [[Int64]] = []

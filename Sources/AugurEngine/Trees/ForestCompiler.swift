@@ -13,6 +13,7 @@ extension CompiledForest {
         for (index, tree) in model.trees.enumerated() {
             try append(tree, index: index, targetCount: model.targetCount)
         }
+        padded = PaddedForest(self)
     }
 
     /// The target whose weight every leaf can store inline: always target 0 for a single
@@ -115,7 +116,10 @@ extension CompiledForest {
         }
         let nanNext = swapped ? !branch.missingGoesTrue : branch.missingGoesTrue
         var link = FlatNode<S>.branchBit
-        if nanNext { link |= FlatNode<S>.nanNextBit }
+        if nanNext {
+            link |= FlatNode<S>.nanNextBit
+            missingValues = true
+        }
         if strict { link |= FlatNode<S>.strictBit }
         nodes.append(FlatNode(value: value, feature: Int32(branch.feature), link: link))
         kinds.append(kind)

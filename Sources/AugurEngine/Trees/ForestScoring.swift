@@ -8,8 +8,8 @@ struct ForestScores<C: TreeScalar> {
 
 /// Rows walked together in the lockstep walk.
 let forestLaneCount = 16
-/// Rows that go through one tree before the next tree (keeps a tree hot in cache).
-let forestBatchRows = 128
+/// Below this many rows, each row walks through groups of trees together instead.
+let forestFewRows = 8
 
 extension CompiledForest {
     /// Accumulates every tree's leaf weights for `count` rows of `stride` values each.
@@ -64,27 +64,84 @@ extension CompiledForest {
         has = true
     }
 
-    /// Calls `body(tree, firstRow, lanes, positions)` after a lockstep walk of every group of
-    /// rows through every tree, batch by batch.
+    /// Calls `body(tree, firstRow, lanes, leafValues)` after a lockstep walk of every group of
+    /// rows through every tree, batch by batch; `leafValues[lane]` is the `value` of the leaf
+    /// the lane's row reached (an inline weight or a leaf index).
     @inline(__always)
     private func walkBatches<C: TreeScalar>(
-        _ rows: UnsafePointer<C>, count: Int, stride: Int,
-        _ body: (Int, Int, Int, UnsafeMutablePointer<Int>, UnsafePointer<FlatNode<S>>) -> Void
+        _ rows: UnsafePointer<C>, count: Int, stride: Int, _ body: (Int, Int, Int, UnsafePointer<S>) -> Void
     ) {
-        nodes.withUnsafeBufferPointer { nodeBuffer in
-            guard let nodePointer = nodeBuffer.baseAddress else { return }
+        let batchRows = Self.batchRows(stride: stride)
+        withLayout { layout in
             withUnsafeTemporaryAllocation(of: Int.self, capacity: forestLaneCount) { positionBuffer in
-                guard let positions = positionBuffer.baseAddress else { return }
-                for batch in Swift.stride(from: 0, to: count, by: forestBatchRows) {
-                    let batchEnd = Swift.min(count, batch + forestBatchRows)
-                    for tree in 0..<treeCount {
-                        let root = roots[tree]
-                        let depth = depths[tree]
-                        for first in Swift.stride(from: batch, to: batchEnd, by: forestLaneCount) {
-                            let lanes = Swift.min(forestLaneCount, batchEnd - first)
-                            Self.walkOrdered(nodePointer, root: root, depth: depth, rows: rows + first * stride,
-                                             stride: stride, count: lanes, positions: positions)
-                            body(tree, first, lanes, positions, nodePointer)
+                withUnsafeTemporaryAllocation(of: S.self, capacity: forestLaneCount) { valueBuffer in
+                    guard let positions = positionBuffer.baseAddress, let values = valueBuffer.baseAddress else { return }
+                    for batch in Swift.stride(from: 0, to: count, by: batchRows) {
+                        let batchEnd = Swift.min(count, batch + batchRows)
+                        for tree in 0..<treeCount {
+                            for first in Swift.stride(from: batch, to: batchEnd, by: forestLaneCount) {
+                                let lanes = Swift.min(forestLaneCount, batchEnd - first)
+                                layout.walk(tree: tree, rows + first * stride, stride: stride, lanes: lanes,
+                                            positions: positions, values: values)
+                                body(tree, first, lanes, values)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Calls `body(firstTree, row, lanes, leafValues)` after walking each row through groups
+    /// of trees together; `leafValues[lane]` is the value of the leaf of tree `firstTree + lane`.
+    /// For a handful of rows this keeps as many independent walks in flight as a batch does.
+    @inline(__always)
+    private func walkTreeGroups<C: TreeScalar>(
+        _ rows: UnsafePointer<C>, count: Int, stride: Int, _ body: (Int, Int, Int, UnsafePointer<S>) -> Void
+    ) {
+        withLayout { layout in
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: forestLaneCount) { positionBuffer in
+                withUnsafeTemporaryAllocation(of: S.self, capacity: forestLaneCount) { valueBuffer in
+                    guard let positions = positionBuffer.baseAddress, let values = valueBuffer.baseAddress else { return }
+                    for row in 0..<count {
+                        for firstTree in Swift.stride(from: 0, to: treeCount, by: forestLaneCount) {
+                            let lanes = Swift.min(forestLaneCount, treeCount - firstTree)
+                            layout.walkTrees(firstTree, lanes: lanes, row: rows + row * stride,
+                                             positions: positions, values: values)
+                            body(firstTree, row, lanes, values)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Rows per batch: enough that a tree is reused by many rows while it is in cache (up to
+    /// 4096), few enough that the batch's rows (about 1 MB) stay in L2.
+    static func batchRows(stride: Int) -> Int {
+        Swift.max(forestLaneCount, Swift.min(4096, (1 << 20) / Swift.max(1, stride * 4)))
+    }
+
+    /// Calls `body` with pointers to the arrays a walk reads, taken once per batch call so
+    /// that walking a tree retains nothing.
+    @inline(__always)
+    private func withLayout(_ body: (WalkLayout<S>) -> Void) {
+        nodes.withUnsafeBufferPointer { flat in
+            roots.withUnsafeBufferPointer { roots in
+                depths.withUnsafeBufferPointer { depths in
+                    guard let padded else {
+                        body(WalkLayout(flat: flat, roots: roots, depths: depths, missingValues: missingValues))
+                        return
+                    }
+                    padded.nodes.withUnsafeBufferPointer { paddedNodes in
+                        padded.leaves.withUnsafeBufferPointer { leaves in
+                            padded.nodeBases.withUnsafeBufferPointer { nodeBases in
+                                padded.leafBases.withUnsafeBufferPointer { leafBases in
+                                    body(WalkLayout(flat: flat, roots: roots, depths: depths, missingValues: missingValues,
+                                                    paddedNodes: paddedNodes, leaves: leaves,
+                                                    nodeBases: nodeBases, leafBases: leafBases))
+                                }
+                            }
                         }
                     }
                 }
@@ -96,10 +153,17 @@ extension CompiledForest {
                                            aggregation: TreeAggregation, into values: inout [C]) {
         values.withUnsafeMutableBufferPointer { out in
             guard let scores = out.baseAddress else { return }
-            walkBatches(rows, count: count, stride: stride) { tree, first, lanes, positions, nodes in
+            if count < forestFewRows {
+                walkTreeGroups(rows, count: count, stride: stride) { firstTree, row, lanes, leaves in
+                    for lane in 0..<lanes {
+                        Self.fold(&scores[row * targets + target], C(tree: leaves[lane]), first: firstTree + lane == 0, aggregation)
+                    }
+                }
+                return
+            }
+            walkBatches(rows, count: count, stride: stride) { tree, first, lanes, leaves in
                 for lane in 0..<lanes {
-                    let leaf = C(tree: nodes[positions[lane]].value)
-                    Self.fold(&scores[(first + lane) * targets + target], leaf, first: tree == 0, aggregation)
+                    Self.fold(&scores[(first + lane) * targets + target], C(tree: leaves[lane]), first: tree == 0, aggregation)
                 }
             }
         }
@@ -107,10 +171,17 @@ extension CompiledForest {
 
     private func leavesFast<C: TreeScalar>(_ rows: UnsafePointer<C>, count: Int, stride: Int, targets: Int,
                                            aggregation: TreeAggregation, into scores: inout ForestScores<C>) {
-        walkBatches(rows, count: count, stride: stride) { _, first, lanes, positions, nodes in
+        if count < forestFewRows {
+            walkTreeGroups(rows, count: count, stride: stride) { _, row, lanes, leaves in
+                for lane in 0..<lanes {
+                    addLeaf(leaves[lane].indexBits, row: row, targets: targets, aggregation: aggregation, into: &scores)
+                }
+            }
+            return
+        }
+        walkBatches(rows, count: count, stride: stride) { _, first, lanes, leaves in
             for lane in 0..<lanes {
-                addLeaf(nodes[positions[lane]].value.indexBits, row: first + lane, targets: targets,
-                        aggregation: aggregation, into: &scores)
+                addLeaf(leaves[lane].indexBits, row: first + lane, targets: targets, aggregation: aggregation, into: &scores)
             }
         }
     }
@@ -158,3 +229,4 @@ extension CompiledForest {
         }
     }
 }
+

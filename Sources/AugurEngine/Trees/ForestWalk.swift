@@ -6,24 +6,29 @@
 /// so they stay inside `nodes`; a branch's feature is at most `maxFeature`, which `run`
 /// checked is below the row stride, and rows are only addressed below `count * stride`.
 extension CompiledForest {
-    /// Moves `count` rows (the row at `rows + r * stride` is at `positions[r]`) from `root`
-    /// down `depth` levels together. Rows that reach a leaf early stay on it (its link is 0),
-    /// so no step needs a branch: the independent rows keep the CPU's load units busy.
+    /// Moves `count` lanes down `depth` levels together: lane `r` reads the row at
+    /// `rows + r * stride` (a stride of 0 walks one row through several trees) and starts at
+    /// `positions[r]`. Lanes that reach a leaf early stay on it (its link is 0), so no step
+    /// needs a branch and the independent lanes keep the CPU's load units busy.
     @inline(__always)
     static func walkOrdered<C: TreeScalar>(
-        _ nodes: UnsafePointer<FlatNode<S>>, root: Int, depth: Int,
+        _ nodes: UnsafePointer<FlatNode<S>>, depth: Int,
         rows: UnsafePointer<C>, stride: Int, count: Int, positions: UnsafeMutablePointer<Int>
     ) {
-        for lane in 0..<count { positions[lane] = root }
         for _ in 0..<depth {
             var row = rows
             for lane in 0..<count {
                 let node = nodes[positions[lane]]
                 let x = row[Int(node.feature)]
                 let link = Int(node.link)
-                let nanNext = (link & Int(FlatNode<S>.nanNextBit)) != 0 && x != x
-                let next = x <= C(tree: node.value) || nanNext
-                positions[lane] &+= next ? (link & Int(FlatNode<S>.branchBit)) : (link &>> Int(FlatNode<S>.offsetShift))
+                // Branch-free: the child a row takes is data, not control flow, so rows going
+                // different ways cost no mispredictions. (The NaN term also keeps LLVM from
+                // turning the selection back into a branch.)
+                let below = Int(unsafeBitCast(x <= C(tree: node.value), to: UInt8.self))
+                let isNaN = Int(unsafeBitCast(x != x, to: UInt8.self))
+                let next = below | (isNaN & (link &>> 1))
+                let mask = 0 &- (next & 1)
+                positions[lane] &+= (link & Int(FlatNode<S>.branchBit) & mask) | ((link &>> Int(FlatNode<S>.offsetShift)) & ~mask)
                 row += stride
             }
         }
