@@ -24,6 +24,8 @@ protocol CoreNumber: Comparable, Sendable {
     func negated() -> Self
     var isNaNValue: Bool { get }
     var asDouble: Double { get }
+    /// Integers exactly (int64) or widened; floats by truncating conversion.
+    var asInt64: Int64 { get }
     init(converting value: Double)
     init(convertingInteger value: Int64)
 }
@@ -57,6 +59,7 @@ extension Float: CoreNumber {
     @inline(__always) func negated() -> Float { -self }
     var isNaNValue: Bool { isNaN }
     var asDouble: Double { Double(self) }
+    var asInt64: Int64 { Int64(converting: Double(self)) }
     init(converting value: Double) { self = Float(value) }
     init(convertingInteger value: Int64) { self = Float(value) }
 }
@@ -79,6 +82,7 @@ extension Double: CoreNumber {
     @inline(__always) func negated() -> Double { -self }
     var isNaNValue: Bool { isNaN }
     var asDouble: Double { self }
+    var asInt64: Int64 { Int64(converting: self) }
     init(converting value: Double) { self = value }
     init(convertingInteger value: Int64) { self = Double(value) }
 }
@@ -103,6 +107,7 @@ extension Int64: CoreNumber {
     @inline(__always) func negated() -> Int64 { 0 &- self }
     var isNaNValue: Bool { false }
     var asDouble: Double { Double(self) }
+    var asInt64: Int64 { self }
     init(converting value: Double) { self = truncatingConversion(value, to: Int64.self) }
     init(convertingInteger value: Int64) { self = value }
 }
@@ -127,6 +132,7 @@ extension Int32: CoreNumber {
     @inline(__always) func negated() -> Int32 { 0 &- self }
     var isNaNValue: Bool { false }
     var asDouble: Double { Double(self) }
+    var asInt64: Int64 { Int64(self) }
     init(converting value: Double) { self = truncatingConversion(value, to: Int32.self) }
     init(convertingInteger value: Int64) { self = Int32(truncatingIfNeeded: value) }
 }

@@ -79,3 +79,25 @@ enum ShapeMath {
         return shape[0]
     }
 }
+
+extension ShapeMath {
+    /// Flat source offsets of the cartesian product of per-axis source coordinates, row-major:
+    /// element `(i0, i1, …)` reads `Σ coords[d][i_d] * strides[d]`.
+    static func offsets(_ coords: [[Int]], strides: [Int]) throws -> [Int] {
+        _ = try count(coords.map(\.count))
+        var offsets = [0]
+        for (axis, axisCoords) in coords.enumerated() {
+            let stride = strides[axis]
+            var next = [Int]()
+            next.reserveCapacity(offsets.count * axisCoords.count)
+            for base in offsets {
+                for c in axisCoords { next.append(base + c * stride) }
+            }
+            offsets = next
+        }
+        return offsets
+    }
+
+    /// A static output shape whose rank is known but whose dimensions are not.
+    static func unknown(rank: Int?) -> [Int?]? { rank.map { [Int?](repeating: nil, count: $0) } }
+}
