@@ -14,7 +14,8 @@ struct Fixture: CustomStringConvertible, Sendable {
     var description: String { name }
     var model: URL { directory.appendingPathComponent("model.onnx") }
 
-    static let root = URL(fileURLWithPath: #filePath)
+    /// Tests/Fixtures, or the folder named by `AUGUR_FIXTURES`.
+    static let root = ProcessInfo.processInfo.environment["AUGUR_FIXTURES"].map { URL(fileURLWithPath: $0) } ?? URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures")
 
