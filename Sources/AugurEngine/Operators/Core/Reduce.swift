@@ -24,7 +24,7 @@ public struct Reduce: Operator {
     }
 
     public func outputTypes(for inputs: [ValueType?]) throws -> [ValueType] {
-        let x = try TypeRules.input(inputs, 0, TypeRules.numeric, role: "data")
+        let x = try TypeRules.input(inputs, 0, acceptsBool ? TypeRules.numeric.union([.bool]) : TypeRules.numeric, role: "data")
         var axisCount = axes?.count
         if axesFromInput {
             if let a = try TypeRules.optionalInput(inputs, 1, [.int64], role: "axes") {
@@ -42,8 +42,17 @@ public struct Reduce: Operator {
         return [.tensor(TensorType(x.elementType, shape: ShapeMath.unknown(rank: keepDims ? rank : rank - reduced)))]
     }
 
+    /// Max and min of bool tensors are any and all (opset 20).
+    private var acceptsBool: Bool { function == .max || function == .min }
+
     public func run(_ inputs: [Value?]) throws -> [Value] {
-        let x = try tensor(inputs, 0)
+        var x = try tensor(inputs, 0)
+        if case .bool(let flags) = x.storage, acceptsBool {
+            x = Tensor(unchecked: x.shape, .int32(flags.map { $0 ? 1 : 0 }))
+            let result = try run([.tensor(x)] + inputs.dropFirst())
+            guard case .tensor(let t)? = result.first, case .int32(let v) = t.storage else { return result }
+            return [.tensor(Tensor(unchecked: t.shape, .bool(v.map { $0 != 0 })))]
+        }
         let listed = try axesFromInput ? optionalTensor(inputs, 1).map { try ShapeMath.integers($0, role: "axes") } : axes
         if (listed ?? []).isEmpty && noopWithEmptyAxes { return [.tensor(x)] }
         let reduced = Set(try ShapeMath.axes(listed.flatMap { $0.isEmpty ? nil : $0 } ?? Array(0..<x.rank), rank: x.rank))

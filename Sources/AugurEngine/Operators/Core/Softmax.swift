@@ -55,8 +55,8 @@ public struct Softmax: Operator {
                 sum += e
             }
             if op.logarithm {
-                let shift = maximum + T.log(sum)
-                for k in 0..<n { v[base + k * stride] -= shift }
+                let logSum = T.log(sum)
+                for k in 0..<n { v[base + k * stride] = (v[base + k * stride] - maximum) - logSum }
             } else {
                 for k in 0..<n { v[base + k * stride] /= sum }
             }
