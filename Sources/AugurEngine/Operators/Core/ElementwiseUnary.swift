@@ -66,7 +66,7 @@ public struct UnaryMath: Operator {
             case .sqrt: return { $0.squareRoot() }
             case .sigmoid: return { $0 >= 0 ? 1 / (1 + T.exp(-$0)) : T.exp($0) / (1 + T.exp($0)) }
             case .tanh: return T.tanh
-            case .erf: return T.erf
+            case .erf: return { $0.isNaN ? 1 : T.erf($0) }  // onnxruntime's (MLAS) erf gives 1 for NaN
             case .floor: return { $0.rounded(.down) }
             case .ceil: return { $0.rounded(.up) }
             case .round: return { $0.rounded(.toNearestOrEven) }

@@ -1,6 +1,7 @@
 /// TopK: the k largest (or smallest) entries along an axis and their int64 indices.
 ///
-/// Ties keep the lower index first; NaN ranks first in either direction, as in onnxruntime.
+/// Ties keep the lower index first. NaN ranks first in either direction; onnxruntime's order
+/// around NaN depends on its selection algorithm and is not matched exactly.
 /// The result is always sorted.
 public struct TopK: Operator {
     public let axis: Int
