@@ -140,6 +140,6 @@ enum CoreBuilders {
         }
         let axes = try ctx.ints("axes")
         if required, axes == nil { throw ctx.error("axes", "is required.", code: .missingAttribute) }
-        return axes ?? (required ? nil : nil)
+        return axes
     }
 }
