@@ -44,6 +44,9 @@ public struct ArrayFeatureExtractor: Operator {
         }
         let rows = stride == 0 ? 0 : x.count / stride
         let shape = x.rank == 1 ? [1, indices.count] : Array(x.shape.dropLast()) + [indices.count]
+        guard Tensor.elementCount(of: shape) != nil else {
+            throw InferenceError(.tooLarge, "the output shape \(shape) is too large.")
+        }
         let storage: TensorStorage
         switch x.storage {
         case .float32(let v): storage = .float32(pick(v, rows: rows, stride: stride, indices: indices))

@@ -67,7 +67,7 @@ public struct LinearClassifier: Operator {
         guard width == featureCount else {
             throw InferenceError(.shapeMismatch, "input 0 has \(width) features; the model expects \(featureCount).")
         }
-        let raw = LinearKernel.scores(try MLTensorSupport.floats(x), rows: rows, weights: coefficients,
+        let raw = try LinearKernel.scores(try MLTensorSupport.floats(x), rows: rows, weights: coefficients,
                                       biases: intercepts, features: featureCount)
         let labelValue = try Tensor(shape: [rows], storage: chooseLabels(raw, rows: rows))
         let scores = finalScores(raw, rows: rows)

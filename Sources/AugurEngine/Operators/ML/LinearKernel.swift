@@ -2,9 +2,11 @@
 enum LinearKernel {
     /// `X · Wᵀ + b` for row-major `X` (`rows × features`) and `W` (`biases.count × features`),
     /// accumulated in float32 like onnxruntime's Gemm.
-    static func scores(_ x: [Float], rows: Int, weights: [Float], biases: [Float]?, features: Int) -> [Float] {
+    static func scores(_ x: [Float], rows: Int, weights: [Float], biases: [Float]?, features: Int) throws -> [Float] {
         let targets = weights.count / max(features, 1)
-        var out = [Float](repeating: 0, count: rows * targets)
+        let (total, overflow) = rows.multipliedReportingOverflow(by: targets)
+        guard !overflow else { throw InferenceError(.tooLarge, "\(rows) rows of \(targets) scores are too many.") }
+        var out = [Float](repeating: 0, count: total)
         x.withUnsafeBufferPointer { xs in
             weights.withUnsafeBufferPointer { ws in
                 out.withUnsafeMutableBufferPointer { zs in

@@ -53,7 +53,7 @@ public struct LinearRegressor: Operator {
         guard width == featureCount else {
             throw InferenceError(.shapeMismatch, "input 0 has \(width) features; the model expects \(featureCount).")
         }
-        var scores = LinearKernel.scores(try MLTensorSupport.floats(x), rows: rows, weights: coefficients,
+        var scores = try LinearKernel.scores(try MLTensorSupport.floats(x), rows: rows, weights: coefficients,
                                          biases: intercepts, features: featureCount)
         if targets > 1 {
             postTransform.apply(toRows: &scores, width: targets)
