@@ -28,7 +28,7 @@ import Testing
         #expect(out["label"] == .tensor(try Tensor(string: ["a", "b", "c"], shape: [3])))
         let scores = try #require(out["scores"]).floats
         #expect(scores.shape == [3, 3])
-        #expect(close(scores.values, expected))
+        #expect(mlClose(scores.values, expected))
     }
 
     @Test func binaryWithTwoLabelsEmitsComplementWithoutTransform() throws {
@@ -39,7 +39,7 @@ import Testing
             #expect(out["label"] == .tensor(try Tensor(int64: [9, 4, 9], shape: [3])))
             let scores = try #require(out["scores"]).floats
             #expect(scores.shape == [3, 2])
-            #expect(close(scores.values, [0.52499998, 0.47499999, 1.275, -0.275, 0.82500005, 0.17499998]))
+            #expect(mlClose(scores.values, [0.52499998, 0.47499999, 1.275, -0.275, 0.82500005, 0.17499998]))
         }
     }
 
@@ -48,7 +48,7 @@ import Testing
                                    coefficients: [0.5, -0.25, 0.125], intercepts: [0.1])
         let out = try MLTestModel.run(model, ["X": try Self.x])
         #expect(out["label"] == .tensor(try Tensor(int64: [1, 0, 1], shape: [3])))
-        #expect(close(try #require(out["scores"]).floats.values, [0.47499999, -0.275, 0.17499998]))
+        #expect(mlClose(try #require(out["scores"]).floats.values, [0.47499999, -0.275, 0.17499998]))
         let strings = try classifier("NONE", labels: Attr.strings("classlabels_strings", ["x", "y", "z"]),
                                      coefficients: [0.5, -0.25, 0.125], intercepts: [0.1])
         #expect(try MLTestModel.run(strings, ["X": try Self.x])["label"] == .tensor(try Tensor(string: ["1", "0", "1"], shape: [3])))
@@ -57,7 +57,7 @@ import Testing
     @Test func binaryProbitTransformsOnlyTheFirstColumnBlock() throws {
         let model = try classifier("PROBIT", labels: Attr.ints("classlabels_ints", [7]),
                                    coefficients: [0.5, -0.25, 0.125], intercepts: [0.1])
-        #expect(close(try MLTestModel.run(model, ["X": try Self.x])["scores"]!.floats.values, [-0.062705651, .nan, -0.93474889]))
+        #expect(mlClose(try MLTestModel.run(model, ["X": try Self.x])["scores"]!.floats.values, [-0.062705651, .nan, -0.93474889]))
     }
 
     @Test func integerAndOneDimensionalInputs() throws {
@@ -68,7 +68,7 @@ import Testing
         let out = try MLTestModel.run(model, ["X": try Tensor(int32: [1, 2], shape: [2])])
         #expect(out["label"] == .tensor(try Tensor(int64: [2], shape: [1])))
         #expect(out["scores"]?.floats.shape == [1, 2])
-        #expect(close(out["scores"]!.floats.values, [0.9, 3]))
+        #expect(mlClose(out["scores"]!.floats.values, [0.9, 3]))
     }
 
     @Test(arguments: [
@@ -84,14 +84,14 @@ import Testing
         ], inputs: [.init("X", MLTestModel.float, [nil, 3])], outputs: ["Y"])
         let y2 = try #require(try MLTestModel.run(two, ["X": try Self.x])["Y"]).floats
         #expect(y2.shape == [3, 2])
-        #expect(close(y2.values, twoTargets))
+        #expect(mlClose(y2.values, twoTargets))
         let one = try MLTestModel.load("LinearRegressor", [
             Attr.floats("coefficients", [0.1, 0.2, -0.1]), Attr.floats("intercepts", [0.1]),
             Attr.string("post_transform", transform),
         ], inputs: [.init("X", MLTestModel.float, [nil, 3])], outputs: ["Y"])
         let y1 = try #require(try MLTestModel.run(one, ["X": try Self.x])["Y"]).floats
         #expect(y1.shape == [3, 1])
-        #expect(close(y1.values, oneTarget))
+        #expect(mlClose(y1.values, oneTarget))
     }
 
     @Test func wrongFeatureCountIsAnInferenceError() throws {

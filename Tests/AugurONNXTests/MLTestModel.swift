@@ -124,7 +124,7 @@ enum Attr {
 }
 
 /// Relative float comparison (1e-5, with an absolute floor for values near zero).
-func close(_ a: [Float], _ b: [Float], tolerance: Float = 1e-5) -> Bool {
+func mlClose(_ a: [Float], _ b: [Float], tolerance: Float = 1e-5) -> Bool {
     a.count == b.count && zip(a, b).allSatisfy { x, y in
         (x.isNaN && y.isNaN) || abs(x - y) <= tolerance * max(1, abs(y))
     }

@@ -2,6 +2,7 @@
 /// imputed value (onnxruntime's `Imputer`: when the value count is not the feature count,
 /// the first value is used for every feature).
 public struct Imputer: Operator {
+    /// What to replace and with what, by input kind.
     public enum Rule: Sendable, Equatable {
         /// For float and double inputs.
         case float(imputed: [Float], replaced: Float)

@@ -1,6 +1,7 @@
 /// Scales each row by its maximum, L1 norm or L2 norm, float32 out (onnxruntime's
 /// `Normalizer`: a zero divisor leaves the row as it is).
 public struct Normalizer: Operator {
+    /// The divisor: the row maximum, the sum of absolute values, or the Euclidean norm.
     public enum Norm: String, Sendable, CaseIterable {
         case max = "MAX"
         case l1 = "L1"

@@ -1,6 +1,7 @@
 /// Replaces each element by a one-hot row over a fixed category list, float32 out with one
 /// extra trailing axis (onnxruntime's `OneHotEncoder`; numeric inputs are truncated to int64).
 public struct OneHotEncoder: Operator {
+    /// The category list, integer or string.
     public enum Categories: Sendable, Equatable {
         case int64([Int64])
         case string([String])
