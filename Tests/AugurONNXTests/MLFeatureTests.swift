@@ -14,7 +14,7 @@ import Testing
         let z1 = try MLTestModel.run(oneD, ["X": try Tensor(float32: [1, 2, 3], shape: [3]), "I": try Tensor(int64: [2, 0], shape: [2])])
         #expect(z1["Z"] == .tensor(try Tensor(float32: [3, 1], shape: [1, 2])))
         let threeD = try extractor(.init("X", MLTestModel.float, [2, 2, 3]))
-        let x = try Tensor(float32: (0..<12).map(Float.init), shape: [2, 2, 3])
+        let x = try Tensor(float32: (0..<12).map { Float($0) }, shape: [2, 2, 3])
         let z3 = try MLTestModel.run(threeD, ["X": x, "I": try Tensor(int64: [2, 0], shape: [1, 2])])
         #expect(z3["Z"] == .tensor(try Tensor(float32: [2, 0, 5, 3, 8, 6, 11, 9], shape: [2, 2, 2])))
         let scalarIndex = try MLTestModel.run(threeD, ["X": x, "I": try Tensor(int64: [1], shape: [])])
