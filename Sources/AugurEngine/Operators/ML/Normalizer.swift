@@ -41,19 +41,19 @@ public struct Normalizer: Operator {
             switch norm {
             case .max:
                 var maximum = -Float.greatestFiniteMagnitude
-                for i in range where maximum < v[i].asFloat { maximum = v[i].asFloat }
-                for i in range { out[i] = maximum != 0 ? v[i].asFloat / maximum : v[i].asFloat }
+                for i in range where maximum < v[i].normalizerValue { maximum = v[i].normalizerValue }
+                for i in range { out[i] = maximum != 0 ? v[i].normalizerValue / maximum : v[i].normalizerValue }
             case .l1:
                 var sum: Float = 0
-                for i in range { sum += v[i].absFloat }
-                for i in range { out[i] = sum != 0 ? v[i].asFloat / sum : v[i].asFloat }
+                for i in range { sum += v[i].normalizerAbs }
+                for i in range { out[i] = sum != 0 ? v[i].normalizerValue / sum : v[i].normalizerValue }
             case .l2:
                 var sum: Float = 0
-                for i in range { sum += v[i].squareFloat }
+                for i in range { sum += v[i].normalizerSquare }
                 for i in range {
-                    guard sum != 0 else { out[i] = v[i].asFloat; continue }
-                    let root = (v[i].squareFloat / sum).squareRoot()
-                    out[i] = v[i].isNegative ? -root : root
+                    guard sum != 0 else { out[i] = v[i].normalizerValue; continue }
+                    let root = (v[i].normalizerSquare / sum).squareRoot()
+                    out[i] = v[i].normalizerIsNegative ? -root : root
                 }
             }
         }
@@ -64,36 +64,36 @@ public struct Normalizer: Operator {
 /// An element the normalizer reads, with onnxruntime's per-type arithmetic (integer squares
 /// wrap, as the C++ does on every platform Augur runs on).
 protocol NormalizerElement {
-    var asFloat: Float { get }
-    var absFloat: Float { get }
-    var squareFloat: Float { get }
-    var isNegative: Bool { get }
+    var normalizerValue: Float { get }
+    var normalizerAbs: Float { get }
+    var normalizerSquare: Float { get }
+    var normalizerIsNegative: Bool { get }
 }
 
 extension Float: NormalizerElement {
-    var asFloat: Float { self }
-    var absFloat: Float { abs(self) }
-    var squareFloat: Float { self * self }
-    var isNegative: Bool { self < 0 }
+    var normalizerValue: Float { self }
+    var normalizerAbs: Float { abs(self) }
+    var normalizerSquare: Float { self * self }
+    var normalizerIsNegative: Bool { self < 0 }
 }
 
 extension Double: NormalizerElement {
-    var asFloat: Float { Float(self) }
-    var absFloat: Float { Float(abs(self)) }
-    var squareFloat: Float { Float(self * self) }
-    var isNegative: Bool { self < 0 }
+    var normalizerValue: Float { Float(self) }
+    var normalizerAbs: Float { Float(abs(self)) }
+    var normalizerSquare: Float { Float(self * self) }
+    var normalizerIsNegative: Bool { self < 0 }
 }
 
 extension Int64: NormalizerElement {
-    var asFloat: Float { Float(self) }
-    var absFloat: Float { self == .min ? Float(self) : Float(abs(self)) }
-    var squareFloat: Float { Float(self &* self) }
-    var isNegative: Bool { self < 0 }
+    var normalizerValue: Float { Float(self) }
+    var normalizerAbs: Float { self == .min ? Float(self) : Float(abs(self)) }
+    var normalizerSquare: Float { Float(self &* self) }
+    var normalizerIsNegative: Bool { self < 0 }
 }
 
 extension Int32: NormalizerElement {
-    var asFloat: Float { Float(self) }
-    var absFloat: Float { self == .min ? Float(self) : Float(abs(self)) }
-    var squareFloat: Float { Float(self &* self) }
-    var isNegative: Bool { self < 0 }
+    var normalizerValue: Float { Float(self) }
+    var normalizerAbs: Float { self == .min ? Float(self) : Float(abs(self)) }
+    var normalizerSquare: Float { Float(self &* self) }
+    var normalizerIsNegative: Bool { self < 0 }
 }
