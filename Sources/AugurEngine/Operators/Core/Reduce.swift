@@ -1,4 +1,5 @@
-/// ReduceSum, ReduceMean, ReduceMax, ReduceMin and ReduceProd over some axes.
+/// ReduceSum, ReduceMean, ReduceMax, ReduceMin, ReduceProd, ReduceSumSquare, ReduceL1,
+/// ReduceL2, ReduceLogSum and ReduceLogSumExp over some axes.
 ///
 /// Axes come from the operator (attribute form) or from optional input 1 (ReduceSum from
 /// opset 13, the others from 18). No axes means all axes, or no reduction at all when
@@ -6,7 +7,7 @@
 /// when it compares greater (less), as onnxruntime's loops do; an empty reduction gives the
 /// identity (0, 1, -inf, +inf; 0 for mean).
 public struct Reduce: Operator {
-    public enum Function: String, Sendable { case sum, mean, max, min, prod }
+    public enum Function: String, Sendable { case sum, mean, max, min, prod, sumSquare, l1, l2, logSum, logSumExp }
 
     public let function: Function
     /// Attribute axes; nil with `axesFromInput` reads input 1.
@@ -76,6 +77,13 @@ public struct Reduce: Operator {
             case .prod: acc = accumulate(values, start: T.one, T.times)
             case .max: acc = extreme(values, empty: T.lowest, >)
             case .min: acc = extreme(values, empty: T.highest, <)
+            case .sumSquare: acc = accumulate(values.map { T.times($0, $0) }, start: T.zero, T.plus)
+            case .l1: acc = accumulate(values.map(\.absoluteValue), start: T.zero, T.plus)
+            case .l2:
+                acc = accumulate(values.map { T.times($0, $0) }, start: T.zero, T.plus)
+                    .map { T(converting: $0.asDouble.squareRoot()) }
+            case .logSum: acc = accumulate(values, start: T.zero, T.plus).map { T(converting: log($0.asDouble)) }
+            case .logSumExp: acc = logSumExp(values)
             }
             if function == .mean {
                 let n = T(convertingInteger: Int64(perOutput))
@@ -88,6 +96,14 @@ public struct Reduce: Operator {
             var acc = [T](repeating: start, count: outCount)
             for (i, v) in values.enumerated() { acc[target[i]] = f(acc[target[i]], v) }
             return acc
+        }
+
+        /// `max + log(sum(exp(x - max)))` per output, as onnxruntime computes it (stable for large x).
+        private func logSumExp<T: CoreNumber>(_ values: [T]) -> [T] {
+            let maxima = extreme(values, empty: T.lowest, >).map { $0.asDouble.isFinite ? $0.asDouble : 0 }
+            var sums = [Double](repeating: 0, count: outCount)
+            for (i, v) in values.enumerated() { sums[target[i]] += exp(v.asDouble - maxima[target[i]]) }
+            return zip(sums, maxima).map { T(converting: log($0) + $1) }
         }
 
         private func extreme<T>(_ values: [T], empty: T, _ better: (T, T) -> Bool) -> [T] {
