@@ -5,5 +5,5 @@ struct Augur: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "augur",
         abstract: "Serve ONNX models as prediction APIs.",
-        subcommands: [])
+        subcommands: [Inspect.self, Predict.self])
 }

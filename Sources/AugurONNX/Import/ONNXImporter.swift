@@ -103,9 +103,12 @@ public struct ONNXImporter: Sendable {
         var opsets: [String: Int] = [:]
         for entry in model.opsetImport {
             let domain = OperatorRegistry.normalised(entry.domain)
-            guard opsets[domain] == nil else { throw ModelLoadError(.invalidFile, "opset for domain '\(entry.domain)' is imported twice.") }
             guard let version = Int(exactly: entry.version), version > 0 else {
                 throw ModelLoadError(.invalidFile, "opset version '\(entry.version)' for domain '\(entry.domain)' is invalid.")
+            }
+            // Converters sometimes repeat an import; only conflicting versions are an error.
+            if let existing = opsets[domain], existing != version {
+                throw ModelLoadError(.invalidFile, "domain '\(entry.domain)' is imported at opsets \(existing) and \(version).")
             }
             opsets[domain] = version
         }
