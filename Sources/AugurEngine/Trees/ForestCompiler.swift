@@ -107,11 +107,11 @@ extension CompiledForest {
         case .notEqual(let t): kind = .notEqual; value = t
         case .member(let set):
             kind = .member
-            value = S(indexBits: memberSets.count)
+            value = S(treeIndexBits: memberSets.count)
             memberSets.append(set)
         case .memberTruncated(let set):
             kind = .memberTruncated
-            value = S(indexBits: truncatedSets.count)
+            value = S(treeIndexBits: truncatedSets.count)
             truncatedSets.append(Array(Set(set)).sorted())
         }
         let nanNext = swapped ? !branch.missingGoesTrue : branch.missingGoesTrue
@@ -143,7 +143,7 @@ extension CompiledForest {
         if inlineTarget != nil {
             value = weights.first?.weight ?? 0
         } else {
-            value = S(indexBits: leafCount)
+            value = S(treeIndexBits: leafCount)
             for weight in weights {
                 weightTargets.append(weight.target)
                 weightValues.append(weight.weight)

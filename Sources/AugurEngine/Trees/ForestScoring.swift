@@ -21,7 +21,7 @@ extension CompiledForest {
         var scores = ForestScores<C>(values: [C](repeating: 0, count: count * targets),
                                      has: [Bool](repeating: false, count: count * targets))
         guard count > 0, let base = rows.baseAddress else { return scores }
-        let widened = C.elementType != S.elementType
+        let widened = C.treeElementType != S.treeElementType
         let fast = allOrdered && !(widened && hasStrict)
         if let target = inlineTarget {
             if fast {
@@ -174,14 +174,14 @@ extension CompiledForest {
         if count < forestFewRows {
             walkTreeGroups(rows, count: count, stride: stride) { _, row, lanes, leaves in
                 for lane in 0..<lanes {
-                    addLeaf(leaves[lane].indexBits, row: row, targets: targets, aggregation: aggregation, into: &scores)
+                    addLeaf(leaves[lane].treeIndexBits, row: row, targets: targets, aggregation: aggregation, into: &scores)
                 }
             }
             return
         }
         walkBatches(rows, count: count, stride: stride) { _, first, lanes, leaves in
             for lane in 0..<lanes {
-                addLeaf(leaves[lane].indexBits, row: first + lane, targets: targets, aggregation: aggregation, into: &scores)
+                addLeaf(leaves[lane].treeIndexBits, row: first + lane, targets: targets, aggregation: aggregation, into: &scores)
             }
         }
     }
@@ -221,7 +221,7 @@ extension CompiledForest {
                     for tree in 0..<treeCount {
                         let leaf = leafPosition(root: roots[tree], row: rows + row * stride, nodes: nodes,
                                                 kinds: kinds, widened: widened)
-                        addLeaf(nodes[leaf].value.indexBits, row: row, targets: targets,
+                        addLeaf(nodes[leaf].value.treeIndexBits, row: row, targets: targets,
                                 aggregation: aggregation, into: &scores)
                     }
                 }

@@ -57,8 +57,8 @@ extension CompiledForest {
                 test = strict ? x < C(tree: node.value.nextUp) : x <= C(tree: node.value)
             case .equal: test = x == C(tree: node.value)
             case .notEqual: test = x != C(tree: node.value)
-            case .member: test = memberSets[node.value.indexBits].contains { C(tree: $0) == x }
-            case .memberTruncated: test = Self.truncatedMember(x, of: truncatedSets[node.value.indexBits])
+            case .member: test = memberSets[node.value.treeIndexBits].contains { C(tree: $0) == x }
+            case .memberTruncated: test = Self.truncatedMember(x, of: truncatedSets[node.value.treeIndexBits])
             case .leaf: return position
             }
             let nanNext = (link & Int(FlatNode<S>.nanNextBit)) != 0 && x.isNaN
@@ -69,7 +69,7 @@ extension CompiledForest {
     /// Whether `x` truncated toward zero is in `sorted`; NaN and values outside the 32-bit
     /// range are never members.
     static func truncatedMember<C: TreeScalar>(_ x: C, of sorted: [Int64]) -> Bool {
-        let truncated = x.rounded(.towardZero).double
+        let truncated = x.rounded(.towardZero).treeDouble
         guard truncated >= -2_147_483_648, truncated <= 2_147_483_647 else { return false }
         let key = Int64(truncated)
         var low = 0

@@ -54,17 +54,17 @@ extension TreeScoreFinalizer {
     /// `write_scores` with one score and `add_second_class == mode`. onnxruntime leaves the
     /// second column unwritten for PROBIT and for mode -1; Augur writes 0 there.
     private func expandOneScore(_ score: C, mode: Int) -> [Float] {
-        if postTransform == .probit { return [PostTransform.probit(score.float), 0] }
+        if postTransform == .probit { return [PostTransform.probit(score.treeFloat), 0] }
         switch mode {
         case 0, 1:
-            return [(1 - score).float, score.float]
+            return [(1 - score).treeFloat, score.treeFloat]
         case 2, 3:
             if postTransform == .logistic {
-                return [PostTransform.logistic(-score.float), PostTransform.logistic(score.float)]
+                return [PostTransform.logistic(-score.treeFloat), PostTransform.logistic(score.treeFloat)]
             }
-            return [(-score).float, score.float]
+            return [(-score).treeFloat, score.treeFloat]
         default:
-            return [score.float, 0]
+            return [score.treeFloat, 0]
         }
     }
 }

@@ -48,7 +48,7 @@ public struct TreeEnsemble: TreeEnsembleDescribing {
         self.kind = kind
         targets = model.targetCount
         aggregation = kind == .ensemble || kind == .regressor ? model.aggregation : .sum
-        baseValues = model.baseValues.map(\.double)
+        baseValues = model.baseValues.map(\.treeDouble)
         postTransform = model.postTransform
         featureCount = Swift.max(1, compiled.maxFeature + 1, model.minimumFeatureCount)
         stats = TreeEnsembleStats(trees: compiled.treeCount, nodes: compiled.nodes.count, leaves: compiled.leafCount,

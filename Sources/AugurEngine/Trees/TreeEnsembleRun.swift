@@ -79,12 +79,12 @@ extension TreeEnsemble {
         switch kind {
         case .regressor:
             let raw = finalizer.regression(scores, rows: rows)
-            let out = targets == 1 || postTransform == .none ? raw.map(\.float) : finalizer.transformed(raw, width: targets)
+            let out = targets == 1 || postTransform == .none ? raw.map(\.treeFloat) : finalizer.transformed(raw, width: targets)
             return [.tensor(Tensor(unchecked: shape, .float32(out)))]
         case .ensemble:
             let raw = finalizer.regression(scores, rows: rows)
             let out = targets == 1 || postTransform == .none ? raw : finalizer.transformed(raw, width: targets).map { C(tree: $0) }
-            return [.tensor(Tensor(unchecked: shape, C.storage(out)))]
+            return [.tensor(Tensor(unchecked: shape, C.treeStorage(out)))]
         case .classifier(let c):
             let (choices, out) = finalizer.classification(scores, rows: rows, weightsForOneClass: c.weightsForOneClass,
                                                           weightsAreNonNegative: c.weightsAreNonNegative)

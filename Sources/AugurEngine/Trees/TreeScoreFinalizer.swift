@@ -34,7 +34,7 @@ struct TreeScoreFinalizer<C: TreeScalar> {
             case .average: score = value / trees + origin
             case .minimum, .maximum: score = has ? value + origin : origin
             }
-            return postTransform == .probit ? C(tree: PostTransform.probit(score.float)) : score
+            return postTransform == .probit ? C(tree: PostTransform.probit(score.treeFloat)) : score
         }
     }
 
@@ -60,7 +60,7 @@ struct TreeScoreFinalizer<C: TreeScalar> {
     /// `values` (rows of `width`) as Float with the post transform applied, as `write_scores`
     /// does for two or more scores.
     func transformed(_ values: [C], width: Int) -> [Float] {
-        var floats = values.map(\.float)
+        var floats = values.map(\.treeFloat)
         postTransform.apply(toRows: &floats, width: width)
         return floats
     }
@@ -113,7 +113,7 @@ struct TreeScoreFinalizer<C: TreeScalar> {
             return (label, [transformed([-score, score], width: 2)[0]])
         }
         let score = baseValues.count == 1 ? sum + baseValues[0] : sum
-        let value = postTransform == .probit ? PostTransform.probit(score.float) : score.float
+        let value = postTransform == .probit ? PostTransform.probit(score.treeFloat) : score.treeFloat
         return (.literal(score > 0 ? 1 : 0), [value])
     }
 }

@@ -93,7 +93,7 @@ extension TreeAttributesV5 {
                 return .member(set.map { T($0) })
             }
             return .memberTruncated(set.compactMap { value in
-                let truncated = T(value).rounded(.towardZero).double
+                let truncated = T(value).rounded(.towardZero).treeDouble
                 return truncated >= -2_147_483_648 && truncated <= 2_147_483_647 ? Int64(truncated) : nil
             })
         }
