@@ -53,8 +53,9 @@ extension TreeEnsemble {
             throw InferenceError(.shapeMismatch,
                 "the trees read feature index \(featureCount - 1), but the input has \(stride) features.")
         }
-        guard !rows.multipliedReportingOverflow(by: targets).overflow else {
-            throw InferenceError(.tooLarge, "\(rows) rows of \(targets) outputs is too large.")
+        let (outputs, overflow) = rows.multipliedReportingOverflow(by: targets)
+        guard !overflow, outputs <= ShapeMath.maxElements else {
+            throw InferenceError(.tooLarge, "\(rows) rows of \(targets) outputs exceed \(ShapeMath.maxElements) elements.")
         }
         switch (forest, x.storage) {
         case (.float(let f), .float32(let v)): return evaluate(f, v, rows: rows, stride: stride)
