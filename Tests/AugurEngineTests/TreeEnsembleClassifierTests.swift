@@ -7,6 +7,7 @@ import Testing
 /// project venv on an ai.onnx.ml 3 TreeEnsembleClassifier built with onnx.helper: one tree,
 /// node 0 `x0 <= 0.5` (BRANCH_LEQ) with leaf 1 on the true side and leaf 2 on the false side,
 /// the class weights shown, fed the rows [[0], [1]] (so row 0 reaches leaf 1, row 1 leaf 2).
+/// `scripts/tree_ort_cases.py` reproduces them.
 @Suite struct TreeEnsembleClassifierTests {
     typealias T = TreeTesting
     static let rows: [[Float]] = [[0], [1]]

@@ -5,7 +5,8 @@ import Testing
 ///
 /// Expectations were obtained with onnxruntime 1.23.2 in the project venv, running
 /// ai.onnx.ml 3 TreeEnsembleRegressor models built with onnx.helper from the same trees:
-/// stumps `x0 <= 0.5` (and `x0 <= 0.25` for the second tree) with the leaf weights shown.
+/// stumps `x0 <= 0.5` (and `x0 <= 0.25` for the second tree) with the leaf weights shown;
+/// `scripts/tree_ort_cases.py` reproduces them.
 @Suite struct TreeEnsembleRegressionTests {
     typealias T = TreeTesting
     static let rows: [[Float]] = [[0], [1], [0.2], [0.3]]

@@ -4,7 +4,7 @@ import Testing
 
 /// File-level behaviours of TreeEnsembleRegressor / TreeEnsembleClassifier that only show
 /// through their attributes. Expected values were obtained by running the same attributes
-/// through onnxruntime 1.23.2 (CPU, one thread) in the project venv.
+/// through onnxruntime 1.23.2 (CPU, one thread) in the project venv (`scripts/tree_ort_cases.py`).
 @Suite struct TreeLoadV3ScoringTests {
     typealias S = TreeLoadSupport
 

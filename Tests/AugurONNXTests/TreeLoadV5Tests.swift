@@ -3,7 +3,8 @@ import Testing
 @testable import AugurONNX
 
 /// TreeEnsemble (ai.onnx.ml 5): scoring checked against onnxruntime 1.23.2 (values obtained
-/// by running the same attributes through it in the project venv) and load-time checks.
+/// by running the same attributes through it in the project venv, see
+/// `scripts/tree_ort_cases.py`) and load-time checks.
 @Suite struct TreeLoadV5Tests {
     typealias S = TreeLoadSupport
     static let label = "'trees' (TreeEnsemble)"

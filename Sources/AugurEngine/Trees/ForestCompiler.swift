@@ -73,14 +73,20 @@ extension CompiledForest {
                     throw TreeStructureProblem(tree: index, node: frame.node, kind: .tooDeep(limit: treeDepthLimit))
                 }
                 let swapped = try appendBranch(branch, tree: index, node: frame.node)
-                let position = nodes.count - 1
-                let (next, other) = swapped ? (branch.whenFalse, branch.whenTrue) : (branch.whenTrue, branch.whenFalse)
-                stack.append(Frame(node: other, patch: position, depth: frame.depth + 1, parent: frame.node, viaTrue: swapped))
-                stack.append(Frame(node: next, patch: -1, depth: frame.depth + 1, parent: frame.node, viaTrue: !swapped))
+                Self.pushChildren(of: branch, swapped: swapped, frame: frame, position: nodes.count - 1, onto: &stack)
             }
         }
         roots.append(start)
         depths.append(depth)
+    }
+
+    /// Pushes the branch's children so that its next child is emitted right after it and the
+    /// other child, once emitted, patches the branch's offset.
+    private static func pushChildren(of branch: TreeBranch<S>, swapped: Bool, frame: Frame, position: Int,
+                                     onto stack: inout [Frame]) {
+        let (next, other) = swapped ? (branch.whenFalse, branch.whenTrue) : (branch.whenTrue, branch.whenFalse)
+        stack.append(Frame(node: other, patch: position, depth: frame.depth + 1, parent: frame.node, viaTrue: swapped))
+        stack.append(Frame(node: next, patch: -1, depth: frame.depth + 1, parent: frame.node, viaTrue: !swapped))
     }
 
     /// Appends a normalised branch; returns whether its children were swapped.

@@ -152,6 +152,7 @@ extension CompiledForest {
     private func inlineFast<C: TreeScalar>(_ rows: UnsafePointer<C>, count: Int, stride: Int, targets: Int, target: Int,
                                            aggregation: TreeAggregation, into values: inout [C]) {
         values.withUnsafeMutableBufferPointer { out in
+            // `values` holds count × targets scores; rows stay below count, target below targets.
             guard let scores = out.baseAddress else { return }
             if count < forestFewRows {
                 walkTreeGroups(rows, count: count, stride: stride) { firstTree, row, lanes, leaves in
