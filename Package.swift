@@ -12,6 +12,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // Tensors, operators, tree/linear kernels, passes and the immutable Plan. No dependencies.
@@ -21,6 +23,15 @@ let package = Package(
             name: "AugurONNX",
             dependencies: ["AugurEngine", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             exclude: ["Proto/onnx-subset.proto"]
+        ),
+        // HTTP adapter: routes, errors, OpenAPI, docs, health, access log.
+        .target(
+            name: "AugurServer",
+            dependencies: [
+                "AugurEngine", "AugurONNX",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // Commands only.
         .executableTarget(
