@@ -8,10 +8,12 @@ let package = Package(
         .executable(name: "augur", targets: ["augur"]),
         .library(name: "AugurEngine", targets: ["AugurEngine"]),
         .library(name: "AugurONNX", targets: ["AugurONNX"]),
+        .library(name: "AugurService", targets: ["AugurService"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // Tensors, operators, tree/linear kernels, passes and the immutable Plan. No dependencies.
@@ -21,6 +23,12 @@ let package = Package(
             name: "AugurONNX",
             dependencies: ["AugurEngine", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             exclude: ["Proto/onnx-subset.proto"]
+        ),
+        // Configuration, JSON, request validation, expressions, features and output mapping:
+        // the transport-free prediction pipeline.
+        .target(
+            name: "AugurService",
+            dependencies: ["AugurEngine", "AugurONNX", .product(name: "Yams", package: "Yams")]
         ),
         // Commands only.
         .executableTarget(
@@ -37,5 +45,6 @@ let package = Package(
             dependencies: ["AugurEngine", "AugurONNX"],
             exclude: ["onnx-node-known-failures.txt"]
         ),
+        .testTarget(name: "AugurServiceTests", dependencies: ["AugurEngine", "AugurONNX", "AugurService"]),
     ]
 )
