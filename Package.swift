@@ -8,10 +8,12 @@ let package = Package(
         .executable(name: "augur", targets: ["augur"]),
         .library(name: "AugurEngine", targets: ["AugurEngine"]),
         .library(name: "AugurONNX", targets: ["AugurONNX"]),
+        .library(name: "AugurService", targets: ["AugurService"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
@@ -24,11 +26,17 @@ let package = Package(
             dependencies: ["AugurEngine", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             exclude: ["Proto/onnx-subset.proto"]
         ),
+        // Configuration, JSON, request validation, expressions, features and output mapping:
+        // the transport-free prediction pipeline.
+        .target(
+            name: "AugurService",
+            dependencies: ["AugurEngine", "AugurONNX", .product(name: "Yams", package: "Yams")]
+        ),
         // HTTP adapter: routes, errors, OpenAPI, docs, health, access log.
         .target(
             name: "AugurServer",
             dependencies: [
-                "AugurEngine", "AugurONNX",
+                "AugurService",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -48,5 +56,6 @@ let package = Package(
             dependencies: ["AugurEngine", "AugurONNX"],
             exclude: ["onnx-node-known-failures.txt"]
         ),
+        .testTarget(name: "AugurServiceTests", dependencies: ["AugurEngine", "AugurONNX", "AugurService"]),
     ]
 )
