@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // Tensors, operators, tree/linear kernels, passes and the immutable Plan. No dependencies.
@@ -39,12 +41,18 @@ let package = Package(
                 "AugurService",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         // Commands only.
         .executableTarget(
             name: "augur",
-            dependencies: ["AugurEngine", "AugurONNX", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "AugurEngine", "AugurONNX", "AugurService", "AugurServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // Release-mode engine benchmark (bench/engine.sh drives it).
         .executableTarget(name: "augur-bench", dependencies: ["AugurEngine", "AugurONNX"]),
