@@ -80,8 +80,10 @@ def _strip(response: dict, status: int) -> dict:
 def _curl(method: str, path: str, body) -> str:
     if method == "GET":
         return f"curl -s '{BASE_URL}{path}'"
-    if isinstance(body, list):  # one row a line
-        text = "[\n    " + ",\n    ".join(json.dumps(row, ensure_ascii=False) for row in body) + "\n  ]"
+    rows = body if isinstance(body, list) else body.get("instances") if isinstance(body, dict) else None
+    if isinstance(rows, list) and rows:  # one row a line
+        text = "[\n    " + ",\n    ".join(json.dumps(row, ensure_ascii=False) for row in rows) + "\n  ]"
+        text = text if isinstance(body, list) else '{"instances": ' + text + "}"
     else:
         text = json.dumps(body, ensure_ascii=False)
     if "'" in text:
