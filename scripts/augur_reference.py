@@ -343,7 +343,7 @@ class Route:
             r, unit = self.output.get("round"), self.output.get("unit")
             res = []
             for v in values:
-                x = float(v) if r is None else round(float(v), r)
+                x = float(v) if r is None else round(float(v), r) if r > 0 else int(round(float(v)))
                 res.append({"prediction": x, **({"unit": unit} if unit else {})})
             return res
         classes = self.model.classes
