@@ -104,6 +104,17 @@ def _json_block(value, indent: int = 0, width: int = 96) -> str:
     return "[\n" + ",\n".join(items) + "\n" + " " * indent + "]"
 
 
+def _check_margin(where: str, response: dict, threshold, margin: float = 1e-3):
+    """A recorded class must not hang on float noise: no near-tie, nothing near the threshold."""
+    for item in response.get("predictions", [response]):
+        probs = list(item.get("probabilities", {}).values())
+        top = sorted(probs, reverse=True)
+        if len(top) >= 2 and top[0] - top[1] < margin:
+            raise SystemExit(f"{where}: top probabilities {top[:2]} are too close to record")
+        if threshold is not None and len(probs) == 2 and abs(probs[1] - threshold) < margin:
+            raise SystemExit(f"{where}: P(class 1) = {probs[1]} is too close to the threshold {threshold}")
+
+
 def record(folder: Path, requests: list[dict]):
     """Check augur.yaml, answer `requests`, write requests.json and README.md's request section.
 
@@ -121,6 +132,8 @@ def record(folder: Path, requests: list[dict]):
             want = [(t, list(loc)) for t, loc in r["issues"]]
             if got != want:
                 raise SystemExit(f"{folder.name}/{r['name']}: issues {got}, expected {want}")
+        route = service.routes.get(r["path"].split("?")[0].strip("/"))
+        _check_margin(f"{folder.name}/{r['name']}", response, route.output.get("threshold") if route else None)
         recorded.append({"name": r["name"], "method": r["method"], "path": r["path"], "body": r.get("body"),
                          "status": status, "expect": _strip(response, status)})
         sections.append(
