@@ -65,5 +65,12 @@ let package = Package(
             exclude: ["onnx-node-known-failures.txt"]
         ),
         .testTarget(name: "AugurServiceTests", dependencies: ["AugurEngine", "AugurONNX", "AugurService"]),
+        .testTarget(
+            name: "AugurServerTests",
+            dependencies: [
+                "AugurService", "AugurServer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
     ]
 )
