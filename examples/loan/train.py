@@ -10,8 +10,8 @@ of depth at most 7 on four columns of the Kaggle loan-prediction data set:
     Property_Area   Rural = 0, Semiurban = 1, Urban = 2 (LabelEncoder order)
 
 The data set is not redistributable here, so this script draws 614 applicants (its size)
-whose incomes, amounts, credit histories, areas and approval rates look like it: about 69%
-approved, almost nobody without a credit history. Writes model.onnx, requests.json and the
+whose incomes, amounts, credit histories, areas and approval rates look like it: about 71%
+approved, few of those without a credit history. Writes model.onnx, requests.json and the
 request section of README.md. Run with the project's .venv: scripts/make_examples.sh.
 """
 
