@@ -3,8 +3,14 @@
 /// Lookup scans the keys for small objects and uses a hash index past `indexThreshold` keys.
 /// Equality compares keys and values in order.
 public struct JSONObject: Sendable, Equatable {
-    public private(set) var keys: [String] = []
-    public private(set) var values: [JSONValue] = []
+    /// One key/value pair.
+    public struct Member: Sendable, Equatable {
+        public var key: String
+        public var value: JSONValue
+    }
+
+    /// The members in order.
+    public private(set) var members: [Member] = []
     private var index: [String: Int]? = nil
 
     private static let indexThreshold = 12
@@ -12,32 +18,34 @@ public struct JSONObject: Sendable, Equatable {
     public init() {}
 
     public init(_ pairs: [(String, JSONValue)]) {
+        members.reserveCapacity(pairs.count)
         for (key, value) in pairs { self[key] = value }
     }
 
-    public var count: Int { keys.count }
-    public var isEmpty: Bool { keys.isEmpty }
-
-    /// The members in order.
-    public var entries: Zip2Sequence<[String], [JSONValue]> { zip(keys, values) }
+    public var count: Int { members.count }
+    public var isEmpty: Bool { members.isEmpty }
+    /// The keys in order (a new array).
+    public var keys: [String] { members.map(\.key) }
+    /// The values in order (a new array).
+    public var values: [JSONValue] { members.map(\.value) }
 
     /// The position of `key`, or nil.
     public func position(of key: String) -> Int? {
         if let index { return index[key] }
-        return keys.firstIndex(of: key)
+        for i in members.indices where members[i].key == key { return i }
+        return nil
     }
 
     /// The value for `key`; setting appends a new key or replaces the value in place, and
     /// setting nil removes the key.
     public subscript(key: String) -> JSONValue? {
-        get { position(of: key).map { values[$0] } }
+        get { position(of: key).map { members[$0].value } }
         set {
             if let at = position(of: key) {
                 if let newValue {
-                    values[at] = newValue
+                    members[at].value = newValue
                 } else {
-                    keys.remove(at: at)
-                    values.remove(at: at)
+                    members.remove(at: at)
                     rebuildIndex()
                 }
             } else if let newValue {
@@ -46,31 +54,29 @@ public struct JSONObject: Sendable, Equatable {
         }
     }
 
-    /// Appends a member without checking for an existing key (the parser checks first).
+    /// Appends a member without checking for an existing key (callers check first).
     mutating func append(_ key: String, _ value: JSONValue) {
-        keys.append(key)
-        values.append(value)
+        members.append(Member(key: key, value: value))
         if index != nil {
-            index?[key] = keys.count - 1
-        } else if keys.count > Self.indexThreshold {
+            index?[key] = members.count - 1
+        } else if members.count > Self.indexThreshold {
             rebuildIndex()
         }
     }
 
     mutating func reserveCapacity(_ n: Int) {
-        keys.reserveCapacity(n)
-        values.reserveCapacity(n)
+        members.reserveCapacity(n)
     }
 
     private mutating func rebuildIndex() {
-        guard keys.count > Self.indexThreshold else {
+        guard members.count > Self.indexThreshold else {
             index = nil
             return
         }
-        var built = [String: Int](minimumCapacity: keys.count)
-        for (position, key) in keys.enumerated() { built[key] = position }
+        var built = [String: Int](minimumCapacity: members.count)
+        for (position, member) in members.enumerated() { built[member.key] = position }
         index = built
     }
 
-    public static func == (a: JSONObject, b: JSONObject) -> Bool { a.keys == b.keys && a.values == b.values }
+    public static func == (a: JSONObject, b: JSONObject) -> Bool { a.members == b.members }
 }

@@ -7,11 +7,15 @@
 /// offset). Parsing is iterative (an explicit container stack), so no input can exhaust the
 /// call stack.
 public struct JSONParser: Sendable {
-    /// The deepest nesting of arrays and objects accepted (at least 1).
+    /// The largest `maxDepth` honoured: a `JSONValue` nested deeper could not be destroyed or
+    /// serialised without deep recursion on a small thread stack.
+    public static let depthLimit = 512
+
+    /// The deepest nesting of arrays and objects accepted (1 ... `depthLimit`).
     public let maxDepth: Int
 
-    public init(maxDepth: Int = 64) {
-        self.maxDepth = max(1, maxDepth)
+    public init(maxDepth: Int = ServiceDefaults.maxJSONDepth) {
+        self.maxDepth = min(max(1, maxDepth), Self.depthLimit)
     }
 
     /// Parses one JSON text; whitespace may surround it, nothing else may follow it.

@@ -56,7 +56,7 @@ extension JSONReader {
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<pos]), as: UTF8.self)
         guard let value = Double(text), value.isFinite else {
-            throw numberError(start, "number '\(text)' is out of the range of a double")
+            throw JSONSyntaxError(offset: pos, message: "number '\(text)' is out of the range of a double")
         }
         return JSONNumber(value)
     }

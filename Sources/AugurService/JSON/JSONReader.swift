@@ -17,32 +17,38 @@ struct JSONReader {
     /// The whole text: one value, surrounded by optional whitespace.
     mutating func document() throws(JSONSyntaxError) -> JSONValue {
         var stack: [Container] = []
+        stack.reserveCapacity(4)
         parsing: while true {
             skipWhitespace()
             var value: JSONValue
             switch peek() {
             case UInt8(ascii: "{"):
+                let open = pos
                 pos += 1
+                try checkDepth(stack.count + 1, at: open)
                 skipWhitespace()
                 if peek() == UInt8(ascii: "}") {
                     pos += 1
                     value = .object(JSONObject())
                 } else {
-                    try checkDepth(stack.count + 1)
-                    let object = JSONObject()
+                    var object = JSONObject()
+                    object.reserveCapacity(8)
                     let key = try key(in: object)
                     stack.append(.object(object, key: key))
                     continue parsing
                 }
             case UInt8(ascii: "["):
+                let open = pos
                 pos += 1
+                try checkDepth(stack.count + 1, at: open)
                 skipWhitespace()
                 if peek() == UInt8(ascii: "]") {
                     pos += 1
                     value = .array([])
                 } else {
-                    try checkDepth(stack.count + 1)
-                    stack.append(.array([]))
+                    var array: [JSONValue] = []
+                    array.reserveCapacity(8)
+                    stack.append(.array(array))
                     continue parsing
                 }
             default:
@@ -51,7 +57,7 @@ struct JSONReader {
             // Attach the finished value to its parents, closing every container that ends here.
             while let top = stack.popLast() {
                 skipWhitespace()
-                switch top {
+                switch consume top {
                 case .array(var array):
                     array.append(value)
                     let byte = peek()
@@ -84,9 +90,9 @@ struct JSONReader {
         }
     }
 
-    private func checkDepth(_ depth: Int) throws(JSONSyntaxError) {
+    private func checkDepth(_ depth: Int, at offset: Int) throws(JSONSyntaxError) {
         guard depth <= maxDepth else {
-            throw JSONSyntaxError(offset: pos, message: "nesting is deeper than the limit of \(maxDepth) levels")
+            throw JSONSyntaxError(offset: offset, message: "nesting is deeper than the limit of \(maxDepth) levels")
         }
     }
 

@@ -11,29 +11,28 @@ public struct Route: Sendable {
     public let parameters: [Parameter]
     public let modelName: String
     public let modelVersion: String
+    /// True for classifiers (label responses), false for regressors.
+    public let isClassifier: Bool
+    let pipeline: RoutePipeline
 
-    /// JSON Schema (OpenAPI 3.1 dialect) of one request object.
-    public func requestSchema() -> JSONValue {
-        .object(JSONObject([("type", "object")]))
-    }
-
-    /// JSON Schema of one response.
-    public func responseSchema() -> JSONValue {
-        .object(JSONObject([("type", "object")]))
-    }
-
-    /// An example request object, from the parameters' examples and defaults.
-    public func exampleRequest() -> JSONValue {
-        .object(JSONObject())
+    init(configuration: RouteConfiguration, modelVersion: String, pipeline: RoutePipeline) {
+        name = configuration.name
+        summary = configuration.summary
+        description = configuration.description
+        parameters = configuration.schema.parameters.map(\.parameter)
+        modelName = configuration.modelName
+        self.modelVersion = modelVersion
+        isClassifier = pipeline.output.isClassifier
+        self.pipeline = pipeline
     }
 
     /// Body: an object → one prediction; an array or `{"instances": [...]}` → a batch (≤ maxBatch).
     public func predict(body: JSONValue) throws(RequestError) -> JSONValue {
-        throw RequestError.inferenceFailed("Prediction is not implemented yet.")
+        try pipeline.predict(body: body)
     }
 
     /// GET `?name=value…`: values converted by parameter type (kedro style).
     public func predict(query: [(String, String)]) throws(RequestError) -> JSONValue {
-        throw RequestError.inferenceFailed("Prediction is not implemented yet.")
+        try pipeline.predict(query: query)
     }
 }
