@@ -105,7 +105,7 @@ extension Route {
             if let lo = p.exclusiveMinimum, x <= lo { x = lo + 1 }
             if let hi = p.maximum { x = Swift.min(x, hi) }
             if let hi = p.exclusiveMaximum, x >= hi { x = hi - 1 }
-            return p.type == .int ? .integer(Int(x.rounded(.up))) : ParameterSpec.json(x)
+            return p.type == .int ? ParameterSpec.json(x.rounded(.up)) : ParameterSpec.json(x)
         }
     }
 }
