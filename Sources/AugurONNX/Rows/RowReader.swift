@@ -20,8 +20,10 @@ public struct RowReader: Sendable {
             let c = try decoder.singleValueContainer()
             if c.decodeNil() { self = .null }
             else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-            else if let i = try? c.decode(Int64.self) { self = .integer(i) }
-            else if let d = try? c.decode(Double.self) { self = .number(d) }
+            else if let d = try? c.decode(Double.self) {
+                // Doubles keep -0.0; integers beyond 2^53 are re-read exactly for int64 inputs.
+                if abs(d) >= 9_007_199_254_740_992, let i = try? c.decode(Int64.self) { self = .integer(i) } else { self = .number(d) }
+            }
             else if let s = try? c.decode(String.self) { self = .string(s) }
             else if let l = try? c.decode([Cell].self) { self = .list(l) }
             else { throw DecodingError.dataCorruptedError(in: c, debugDescription: "objects are not valid cell values") }

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Every test: unit and fixture tests (swift test), onnx's own operator tests, a seeded
+# differential test against onnxruntime, and a bounded fuzz run of the model loader.
+# Needs .venv (scripts/setup-venv.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+[ -x "$PY" ] || { echo "error: .venv is missing; run scripts/setup-venv.sh first" >&2; exit 1; }
+
+echo "== onnx operator test cases"
+rm -rf .build-onnx-node-tests
+"$PY" scripts/onnx_node_tests.py .build-onnx-node-tests | tail -1
+
+echo "== build"
+swift build --build-tests
+
+echo "== differential test against onnxruntime"
+"$PY" scripts/differential.py --augur .build/debug/augur
+
+echo "== fuzz the loader (${FUZZ_SECONDS:-60} s)"
+FUZZ_SECONDS=${FUZZ_SECONDS:-60} scripts/fuzz.sh
+
+echo "== swift test"
+export AUGUR_ONNX_NODE_TESTS="$PWD/.build-onnx-node-tests"
+export AUGUR_ONNX_NODE_SUMMARY="$PWD/.build-onnx-node-tests/summary.txt"
+swift test
