@@ -5,8 +5,8 @@
 #                              bench/results/engine-<date>.{json,md}
 #
 # Environment:
-#   AUGUR_VENV      Python venv to use (default: .venv in the repo; created from
-#                   scripts/requirements-fixtures.txt when absent)
+#   AUGUR_VENV      Python venv to use (default: .venv in the repo, created by
+#                   scripts/setup-venv.sh from scripts/requirements-fixtures.txt when absent)
 #   BENCH_SECONDS   timed seconds per measurement (default 2)
 #   BENCH_BATCH     rows per batch in batch mode (default 1000)
 #   BENCH_LIMIT     whole-run limit in seconds (default 570); every step is bounded by what is left
@@ -70,10 +70,10 @@ trap stop INT TERM
 
 ensure_venv() {
     if [[ ! -x $VENV/bin/python ]]; then
-        log "creating $VENV from scripts/requirements-fixtures.txt"
-        python3 -m venv "$VENV"
-        bounded -t 400 "$WORK/pip.log" "$WORK/pip.log" "$VENV/bin/pip" install --quiet -r scripts/requirements-fixtures.txt
-        ((RC == 0)) || { cat "$WORK/pip.log" >&2; log "pip install failed ($RC)"; exit 1; }
+        [[ $VENV == "$ROOT/.venv" ]] || { log "AUGUR_VENV=$VENV has no bin/python"; exit 1; }
+        log "creating .venv (scripts/setup-venv.sh: pinned scripts/requirements-fixtures.txt)"
+        bounded -t 400 "$WORK/pip.log" "$WORK/pip.log" scripts/setup-venv.sh
+        ((RC == 0)) || { cat "$WORK/pip.log" >&2; log "creating the venv failed ($RC)"; exit 1; }
     fi
     PY="$VENV/bin/python"
 }
