@@ -51,15 +51,21 @@ struct ColumnSink {
         case .float32: floats.append(Float(value))
         case .float64: doubles.append(value)
         case .int64:
-            guard value.rounded() == value, let v = Int64(exactly: value) else { return "'\(value)' is not an integer (input is int64)." }
+            guard value.rounded() == value, let v = Int64(exactly: value) else { return "'\(Self.text(value))' is not an integer (input is int64)." }
             int64s.append(v)
         case .int32:
-            guard value.rounded() == value, let v = Int32(exactly: value) else { return "'\(value)' is not a 32-bit integer (input is int32)." }
+            guard value.rounded() == value, let v = Int32(exactly: value) else { return "'\(Self.text(value))' is not a 32-bit integer (input is int32)." }
             int32s.append(v)
-        case .bool: return "'\(value)' is a number; the input is bool (true or false)."
-        case .string: return "'\(value)' is a number; the input is a string. Quote it."
+        case .bool: return "'\(Self.text(value))' is a number; the input is bool (true or false)."
+        case .string: return "'\(Self.text(value))' is a number; the input is a string. Quote it."
         }
         return nil
+    }
+
+    /// A number as the user wrote it: `3`, not `3.0`.
+    static func text(_ value: Double) -> String {
+        if value.rounded() == value, abs(value) < 1e15 { return String(Int64(value)) }
+        return "\(value)"
     }
 
     mutating func append(string value: String) -> String? {

@@ -44,15 +44,21 @@ public enum PostTransform: String, Sendable, CaseIterable {
     /// `sqrt(2) * erfinv(2x - 1)` with onnxruntime's float approximation of erfinv.
     @inlinable
     public static func probit(_ value: Float) -> Float {
-        1.41421356 * erfInv(2 * value - 1)
+        sqrt2 * erfInv(2 * value - 1)
     }
+
+    /// `static_cast<float>(M_SQRT2)`.
+    @usableFromInline static let sqrt2 = Float(1.41421356237309504880 as Double)
+    /// `static_cast<float>(M_PI)`: rounded to nearest, unlike `Float.pi`, which is rounded
+    /// toward zero.
+    @usableFromInline static let pi = Float(3.14159265358979323846 as Double)
 
     @inlinable
     static func erfInv(_ input: Float) -> Float {
         let sign: Float = input < 0 ? -1 : 1
         let x = (1 - input) * (1 + input)
         let lg = log(x)
-        let v: Float = 2 / (3.14159 * 0.147) + 0.5 * lg
+        let v: Float = 2 / (pi * 0.147) + 0.5 * lg
         let v2: Float = 1 / 0.147 * lg
         let v3: Float = -v + (v * v - v2).squareRoot()
         return sign * v3.squareRoot()

@@ -1,0 +1,75 @@
+/// Concatenates numeric inputs along axis 1 into one float32 `[N, sum(dimensions)]` matrix
+/// (the ai.onnx.ml `FeatureVectorizer`, as onnxruntime does it: each input's row is cut or
+/// zero-padded to its declared dimension, `N` is the first input's batch size, and an input
+/// with fewer rows leaves the rest zero).
+public struct FeatureVectorizer: Operator {
+    /// The width each input contributes, in input order.
+    public let dimensions: [Int]
+    public let totalWidth: Int
+
+    /// Throws on a negative dimension or a total that overflows.
+    public init(dimensions: [Int]) throws {
+        guard !dimensions.isEmpty else { throw ModelLoadError(.invalidAttribute, "FeatureVectorizer needs at least one input dimension.") }
+        var total = 0
+        for dim in dimensions {
+            guard dim >= 0 else { throw ModelLoadError(.invalidAttribute, "input dimension '\(dim)' is negative.") }
+            let (sum, overflow) = total.addingReportingOverflow(dim)
+            guard !overflow else { throw ModelLoadError(.invalidAttribute, "the input dimensions add up past the largest size.") }
+            total = sum
+        }
+        self.dimensions = dimensions
+        totalWidth = total
+    }
+
+    public func outputTypes(for inputs: [ValueType?]) throws -> [ValueType] {
+        guard inputs.count == dimensions.count else {
+            throw ModelLoadError(.invalidGraph, "has \(inputs.count) inputs but \(dimensions.count) input dimensions.")
+        }
+        var rows: Int? = nil
+        for index in inputs.indices {
+            let type = try tensorType(inputs, index)
+            try MLTensorSupport.requireNumeric(type, role: "input \(index)")
+            if type.rank == 0 { throw ModelLoadError(.typeMismatch, "input \(index) must have at least one dimension.") }
+            if index == 0, let shape = type.shape { rows = shape.count == 1 ? 1 : shape[0] }
+        }
+        return [.tensor(TensorType(.float32, shape: [rows, totalWidth]))]
+    }
+
+    public func run(_ inputs: [Value?]) throws -> [Value] {
+        guard inputs.count == dimensions.count else {
+            throw InferenceError(.missingInput, "expected \(dimensions.count) inputs, got \(inputs.count).")
+        }
+        let first = try tensor(inputs, 0)
+        guard let firstDim = first.shape.first else {
+            throw InferenceError(.shapeMismatch, "input 0 must have at least one dimension.")
+        }
+        let rows = first.rank == 1 ? 1 : firstDim
+        guard let total = Tensor.elementCount(of: [rows, totalWidth]) else {
+            throw InferenceError(.tooLarge, "the output of \(rows) rows of \(totalWidth) features is too large.")
+        }
+        var out = [Float](repeating: 0, count: total)
+        var offset = 0
+        for (index, dimension) in dimensions.enumerated() {
+            let x = try tensor(inputs, index)
+            try copy(x, index: index, into: &out, rows: rows, offset: offset, dimension: dimension)
+            offset += dimension
+        }
+        return [.tensor(Tensor(unchecked: [rows, totalWidth], .float32(out)))]
+    }
+
+    private func copy(_ x: Tensor, index: Int, into out: inout [Float], rows: Int, offset: Int, dimension: Int) throws {
+        guard let leading = x.shape.first else {
+            throw InferenceError(.shapeMismatch, "input \(index) must have at least one dimension.")
+        }
+        let inputRows = x.rank == 1 ? 1 : leading
+        guard inputRows <= rows else {
+            throw InferenceError(.shapeMismatch, "input \(index) has \(inputRows) rows but input 0 has \(rows).")
+        }
+        let width = inputRows == 0 ? 0 : x.count / inputRows
+        let copied = min(width, dimension)
+        let values = try MLTensorSupport.floats(x, role: "input \(index)")
+        for row in 0..<inputRows {
+            for k in 0..<copied { out[row * totalWidth + offset + k] = values[row * width + k] }
+        }
+    }
+}
