@@ -96,6 +96,9 @@ struct Fixture: CustomStringConvertible, Sendable {
             }
         }
         if let b = v as? Bool { return b ? 1 : 0 }
+        // Long decimals come back as NSDecimalNumber, whose doubleValue can be off by a few ulps
+        // on Linux; its text is the JSON's, which Double parses exactly.
+        if let decimal = v as? NSDecimalNumber, let exact = Double(decimal.description) { return exact }
         guard let n = v as? NSNumber else { throw FixtureError("'\(v)' is not a number") }
         return n.doubleValue
     }

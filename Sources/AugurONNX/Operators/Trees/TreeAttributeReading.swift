@@ -1,0 +1,99 @@
+import AugurEngine
+import Foundation
+
+/// Attribute access the tree builders share: optional lists read as empty, length checks
+/// that name both attributes, and the tensor forms opset 5 uses.
+extension NodeContext {
+    /// An int list, or `[]` when absent.
+    func int64List(_ name: String) throws -> [Int64] { try int64s(name) ?? [] }
+
+    /// Checks that `name` has `count` entries, like the attribute `reference` does.
+    func expectCount(_ name: String, _ values: some Collection, _ count: Int, like reference: String) throws {
+        guard values.count == count else {
+            throw error(name, "has \(values.count) entries but '\(reference)' has \(count); they must be equal.")
+        }
+    }
+
+    /// Whether `NAME_as_tensor` holds float64 values (the double-precision form).
+    func usesFloat64Tensor(_ name: String) throws -> Bool {
+        try tensor(name + "_as_tensor")?.elementType == .float64
+    }
+
+    /// A double list given as `NAME` (floats) or `NAME_as_tensor`, refusing both at once.
+    func exclusiveDoubles(_ name: String) throws -> [Double] {
+        if has(name), has(name + "_as_tensor") {
+            throw error(name, "is given both as '\(name)' and '\(name)_as_tensor'; use one.")
+        }
+        return try doubles(name) ?? []
+    }
+
+    /// A float32 or float64 tensor attribute as doubles, with its element type.
+    func floatingTensor(_ name: String) throws -> (values: [Double], type: ElementType)? {
+        guard let tensor = try tensor(name) else { return nil }
+        switch tensor.storage {
+        case .float32(let v): return (v.map(Double.init), .float32)
+        case .float64(let v): return (v, .float64)
+        default: throw error(name, "must be a float or double tensor, not \(tensor.elementType).")
+        }
+    }
+
+    /// A uint8 tensor attribute (the opset-5 `nodes_modes`), which the engine has no tensor
+    /// type for; it is read straight from the proto.
+    func uint8Tensor(_ name: String) throws -> [UInt8]? {
+        guard let attribute = node.attribute.first(where: { $0.name == name }) else { return nil }
+        guard attribute.type == .tensor || attribute.type == .undefined, attribute.hasT else {
+            throw error(name, "must be a uint8 tensor.")
+        }
+        let proto = attribute.t
+        guard proto.dataType == Int32(Onnx_TensorProto.DataType.uint8.rawValue) else {
+            throw error(name, "must be a uint8 tensor, not \(TensorDecoder.typeName(proto.dataType)).")
+        }
+        guard proto.dataLocation != .external, proto.externalData.isEmpty else {
+            throw error(name, "keeps its data in an external file, which is not supported.")
+        }
+        var count = 1
+        for dim in proto.dims {
+            let (product, overflow) = count.multipliedReportingOverflow(by: Int(clamping: dim))
+            guard dim >= 0, !overflow else { throw error(name, "has invalid dimension '\(dim)'.") }
+            count = product
+        }
+        let values: [UInt8]
+        if proto.hasRawData {
+            values = [UInt8](proto.rawData)
+        } else {
+            values = try proto.int32Data.map { raw in
+                guard let byte = UInt8(exactly: raw) else { throw error(name, "value '\(raw)' does not fit uint8.") }
+                return byte
+            }
+        }
+        guard values.count == count else {
+            throw error(name, "declares \(count) elements but holds \(values.count).")
+        }
+        return values
+    }
+
+    /// The `post_transform` string of opsets 1 and 3.
+    func postTransformString() throws -> PostTransform {
+        let name = try string("post_transform", default: "NONE")
+        guard let transform = PostTransform(rawValue: name) else {
+            throw error("post_transform", "'\(name)' is not one of NONE, LOGISTIC, SOFTMAX, SOFTMAX_ZERO, PROBIT.")
+        }
+        return transform
+    }
+}
+
+/// The opset-5 `post_transform` codes as the ONNX specification numbers them: 0 NONE,
+/// 1 SOFTMAX, 2 LOGISTIC, 3 SOFTMAX_ZERO, 4 PROBIT.
+///
+/// onnxruntime 1.23 reads codes 1 and 2 the other way round (it converts them with its own
+/// enum, where LOGISTIC is 1); Augur follows the specification.
+func treePostTransform(code: Int) -> PostTransform? {
+    switch code {
+    case 0: PostTransform.none
+    case 1: .softmax
+    case 2: .logistic
+    case 3: .softmaxZero
+    case 4: .probit
+    default: nil
+    }
+}
