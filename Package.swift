@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(name: "AugurEngineTests", dependencies: ["AugurEngine"]),
         .testTarget(
             name: "AugurONNXTests",
-            dependencies: ["AugurEngine", "AugurONNX"],
+            dependencies: ["AugurEngine", "AugurONNX", "augur-bench"],
             exclude: ["onnx-node-known-failures.txt"]
         ),
         .testTarget(name: "AugurServiceTests", dependencies: ["AugurEngine", "AugurONNX", "AugurService"]),

@@ -128,3 +128,24 @@ routes:
         #expect(try route.predict(body: []) == ["predictions": [], "model": ["name": "loan", "version": .string(route.modelVersion)]])
     }
 }
+
+@Suite struct LoanRoutePerformanceTests {
+    /// parse → validate → features → plan → output → serialize for one row. Debug builds are
+    /// slow, so the bound is loose; it catches accidental quadratic work, not microseconds.
+    @Test func requestPathIsCheap() throws {
+        let service = try TempService(yaml: loanYAML, models: ["model.onnx": "rf_classifier_binary_loan"]).service()
+        let route = try #require(service.route(named: "loan_status"))
+        let body = Array(#"{"ApplicantIncome": 5849, "CoapplicantIncome": 0, "LoanAmount": 128, "Credit_History": 1, "Property_Area": "Urban"}"#.utf8)
+        let parser = JSONParser()
+        let n = 2000
+        var bytes = 0
+        let clock = ContinuousClock()
+        let elapsed = try clock.measure {
+            for _ in 0..<n { bytes += try route.predict(body: parser.parse(body)).serialized().count }
+        }
+        let perRequest = elapsed / n
+        print("loan request path: \(perRequest) per request (debug build)")
+        #expect(bytes > 0)
+        #expect(perRequest < .milliseconds(1))
+    }
+}

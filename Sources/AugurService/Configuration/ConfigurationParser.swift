@@ -1,3 +1,5 @@
+import Yams
+
 /// Reads the top level of `augur.yaml`: `service:`, `server:`, `models:`, `routes:`.
 struct ConfigurationParser {
     static let keys = ["service", "server", "models", "routes"]
@@ -80,5 +82,3 @@ struct ConfigurationParser {
         }
     }
 }
-
-import Yams

@@ -1,3 +1,5 @@
+import Yams
+
 /// Reads one entry of `routes:` (augur or kedro-fast-api syntax) into a `RouteConfiguration`.
 struct RouteParser {
     static let keys = ["model", "predictor", "summary", "description", "parameters", "rules", "features", "output",
@@ -14,11 +16,13 @@ struct RouteParser {
         for entry in entries { values[entry.key] = entry.value }
         let before = reader.errors.count
         let model = modelReference(values, node)
-        let parameters = parseParameters(values["parameters"], node)
+        let (parameters, failed) = parseParameters(values["parameters"], node)
         var scope = ExpressionScope()
         for (i, spec) in parameters.enumerated() {
             scope.add(spec.name, index: i, type: spec.expressionType, options: spec.parameter.type == .enum ? spec.optionKeys : [])
         }
+        // Parameters with errors stay known to expressions, so their mistakes are not repeated there.
+        for (name, type) in failed where scope.entries[name] == nil { scope.add(name, index: 0, type: type) }
         let rules = values["rules"].map { parseRules($0, scope: scope) } ?? []
         let features = values["features"].map { parseFeatures($0, scope: scope) } ?? .byName
         let output = values["output"].map { OutputParser.parse($0, reader: &reader) } ?? OutputSpec()
@@ -57,10 +61,21 @@ struct RouteParser {
         return (entry, location)
     }
 
-    private mutating func parseParameters(_ node: ConfigNode?, _ route: ConfigNode) -> [ParameterSpec] {
-        guard let node else { return [] }
-        guard let entries = reader.mapping(node) else { return [] }
-        return entries.compactMap { ParameterParser.parse($0.key, $0.value, reader: &reader) }
+    private mutating func parseParameters(_ node: ConfigNode?, _ route: ConfigNode)
+        -> ([ParameterSpec], failed: [(String, ExpressionType)])
+    {
+        guard let node, let entries = reader.mapping(node) else { return ([], []) }
+        var specs: [ParameterSpec] = []
+        var failed: [(String, ExpressionType)] = []
+        for entry in entries {
+            if let spec = ParameterParser.parse(entry.key, entry.value, reader: &reader) {
+                specs.append(spec)
+            } else {
+                let type = entry.value.node.mapping?["type"]?.string
+                failed.append((entry.key, type == "str" || type == "enum" ? .string : type == "bool" ? .bool : .number))
+            }
+        }
+        return (specs, failed)
     }
 
     private mutating func parseRules(_ node: ConfigNode, scope: ExpressionScope) -> [RuleSpec] {

@@ -70,6 +70,7 @@ public struct ServiceConfiguration: Sendable {
         name = URL(fileURLWithPath: folder).standardizedFileURL.lastPathComponent
         ConfigurationParser(configuration: self, reader: reader, folder: folder).parse(root, into: &self, reader: &reader)
         guard reader.errors.isEmpty else { throw ConfigErrors(reader.errors) }
+        if title.isEmpty { title = RouteParser.title(name) }
     }
 
     private static func yamlError(_ error: Error, file: String) -> ConfigError {

@@ -116,7 +116,7 @@ struct ExpressionCompiler {
 enum Suggestion {
     /// The candidate closest to `word` within a small edit distance, if any.
     static func closest(to word: String, in candidates: [String]) -> String? {
-        let limit = max(1, min(3, word.count / 3))
+        let limit = word.count <= 3 ? 1 : word.count <= 8 ? 2 : 3
         var best: (String, Int)?
         for candidate in candidates {
             let d = distance(word.lowercased(), candidate.lowercased())

@@ -80,3 +80,9 @@ public struct JSONObject: Sendable, Equatable {
 
     public static func == (a: JSONObject, b: JSONObject) -> Bool { a.members == b.members }
 }
+
+extension JSONObject: ExpressibleByDictionaryLiteral {
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        self.init(elements)
+    }
+}

@@ -42,14 +42,22 @@ struct FeatureBuilder: Sendable {
         let k = input.columns.count
         func row(_ r: Int) -> ParameterRow { ParameterRow(values, base: r * parameterCount) }
         switch input.elementType {
-        case .float32, .float64:
+        case .float32:
+            var out = [Float]()
+            out.reserveCapacity(rows * k)
+            for r in 0..<rows {
+                let values = row(r)
+                for column in input.columns { out.append(Float(Self.number(column, values))) }
+            }
+            return .float32(out)
+        case .float64:
             var out = [Double]()
             out.reserveCapacity(rows * k)
             for r in 0..<rows {
                 let values = row(r)
                 for column in input.columns { out.append(Self.number(column, values)) }
             }
-            return input.elementType == .float32 ? .float32(out.map { Float($0) }) : .float64(out)
+            return .float64(out)
         case .int64, .int32:
             var out = [Int64]()
             out.reserveCapacity(rows * k)

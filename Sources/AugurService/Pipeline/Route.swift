@@ -14,6 +14,10 @@ public struct Route: Sendable {
     /// True for classifiers (label responses), false for regressors.
     public let isClassifier: Bool
     let pipeline: RoutePipeline
+    /// Class labels in probability order when known from `output.labels`, for the response schema.
+    let labels: [String]
+    let unit: String?
+    let probabilities: Bool
 
     init(configuration: RouteConfiguration, modelVersion: String, pipeline: RoutePipeline) {
         name = configuration.name
@@ -24,6 +28,9 @@ public struct Route: Sendable {
         self.modelVersion = modelVersion
         isClassifier = pipeline.output.isClassifier
         self.pipeline = pipeline
+        labels = configuration.output.labels?.map(\.label) ?? []
+        unit = configuration.output.unit
+        probabilities = configuration.output.probabilities
     }
 
     /// Body: an object → one prediction; an array or `{"instances": [...]}` → a batch (≤ maxBatch).

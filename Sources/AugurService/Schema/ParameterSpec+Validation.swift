@@ -1,41 +1,41 @@
 /// Checking one request value against a parameter, with pydantic's issue types and messages.
 extension ParameterSpec {
     /// The value as a `ParameterValue`, or nil after appending every issue found.
-    func validate(_ value: JSONValue, at loc: [LocationPart], issues: inout [Issue]) -> ParameterValue? {
+    func validate(_ value: JSONValue, at location: @autoclosure () -> [LocationPart], issues: inout [Issue]) -> ParameterValue? {
         if value == .null {
             if parameter.nullable { return .missing }
-            issues.append(typeIssue(value, loc))
+            issues.append(typeIssue(value, location()))
             return nil
         }
         switch parameter.type {
         case .float:
-            guard case .number(let n) = value else { issues.append(typeIssue(value, loc)); return nil }
+            guard case .number(let n) = value else { issues.append(typeIssue(value, location())); return nil }
             guard n.double.isFinite else {
-                issues.append(Issue(type: "value_error", loc: loc, msg: "Input should be a finite number", input: value))
+                issues.append(Issue(type: "value_error", loc: location(), msg: "Input should be a finite number", input: value))
                 return nil
             }
-            return checkBounds(n.double, value, loc, &issues) ? .number(n.double) : nil
+            return checkBounds(n.double, value, location, &issues) ? .number(n.double) : nil
         case .int:
-            guard case .number(let n) = value else { issues.append(typeIssue(value, loc)); return nil }
+            guard case .number(let n) = value else { issues.append(typeIssue(value, location())); return nil }
             guard n.double.isFinite else {
-                issues.append(Issue(type: "value_error", loc: loc, msg: "Input should be a finite number", input: value))
+                issues.append(Issue(type: "value_error", loc: location(), msg: "Input should be a finite number", input: value))
                 return nil
             }
             guard n.isIntegral else {
-                issues.append(Issue(type: "int_from_float", loc: loc,
+                issues.append(Issue(type: "int_from_float", loc: location(),
                                     msg: "Input should be a valid integer, got a number with a fractional part", input: value))
                 return nil
             }
-            return checkBounds(n.double, value, loc, &issues) ? .number(n.double) : nil
+            return checkBounds(n.double, value, location, &issues) ? .number(n.double) : nil
         case .bool:
-            guard case .bool(let b) = value else { issues.append(typeIssue(value, loc)); return nil }
+            guard case .bool(let b) = value else { issues.append(typeIssue(value, location())); return nil }
             return .bool(b)
         case .str:
-            guard case .string(let s) = value else { issues.append(typeIssue(value, loc)); return nil }
-            return checkString(s, value, loc, &issues) ? .string(s) : nil
+            guard case .string(let s) = value else { issues.append(typeIssue(value, location())); return nil }
+            return checkString(s, value, location, &issues) ? .string(s) : nil
         case .enum:
             return option(matching: value) ?? {
-                issues.append(typeIssue(value, loc))
+                issues.append(typeIssue(value, location()))
                 return nil
             }()
         }
@@ -65,10 +65,10 @@ extension ParameterSpec {
         }
     }
 
-    private func checkBounds(_ x: Double, _ value: JSONValue, _ loc: [LocationPart], _ issues: inout [Issue]) -> Bool {
+    private func checkBounds(_ x: Double, _ value: JSONValue, _ location: () -> [LocationPart], _ issues: inout [Issue]) -> Bool {
         let count = issues.count
         func fail(_ type: String, _ words: String, _ key: String, _ bound: Double) {
-            issues.append(Issue(type: type, loc: loc, msg: "Input should be \(words) \(Self.format(bound))", input: value,
+            issues.append(Issue(type: type, loc: location(), msg: "Input should be \(words) \(Self.format(bound))", input: value,
                                 context: .object(JSONObject([(key, Self.json(bound))]))))
         }
         if let bound = parameter.exclusiveMinimum, !(x > bound) { fail("greater_than", "greater than", "gt", bound) }
@@ -78,31 +78,35 @@ extension ParameterSpec {
         return issues.count == count
     }
 
-    private func checkString(_ s: String, _ value: JSONValue, _ loc: [LocationPart], _ issues: inout [Issue]) -> Bool {
+    private func checkString(_ s: String, _ value: JSONValue, _ location: () -> [LocationPart], _ issues: inout [Issue]) -> Bool {
         let count = issues.count
         if parameter.minLength != nil || parameter.maxLength != nil {
             let length = s.unicodeScalars.count
             if let min = parameter.minLength, length < min {
-                issues.append(Issue(type: "string_too_short", loc: loc,
+                issues.append(Issue(type: "string_too_short", loc: location(),
                                     msg: "String should have at least \(min) character\(min == 1 ? "" : "s")", input: value,
                                     context: .object(JSONObject([("min_length", .integer(min))]))))
             }
             if let max = parameter.maxLength, length > max {
-                issues.append(Issue(type: "string_too_long", loc: loc,
+                issues.append(Issue(type: "string_too_long", loc: location(),
                                     msg: "String should have at most \(max) character\(max == 1 ? "" : "s")", input: value,
                                     context: .object(JSONObject([("max_length", .integer(max))]))))
             }
         }
         if let pattern, !pattern.matches(s) {
-            issues.append(Issue(type: "string_pattern_mismatch", loc: loc, msg: "String should match pattern '\(pattern.source)'",
+            issues.append(Issue(type: "string_pattern_mismatch", loc: location(), msg: "String should match pattern '\(pattern.source)'",
                                 input: value, context: .object(JSONObject([("pattern", .string(pattern.source))]))))
         }
         return issues.count == count
     }
 
-    /// A GET query value converted by type (kedro style), then validated like a body value.
+    /// A GET query value converted by type (kedro style), then validated like a body value:
+    /// numbers parse as decimals, bools are true/false/1/0, enum number options match text
+    /// that parses to them.
     func validate(query text: String, at loc: [LocationPart], issues: inout [Issue]) -> ParameterValue? {
         let input = JSONValue.string(text)
+        // An empty value is null for nullable non-string parameters (`?b=`).
+        if text.isEmpty, parameter.nullable, parameter.type != .str { return .missing }
         switch parameter.type {
         case .str:
             return validate(input, at: loc, issues: &issues)

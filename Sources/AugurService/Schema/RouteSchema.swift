@@ -43,33 +43,38 @@ struct RouteSchema: Sendable {
             return
         }
         let count = parameters.count
-        var seen = [Bool](repeating: false, count: count)
-        var valid = [Bool](repeating: true, count: count)
-        for member in object.members {
-            guard let i = position(of: member.key) else {
-                if !allowUnknownFields {
-                    issues.append(Issue(type: "extra_forbidden", loc: loc + [.key(member.key)],
-                                        msg: "Extra inputs are not permitted", input: member.value))
+        withUnsafeTemporaryAllocation(of: Bool.self, capacity: 2 * count) { flags in
+            // flags[i]: parameter i was present; flags[count + i]: parameter i is valid.
+            flags.initialize(repeating: false)
+            for i in 0..<count { flags[count + i] = true }
+            for member in object.members {
+                guard let i = position(of: member.key) else {
+                    if !allowUnknownFields {
+                        issues.append(Issue(type: "extra_forbidden", loc: loc + [.key(member.key)],
+                                            msg: "Extra inputs are not permitted", input: member.value))
+                    }
+                    continue
                 }
-                continue
+                flags[i] = true
+                if let value = parameters[i].validate(member.value, at: loc + [.key(member.key)], issues: &issues) {
+                    storage[base + i] = value
+                } else {
+                    flags[count + i] = false
+                }
             }
-            seen[i] = true
-            if let value = parameters[i].validate(member.value, at: loc + [.key(member.key)], issues: &issues) {
-                storage[base + i] = value
-            } else {
-                valid[i] = false
+            for i in 0..<count where !flags[i] {
+                let spec = parameters[i]
+                if spec.parameter.required {
+                    issues.append(Issue(type: "missing", loc: loc + [.key(spec.name)], msg: "Field required", input: row))
+                    flags[count + i] = false
+                } else {
+                    storage[base + i] = spec.absentValue
+                }
             }
+            guard !rules.isEmpty else { return }
+            checkRules(ParameterRow(storage, base: base), valid: UnsafeBufferPointer(rebasing: flags[count...]),
+                       row: object, at: loc, issues: &issues)
         }
-        for i in 0..<count where !seen[i] {
-            let spec = parameters[i]
-            if spec.parameter.required {
-                issues.append(Issue(type: "missing", loc: loc + [.key(spec.name)], msg: "Field required", input: row))
-                valid[i] = false
-            } else {
-                storage[base + i] = spec.absentValue
-            }
-        }
-        checkRules(ParameterRow(storage, base: base), valid: valid, row: object, at: loc, issues: &issues)
     }
 
     /// Decodes GET query pairs (the last of repeated names wins) into `storage[0 ..< count]`.
@@ -104,10 +109,10 @@ struct RouteSchema: Sendable {
                 storage[i] = parameters[i].absentValue
             }
         }
-        checkRules(ParameterRow(storage), valid: valid, row: object, at: ["query"], issues: &issues)
+        valid.withUnsafeBufferPointer { checkRules(ParameterRow(storage), valid: $0, row: object, at: ["query"], issues: &issues) }
     }
 
-    private func checkRules(_ row: ParameterRow, valid: [Bool], row object: JSONObject, at loc: [LocationPart],
+    private func checkRules(_ row: ParameterRow, valid: UnsafeBufferPointer<Bool>, row object: JSONObject, at loc: [LocationPart],
                             issues: inout [Issue]) {
         for rule in rules where rule.parameterIndices.allSatisfy({ valid[$0] }) && !rule.check(row) {
             let where_ = loc + (rule.locName.map { [.key($0)] } ?? [])
