@@ -99,6 +99,8 @@ class Parameter:
             return self._bounds(float(value), loc, value)
         if t == "int" and _is_number(value) and float(value).is_integer():
             return self._bounds(int(value), loc, value)
+        if t == "int" and _is_number(value) and math.isfinite(float(value)):
+            return None, [self._issue("int_from_float", loc, "Input should be a valid integer, got a number with a fractional part", value)]
         if t == "bool" and isinstance(value, bool):
             return value, []
         if t == "str" and isinstance(value, str):

@@ -1,5 +1,6 @@
 import AugurServer
 import AugurService
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing

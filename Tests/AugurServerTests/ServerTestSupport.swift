@@ -23,8 +23,8 @@ enum Support {
         return Application(router: server.makeRouter(logger: logger), logger: logger)
     }
 
-    static func json(_ buffer: ByteBuffer?) throws -> JSONValue {
-        guard let buffer else { return .null }
+    static func json(_ buffer: ByteBuffer) throws -> JSONValue {
+        guard buffer.readableBytes > 0 else { return .null }
         return try JSONParser().parse(Array(buffer.readableBytesView))
     }
 

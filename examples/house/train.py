@@ -70,7 +70,7 @@ REQUESTS = [
     {"name": "invalid", "title": "Wrong types and ranges (422)", "method": "POST", "path": "/house_price",
      "body": {"square_feet": 0, "num_bedrooms": 2.5, "num_bathrooms": "two"},
      "status": 422,
-     "issues": [("greater_than", ["body", "square_feet"]), ("int_type", ["body", "num_bedrooms"]),
+     "issues": [("greater_than", ["body", "square_feet"]), ("int_from_float", ["body", "num_bedrooms"]),
                 ("float_type", ["body", "num_bathrooms"])]},
     {"name": "rule", "title": "Bathrooms not in half steps, and too many bedrooms for the size (422, rules)",
      "method": "POST", "path": "/house_price",

@@ -42,38 +42,41 @@ struct RouteSchema: Sendable {
                                 msg: "Input should be a valid dictionary or object to extract fields from", input: row))
             return
         }
+        // Issues come in a stable order: parameters as declared, then unknown fields as sent,
+        // then rules.
         let count = parameters.count
-        withUnsafeTemporaryAllocation(of: Bool.self, capacity: 2 * count) { flags in
-            // flags[i]: parameter i was present; flags[count + i]: parameter i is valid.
-            flags.initialize(repeating: false)
-            for i in 0..<count { flags[count + i] = true }
-            for member in object.members {
-                guard let i = position(of: member.key) else {
-                    if !allowUnknownFields {
-                        issues.append(Issue(type: "extra_forbidden", loc: loc + [.key(member.key)],
-                                            msg: "Extra inputs are not permitted", input: member.value))
+        let members = object.members
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: count) { slot in
+            withUnsafeTemporaryAllocation(of: Bool.self, capacity: count) { valid in
+                slot.initialize(repeating: -1)
+                valid.initialize(repeating: true)
+                var unknown: [Int] = []
+                for (m, member) in members.enumerated() {
+                    if let i = position(of: member.key) { slot[i] = m } else if !allowUnknownFields { unknown.append(m) }
+                }
+                for i in 0..<count {
+                    let spec = parameters[i]
+                    if slot[i] >= 0 {
+                        let member = members[slot[i]]
+                        if let value = spec.validate(member.value, at: loc + [.key(member.key)], issues: &issues) {
+                            storage[base + i] = value
+                        } else {
+                            valid[i] = false
+                        }
+                    } else if spec.parameter.required {
+                        issues.append(Issue(type: "missing", loc: loc + [.key(spec.name)], msg: "Field required", input: row))
+                        valid[i] = false
+                    } else {
+                        storage[base + i] = spec.absentValue
                     }
-                    continue
                 }
-                flags[i] = true
-                if let value = parameters[i].validate(member.value, at: loc + [.key(member.key)], issues: &issues) {
-                    storage[base + i] = value
-                } else {
-                    flags[count + i] = false
+                for m in unknown {
+                    issues.append(Issue(type: "extra_forbidden", loc: loc + [.key(members[m].key)],
+                                        msg: "Extra inputs are not permitted", input: members[m].value))
                 }
+                guard !rules.isEmpty else { return }
+                checkRules(ParameterRow(storage, base: base), valid: UnsafeBufferPointer(valid), row: object, at: loc, issues: &issues)
             }
-            for i in 0..<count where !flags[i] {
-                let spec = parameters[i]
-                if spec.parameter.required {
-                    issues.append(Issue(type: "missing", loc: loc + [.key(spec.name)], msg: "Field required", input: row))
-                    flags[count + i] = false
-                } else {
-                    storage[base + i] = spec.absentValue
-                }
-            }
-            guard !rules.isEmpty else { return }
-            checkRules(ParameterRow(storage, base: base), valid: UnsafeBufferPointer(rebasing: flags[count...]),
-                       row: object, at: loc, issues: &issues)
         }
     }
 
@@ -84,24 +87,26 @@ struct RouteSchema: Sendable {
         var valid = [Bool](repeating: true, count: count)
         var object = JSONObject()
         for (name, text) in query { object[name] = .string(text) }
+        var unknown: [Issue] = []
+        var present = [String?](repeating: nil, count: count)
         for member in object.members {
-            let loc: [LocationPart] = ["query", .key(member.key)]
             guard let i = position(of: member.key) else {
                 if !allowUnknownFields {
-                    issues.append(Issue(type: "extra_forbidden", loc: loc, msg: "Extra inputs are not permitted", input: member.value))
+                    unknown.append(Issue(type: "extra_forbidden", loc: ["query", .key(member.key)], msg: "Extra inputs are not permitted", input: member.value))
                 }
                 continue
             }
             seen[i] = true
-            let text = member.value.string ?? ""
-            if let value = parameters[i].validate(query: text, at: loc, issues: &issues) {
-                storage[i] = value
-            } else {
-                valid[i] = false
-            }
+            present[i] = member.value.string ?? ""
         }
-        for i in 0..<count where !seen[i] {
-            if parameters[i].parameter.required {
+        for i in 0..<count {
+            if let text = present[i] {
+                if let value = parameters[i].validate(query: text, at: ["query", .key(parameters[i].name)], issues: &issues) {
+                    storage[i] = value
+                } else {
+                    valid[i] = false
+                }
+            } else if parameters[i].parameter.required {
                 issues.append(Issue(type: "missing", loc: ["query", .key(parameters[i].name)], msg: "Field required",
                                     input: .object(object)))
                 valid[i] = false
@@ -109,6 +114,7 @@ struct RouteSchema: Sendable {
                 storage[i] = parameters[i].absentValue
             }
         }
+        issues += unknown
         valid.withUnsafeBufferPointer { checkRules(ParameterRow(storage), valid: $0, row: object, at: ["query"], issues: &issues) }
     }
 
