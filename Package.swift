@@ -71,7 +71,8 @@ let package = Package(
                 "AugurService", "AugurServer",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-            ]
+            ],
+            exclude: ["Golden"]
         ),
     ]
 )
