@@ -37,6 +37,17 @@ import Testing
         #expect(errorBody { try r.predict(query: [("a", "x"), ("b", "inf"), ("area", "y"), ("flag", "yes")]) } == #"{"detail":[{"type":"int_parsing","loc":["query","a"],"msg":"Input should be a valid integer, unable to parse string as an integer","input":"x"},{"type":"value_error","loc":["query","b"],"msg":"Input should be a finite number","input":"inf"},{"type":"bool_parsing","loc":["query","flag"],"msg":"Input should be a valid boolean, unable to interpret input","input":"yes"}]}"#)
     }
 
+    @Test func rulesSkipNullAndAbsentValues() throws {
+        let rules = """
+            rules:
+              - check: b <= a
+                message: b may not exceed a.
+        """
+        let r = try route(parameters, extra: rules)
+        #expect(try r.predict(body: json(#"{"a": 3, "b": null, "area": "x"}"#))["class"] != nil)
+        #expect(errorBody { try r.predict(body: json(#"{"a": 3, "b": 4, "area": "x"}"#)) } == #"{"detail":[{"type":"rule_failed","loc":["body","b"],"msg":"b may not exceed a.","input":4,"ctx":{"rule":"b <= a"}}]}"#)
+    }
+
     @Test func unknownFieldsCanBeAllowedPerRoute() throws {
         let r = try route(parameters, extra: "    allow_unknown_fields: true")
         #expect(try r.predict(body: json(#"{"a": 3, "b": 1, "area": "x", "comment": "hi"}"#))["class"] != nil)

@@ -120,7 +120,10 @@ struct RouteSchema: Sendable {
 
     private func checkRules(_ row: ParameterRow, valid: UnsafeBufferPointer<Bool>, row object: JSONObject, at loc: [LocationPart],
                             issues: inout [Issue]) {
-        for rule in rules where rule.parameterIndices.allSatisfy({ valid[$0] }) && !rule.check(row) {
+        // A rule runs only when every parameter it reads is valid and present: a null or
+        // absent optional value is not a broken rule (as a pydantic validator skips None).
+        for rule in rules where rule.parameterIndices.allSatisfy({ valid[$0] && row[$0] != .missing })
+            && !rule.check(row) {
             let where_ = loc + (rule.locName.map { [.key($0)] } ?? [])
             let input = rule.locName.flatMap { object[$0] } ?? .object(object)
             issues.append(Issue(type: "rule_failed", loc: where_, msg: rule.message, input: input,
