@@ -56,6 +56,14 @@ let package = Package(
         ),
         // Release-mode engine benchmark (bench/engine.sh drives it).
         .executableTarget(name: "augur-bench", dependencies: ["AugurEngine", "AugurONNX"]),
+        // Hello-world Hummingbird route: the framework ceiling bench/run.sh measures Augur against.
+        .executableTarget(
+            name: "augur-hello",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Loader fuzz target: a regression runner normally, libFuzzer entry with -DFUZZING.
         .executableTarget(name: "augur-fuzz", dependencies: ["AugurEngine", "AugurONNX"]),
         .testTarget(name: "AugurEngineTests", dependencies: ["AugurEngine"]),

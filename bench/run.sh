@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# The HTTP benchmark, Augur vs the Python serving stacks, in one command.
+#
+#   bench/run.sh             build Augur (release), set up bench/work/venv-http, measure every
+#                            stack on 127.0.0.1, write bench/results/http-<date>.{json,png} and the
+#                            HTTP section of BENCHMARKS.md
+#   bench/run.sh --engine    then also run the engine comparison (bench/engine.sh)
+#
+# Stacks, all serving examples/loan's forest with the same JSON body: Augur (`augur serve
+# examples/loan`), a Hummingbird hello-world route (augur-hello: the framework ceiling), FastAPI +
+# pydantic + scikit-learn pickle, FastAPI + pydantic + onnxruntime (1 thread), both on uvicorn with
+# 1 worker, and BentoML + scikit-learn when it installs (in its own venv, bench/work/venv-bento).
+#
+# Environment:
+#   BENCH_SKIP_BUILD=1   use binaries already built: BENCH_BIN (default .build/release) for augur,
+#                        BENCH_HELLO_BIN (default BENCH_BIN) for augur-hello
+#   BENCH_SECONDS        measured seconds per wrk run (default 8; a 2 s warm-up precedes each)
+#   BENCH_ROUNDS         rounds, the stacks taking turns (default 2)
+#   BENCH_LAUNCHES       launches per stack for launch → first prediction (default 5)
+#   BENCH_STACKS         comma-separated subset (default augur,hello,fastapi_sklearn,fastapi_onnxruntime,bentoml)
+#   BENCH_LIMIT          whole-run limit in seconds (default 1500); every step is bounded by what is left
+#
+# Every server is started by bench/http_bench.py in its own session and stopped by its PID at
+# the end of its turn, on an error, at the time limit or on Ctrl-C (the trap here stops the
+# measuring process, which stops its server). Only 127.0.0.1 is contacted.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+START=$(date +%s)
+LIMIT=${BENCH_LIMIT:-1500}
+END=$((START + LIMIT))
+WORK="$ROOT/bench/work"
+RESULTS="$ROOT/bench/results"
+STAMP=$(date -u +%Y-%m-%d-%H%M)
+BIN=${BENCH_BIN:-$ROOT/.build/release}
+HELLO_BIN=${BENCH_HELLO_BIN:-$BIN}
+VENV="$WORK/venv-http"
+BENTO_VENV="$WORK/venv-bento"
+STACKS=${BENCH_STACKS:-augur,hello,fastapi_sklearn,fastapi_onnxruntime,bentoml}
+ENGINE=0
+for arg in "$@"; do
+    case $arg in
+        --engine) ENGINE=1 ;;
+        -h | --help) sed -n '2,25p' "$0"; exit 0 ;;
+        *) echo "unknown argument: $arg" >&2; exit 2 ;;
+    esac
+done
+# onnxruntime and numpy run without this workplace's OpenBLAS overrides, as in bench/engine.sh.
+PYENV=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=1)
+
+log() { printf '[%4ds] %s\n' "$(($(date +%s) - START))" "$*" >&2; }
+
+CHILD=""
+# bounded [-t CAP] OUT cmd...: runs cmd (stdout and stderr to OUT) under `timeout`, for at most
+# CAP seconds and never past the whole run's limit; sets RC. In the background, so that an
+# interrupt reaches the trap at once and the trap can stop it.
+bounded() {
+    local cap=$LIMIT
+    if [[ $1 == -t ]]; then cap=$2; shift 2; fi
+    local out=$1 left=$((END - $(date +%s)))
+    shift
+    RC=0
+    if ((left <= 5)); then log "out of time before: $*"; RC=124; return 0; fi
+    ((left < cap)) && cap=$left
+    timeout --kill-after=20 "$cap" "$@" >"$out" 2>&1 </dev/null &
+    CHILD=$!
+    wait "$CHILD" || RC=$?
+    CHILD=""
+}
+
+stop() {
+    log "interrupted; stopping"
+    if [[ -n $CHILD ]]; then kill -TERM "$CHILD" 2>/dev/null || true; wait "$CHILD" 2>/dev/null || true; fi
+    exit 130
+}
+trap stop INT TERM
+
+build() {
+    if [[ ${BENCH_SKIP_BUILD:-0} == 1 ]]; then log "skipping the build ($BIN/augur, $HELLO_BIN/augur-hello)"; return 0; fi
+    # `swift build` honours only the last --product flag, so each product is built on its own.
+    for product in augur augur-hello; do
+        log "swift build -c release --product $product"
+        bounded -t 900 "$WORK/build.log" swift build -c release --product "$product"
+        grep -E "error|warning:|Build" "$WORK/build.log" | tail -5 >&2 || true
+        ((RC == 0)) || { tail -20 "$WORK/build.log" >&2; log "the release build failed ($RC)"; exit 1; }
+    done
+}
+
+# venv DIR REQUIREMENTS: creates DIR and installs the pinned REQUIREMENTS unless already done.
+venv() {
+    local dir=$1 req=$2 stamp
+    stamp=$(sha256sum "$req" | cut -c1-16)
+    if [[ -x $dir/bin/python && $(cat "$dir/.bench-stamp" 2>/dev/null) == "$stamp" ]]; then return 0; fi
+    log "installing $req into ${dir#"$ROOT"/}"
+    [[ -x $dir/bin/python ]] || python3 -m venv "$dir"
+    bounded -t 600 "$WORK/pip-$(basename "$dir").log" "$dir/bin/pip" install -q --disable-pip-version-check -r "$req"
+    if ((RC == 0)); then echo "$stamp" >"$dir/.bench-stamp"; else tail -5 "$WORK/pip-$(basename "$dir").log" >&2; fi
+    return 0
+}
+
+setup() {
+    command -v wrk >/dev/null || { log "installing wrk"; apt-get install -y wrk >"$WORK/apt.log" 2>&1 || { log "wrk is missing and did not install"; exit 1; }; }
+    venv "$VENV" bench/requirements-http.txt
+    [[ -f $VENV/.bench-stamp ]] || { log "the FastAPI venv did not install"; exit 1; }
+    if [[ ,$STACKS, == *,bentoml,* ]]; then
+        venv "$BENTO_VENV" bench/requirements-bento.txt
+        if [[ ! -f $BENTO_VENV/.bench-stamp ]] || ! "$BENTO_VENV/bin/python" -c "import bentoml" 2>/dev/null; then
+            log "BentoML did not install: skipping it"
+            STACKS=$(sed -e 's/,*bentoml//' <<<"$STACKS")
+        fi
+    fi
+    log "training the scikit-learn forest of examples/loan/train.py into bench/work/loan.pkl"
+    bounded -t 120 "$WORK/train.log" "${PYENV[@]}" "$VENV/bin/python" bench/http_train.py "$WORK/loan.pkl"
+    ((RC == 0)) || { cat "$WORK/train.log" >&2; log "training failed"; exit 1; }
+}
+
+facts() {
+    local bento=none
+    [[ -x $BENTO_VENV/bin/python ]] && bento=$("$BENTO_VENV/bin/python" -c "import bentoml; print(bentoml.__version__)" 2>/dev/null || echo none)
+    "$VENV/bin/python" - "$WORK/http-facts.json" "$bento" "$(wrk -v 2>&1 | head -1)" <<'EOF'
+import json, os, platform, subprocess, sys
+from importlib.metadata import version
+def cmd(*args):
+    try:
+        return subprocess.run(args, capture_output=True, text=True, timeout=30).stdout.strip()
+    except Exception as e:
+        return f"unavailable ({e})"
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "unknown")
+mem = next((l.split(":", 1)[1].strip() for l in open("/proc/meminfo") if l.startswith("MemTotal")), "unknown")
+facts = {"nproc": os.cpu_count(), "cpu_model": cpu, "mem_total": mem, "kernel": platform.release(),
+         "swift": (cmd("swift", "--version").splitlines() or ["unknown"])[0], "python": platform.python_version(),
+         **{k.replace("-", "_"): version(k) for k in ("fastapi", "pydantic", "uvicorn", "uvloop", "httptools",
+                                                      "scikit-learn", "onnxruntime", "numpy", "matplotlib")},
+         "bentoml": sys.argv[2], "wrk": sys.argv[3],
+         "git_commit": cmd("git", "rev-parse", "--short", "HEAD"), "load_average_start": open("/proc/loadavg").read().split()[:3]}
+json.dump(facts, open(sys.argv[1], "w"), indent=1)
+EOF
+}
+
+main() {
+    mkdir -p "$WORK" "$RESULTS"
+    build
+    [[ -x $BIN/augur ]] || { log "no $BIN/augur (build it, or set BENCH_BIN)"; exit 1; }
+    if [[ ! -x $HELLO_BIN/augur-hello ]]; then
+        log "no $HELLO_BIN/augur-hello: the hello-world ceiling is skipped"
+        STACKS=$(sed -e 's/,*hello//' <<<"$STACKS")
+    fi
+    setup
+    facts
+    log "measuring: $STACKS"
+    local raw="$WORK/http-raw-$STAMP.json"
+    bounded "$WORK/http-bench.log" "${PYENV[@]}" "$VENV/bin/python" bench/http_bench.py --out "$raw" --work "$WORK" \
+        --stacks "$STACKS" --augur "$BIN/augur" --hello "$HELLO_BIN/augur-hello" --venv "$VENV" \
+        --bento-venv "$BENTO_VENV" --pickle "$WORK/loan.pkl" --seconds "${BENCH_SECONDS:-8}" \
+        --rounds "${BENCH_ROUNDS:-2}" --launches "${BENCH_LAUNCHES:-5}" --deadline $((END - 60))
+    cat "$WORK/http-bench.log" >&2
+    ((RC == 0)) || { log "the measurement failed ($RC)"; [[ -s $raw ]] || exit 1; }
+    log "writing the report"
+    bounded -t 120 "$WORK/http-report.log" "$VENV/bin/python" bench/http_report.py --raw "$raw" \
+        --facts "$WORK/http-facts.json" --out "$RESULTS/http-$STAMP" --benchmarks "$ROOT/BENCHMARKS.md" --date "$STAMP"
+    ((RC == 0)) || { cat "$WORK/http-report.log" >&2; log "the report failed ($RC)"; exit 1; }
+    log "done: BENCHMARKS.md, $RESULTS/http-$STAMP.{json,png}"
+    if ((ENGINE)); then
+        log "the engine comparison (bench/engine.sh)"
+        BENCH_LIMIT=$((END - $(date +%s))) bench/engine.sh
+    fi
+}
+
+main "$@"
