@@ -145,13 +145,13 @@ def port_free(port: int) -> bool:
 
 
 def wrk(server: Server, a, conns: int, seconds: float) -> dict:
-    cmd = ["wrk", "-t2", f"-c{conns}", f"-d{seconds}s", "--timeout", "10s", "-s", str(ROOT / "bench/http_wrk.lua"),
+    cmd = ["wrk", "-t2", f"-c{conns}", f"-d{seconds:g}s", "--timeout", "10s", "-s", str(ROOT / "bench/http_wrk.lua"),
            f"http://127.0.0.1:{server.port}{server.path}"]
     out = subprocess.run(cmd, env={**os.environ, "BENCH_BODY": str(a.body)}, capture_output=True, text=True,
                          timeout=seconds + 60)
     line = next((l for l in reversed(out.stdout.splitlines()) if l.startswith("{")), None)
     if out.returncode != 0 or line is None:
-        raise RuntimeError(f"wrk failed ({out.returncode}): {out.stderr[-300:]}")
+        raise RuntimeError(f"wrk failed ({out.returncode}): {(out.stdout + out.stderr)[-300:]}")
     r = json.loads(line)
     r["rps"] = round(r["requests"] / (r["duration_us"] / 1e6), 1)
     return r
