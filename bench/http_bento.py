@@ -17,7 +17,7 @@ AREAS = {"Rural": 0.0, "Semiurban": 1.0, "Urban": 2.0}
 LABELS = {0: "Not approved", 1: "Approved"}
 
 
-@bentoml.service(workers=1)
+@bentoml.service(workers=1, logging={"access": {"enabled": False}})  # no access log, as the others
 class Loan:
     def __init__(self) -> None:
         with open(os.environ["HTTP_MODEL"], "rb") as f:
