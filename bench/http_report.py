@@ -135,7 +135,7 @@ def chart(summary: dict, path: Path) -> None:
     import matplotlib.pyplot as plt
     conns = list(summary["per_conns"])
     stacks = [s for s in NAMES if any(s in summary["per_conns"][c] for c in conns)]
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.8))
     width = 0.8 / max(len(stacks), 1)
     for i, s in enumerate(stacks):
         xs = [j + i * width for j in range(len(conns))]
@@ -147,9 +147,10 @@ def chart(summary: dict, path: Path) -> None:
         ax.set_xticks([j + width * (len(stacks) - 1) / 2 for j in range(len(conns))], [f"{c} connections" for c in conns])
         ax.set_yscale("log")
         ax.set_title(title)
-    axes[0].legend(fontsize=8)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=len(stacks), fontsize=8)
     fig.suptitle("Loan model over HTTP, median of rounds (log scale)")
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
     fig.savefig(path, dpi=110)
 
 
