@@ -102,7 +102,7 @@ def markdown(raw, facts, summary, chart: str, json_name: str) -> str:
               f"Python {f.get('python')}, FastAPI {f.get('fastapi')}, pydantic {f.get('pydantic')}, uvicorn {f.get('uvicorn')} "
               f"(uvloop {f.get('uvloop')}, httptools {f.get('httptools')}), scikit-learn {f.get('scikit_learn')}, "
               f"onnxruntime {f.get('onnxruntime')} (1 thread), BentoML {f.get('bentoml')}; {f.get('wrk')}. "
-              f"Git {f.get('git_commit')}.", "", f"![throughput and p99 per stack]({chart})", ""]
+              f"Git {f.get('git_commit')}; Augur binary {f.get('augur_binary', 'unrecorded')}.", "", f"![throughput and p99 per stack]({chart})", ""]
     for c, rows in summary["per_conns"].items():
         lines += [f"### {c} connections", "",
                   "| stack | requests/s | × best Python | × hello | p50 µs | p99 µs | p99.9 µs | CPU µs/request | errors |",

@@ -118,8 +118,8 @@ setup() {
 facts() {
     local bento=none
     [[ -x $BENTO_VENV/bin/python ]] && bento=$("$BENTO_VENV/bin/python" -c "import bentoml; print(bentoml.__version__)" 2>/dev/null || echo none)
-    "$VENV/bin/python" - "$WORK/http-facts.json" "$bento" "$(wrk -v 2>&1 | head -1)" <<'EOF'
-import json, os, platform, subprocess, sys
+    "$VENV/bin/python" - "$WORK/http-facts.json" "$bento" "$(wrk -v 2>&1 | head -1)" "$BIN/augur" <<'EOF'
+import json, os, platform, subprocess, sys, time
 from importlib.metadata import version
 def cmd(*args):
     try:
@@ -133,6 +133,7 @@ facts = {"nproc": os.cpu_count(), "cpu_model": cpu, "mem_total": mem, "kernel": 
          **{k.replace("-", "_"): version(k) for k in ("fastapi", "pydantic", "uvicorn", "uvloop", "httptools",
                                                       "scikit-learn", "onnxruntime", "numpy", "matplotlib")},
          "bentoml": sys.argv[2], "wrk": sys.argv[3],
+         "augur_binary": f"{sys.argv[4]} (built {time.strftime('%Y-%m-%d %H:%M', time.gmtime(os.path.getmtime(sys.argv[4])))} UTC)",
          "git_commit": cmd("git", "rev-parse", "--short", "HEAD"), "load_average_start": open("/proc/loadavg").read().split()[:3]}
 json.dump(facts, open(sys.argv[1], "w"), indent=1)
 EOF
