@@ -51,6 +51,8 @@ public struct ONNXImporter: Sendable {
         guard bytes.count <= maxFileSize else {
             throw ModelLoadError(.invalidFile, "the model is \(bytes.count) bytes; the limit is \(maxFileSize).")
         }
+        // The fast reader gives the same message, or nil for anything it does not handle.
+        if let model = ModelWireDecoder.model(bytes) { return try load(model) }
         let model: Onnx_ModelProto
         do {
             model = try Onnx_ModelProto(serializedBytes: bytes)
