@@ -108,21 +108,47 @@ struct WireReader {
         return Float(bitPattern: bits)
     }
 
-    /// Appends a repeated int64 field's value: one (unpacked) or a packed run.
-    mutating func appendInt64s(to values: inout [Int64]) throws(Stop) {
-        guard wire == Wire.lengthDelimited else { return values.append(try int64()) }
+    /// Appends a repeated int64 field's value: a packed run, or (unpacked, the way ONNX
+    /// writes lists) this value and those of the fields right after it with the same
+    /// one-byte `tag`, which the caller would otherwise read one by one.
+    mutating func appendInt64s(to values: inout [Int64], tag: UInt8) throws(Stop) {
+        guard wire == Wire.lengthDelimited else {
+            values.append(try int64())
+            while position < end, bytes[position] == tag {
+                position += 1
+                values.append(Int64(bitPattern: try varint()))
+            }
+            return
+        }
         var packed = try body()
         while !packed.atEnd { values.append(Int64(bitPattern: try packed.varint())) }
     }
 
-    /// Appends a repeated float field's value: one (unpacked) or a packed run.
-    mutating func appendFloats(to values: inout [Float]) throws(Stop) {
-        guard wire == Wire.lengthDelimited else { return values.append(try float()) }
+    /// Appends a repeated float field's value, as `appendInt64s` does.
+    mutating func appendFloats(to values: inout [Float], tag: UInt8) throws(Stop) {
+        guard wire == Wire.lengthDelimited else {
+            values.append(try float())
+            while position < end, bytes[position] == tag {
+                position += 1
+                values.append(try float())
+            }
+            return
+        }
         var packed = try body()
         guard (packed.end - packed.position) % 4 == 0 else { throw Stop() }
         values.reserveCapacity(values.count + (packed.end - packed.position) / 4)
         packed.wire = Wire.fixed32
         while !packed.atEnd { values.append(try packed.float()) }
+    }
+
+    /// Appends a repeated bytes field's value and those of the fields right after it with
+    /// the same one-byte `tag`.
+    mutating func appendData(to values: inout [Data], tag: UInt8) throws(Stop) {
+        values.append(try data())
+        while position < end, bytes[position] == tag {
+            position += 1
+            values.append(try data())
+        }
     }
 
     /// A bytes field's value.

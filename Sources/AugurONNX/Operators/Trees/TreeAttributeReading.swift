@@ -27,12 +27,24 @@ extension NodeContext {
         guard let attribute = node.attribute.first(where: { $0.name == name }) else { return [] }
         guard !attribute.hasType || attribute.type == .undefined || attribute.type == .strings else { return nil }
         let table = names.map { Array($0.utf8) }
+        func matches(_ name: [UInt8], _ raw: UnsafeRawBufferPointer) -> Bool {
+            guard name.count == raw.count else { return false }
+            return name.withUnsafeBytes { bytes in
+                guard let a = bytes.baseAddress, let b = raw.baseAddress else { return raw.isEmpty }
+                return memcmp(a, b, raw.count) == 0
+            }
+        }
         var codes: [Int] = []
         codes.reserveCapacity(attribute.strings.count)
+        var last = 0
         for entry in attribute.strings {
-            let code = entry.withUnsafeBytes { raw in table.firstIndex { $0.elementsEqual(raw) } }
+            // Runs of the same name are common (leaves, `<=` branches): try the last one first.
+            let code = entry.withUnsafeBytes { raw in
+                matches(table[last], raw) ? last : table.firstIndex { matches($0, raw) }
+            }
             guard let code else { return nil }
             codes.append(code)
+            last = code
         }
         return codes
     }

@@ -85,15 +85,15 @@ enum TreeEnsembleV3Builder {
 
         func build(double: Bool, kind: TreeEnsemble.Kind, _ ctx: NodeContext) throws -> TreeEnsemble {
             if double {
-                return try TreeEnsemble(model(Double.self), kind: kind) { nodes.loadError(ctx, $0) }
+                return try TreeEnsemble(try model(Double.self), kind: kind) { nodes.loadError(ctx, $0) }
             }
-            return try TreeEnsemble(model(Float.self), kind: kind) { nodes.loadError(ctx, $0) }
+            return try TreeEnsemble(try model(Float.self), kind: kind) { nodes.loadError(ctx, $0) }
         }
 
-        private func model<T: TreeScalar>(_: T.Type) -> TreeEnsembleModel<T> {
-            return TreeEnsembleModel(trees: nodes.decisionTrees(weights, singleTarget: targets == 1), targetCount: targets,
-                                     aggregation: aggregation, baseValues: base.map { T($0) },
-                                     postTransform: post, minimumFeatureCount: nodes.minimumFeatureCount)
+        private func model<T: TreeScalar>(_: T.Type) throws -> TreeEnsembleModel<T> {
+            TreeEnsembleModel(flatTrees: try nodes.flatTrees(weights, singleTarget: targets == 1), targetCount: targets,
+                              aggregation: aggregation, baseValues: base.map { T($0) },
+                              postTransform: post, minimumFeatureCount: nodes.minimumFeatureCount)
         }
     }
 }

@@ -123,32 +123,42 @@ struct TreeNodesV3 {
         return Int(largest) + 1
     }
 
-    /// The trees in engine form. A leaf's weights are its entries in `weights`; with one
-    /// target, a leaf without any contributes its own `nodes_values` entry, as onnxruntime's
-    /// single-output path reads it.
-    func decisionTrees<T: TreeScalar>(_ weights: TreeLeafWeightsV3, singleTarget: Bool) -> [DecisionTree<T>] {
-        trees.map { tree in
+    /// The trees in the engine's flat form. A leaf's weights are its entries in `weights`;
+    /// with one target, a leaf without any contributes its own `nodes_values` entry, as
+    /// onnxruntime's single-output path reads it.
+    func flatTrees<T: TreeScalar>(_ weights: TreeLeafWeightsV3, singleTarget: Bool) throws -> FlatTrees<T> {
+        var branches: [TreeBranch<T>?] = []
+        branches.reserveCapacity(modes.count)
+        var weightStarts = [0]
+        weightStarts.reserveCapacity(modes.count + 1)
+        var leafWeights: [TreeLeafWeight<T>] = []
+        leafWeights.reserveCapacity(weights.count)
+        var treeStarts = [0]
+        treeStarts.reserveCapacity(trees.count + 1)
+        // The trees are consecutive runs from position 0, so positions are flat node indices.
+        for tree in trees {
             let start = tree.positions.lowerBound
-            var nodes: [TreeNode<T>] = []
-            nodes.reserveCapacity(tree.positions.count)
             for position in tree.positions {
-                guard modes[position] != .leaf else {
-                    nodes.append(.leaf(leaf(position, weights, singleTarget: singleTarget)))
-                    continue
+                if modes[position] == .leaf {
+                    branches.append(nil)
+                    let range = weights.range(of: position)
+                    if singleTarget, range.isEmpty {
+                        leafWeights.append(TreeLeafWeight(target: 0, weight: T(values[position])))
+                    }
+                    for entry in range {
+                        leafWeights.append(TreeLeafWeight(target: weights.targets[entry], weight: T(weights.values[entry])))
+                    }
+                } else {
+                    branches.append(TreeBranch(feature: Int(featureIds[position]),
+                                               comparison: comparison(modes[position], T(values[position])),
+                                               missingGoesTrue: missingTrue[position],
+                                               whenTrue: trueChild[position] - start, whenFalse: falseChild[position] - start))
                 }
-                nodes.append(.branch(TreeBranch(feature: Int(featureIds[position]),
-                                                comparison: comparison(modes[position], T(values[position])),
-                                                missingGoesTrue: missingTrue[position],
-                                                whenTrue: trueChild[position] - start, whenFalse: falseChild[position] - start)))
+                weightStarts.append(leafWeights.count)
             }
-            return DecisionTree(nodes: nodes, root: 0)
+            treeStarts.append(branches.count)
         }
-    }
-
-    private func leaf<T: TreeScalar>(_ position: Int, _ weights: TreeLeafWeightsV3, singleTarget: Bool) -> [TreeLeafWeight<T>] {
-        let range = weights.range(of: position)
-        if singleTarget, range.isEmpty { return [TreeLeafWeight(target: 0, weight: T(values[position]))] }
-        return range.map { TreeLeafWeight(target: weights.targets[$0], weight: T(weights.values[$0])) }
+        return try FlatTrees(treeStarts: treeStarts, branches: branches, weightStarts: weightStarts, weights: leafWeights)
     }
 
     private func comparison<T>(_ mode: Mode, _ value: T) -> TreeComparison<T> {

@@ -79,6 +79,9 @@ struct TreeLeafWeightsV3 {
 
     func range(of position: Int) -> Range<Int> { starts[position]..<starts[position + 1] }
 
+    /// Weights in all.
+    var count: Int { targets.count }
+
     private static func inNodeOrder(_ positions: [Int]) -> Bool {
         var last = -1
         for position in positions where position >= 0 {
