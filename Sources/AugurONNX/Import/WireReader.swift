@@ -113,6 +113,10 @@ struct WireReader {
     /// one-byte `tag`, which the caller would otherwise read one by one.
     mutating func appendInt64s(to values: inout [Int64], tag: UInt8) throws(Stop) {
         guard wire == Wire.lengthDelimited else {
+            values.reserveCapacity(values.count + runLength(tag) { p in
+                while p < end, bytes[p] & 0x80 != 0 { p += 1 }
+                p += 1
+            })
             values.append(try int64())
             while position < end, bytes[position] == tag {
                 position += 1
@@ -127,6 +131,7 @@ struct WireReader {
     /// Appends a repeated float field's value, as `appendInt64s` does.
     mutating func appendFloats(to values: inout [Float], tag: UInt8) throws(Stop) {
         guard wire == Wire.lengthDelimited else {
+            values.reserveCapacity(values.count + runLength(tag) { $0 += 4 })
             values.append(try float())
             while position < end, bytes[position] == tag {
                 position += 1
@@ -144,11 +149,38 @@ struct WireReader {
     /// Appends a repeated bytes field's value and those of the fields right after it with
     /// the same one-byte `tag`.
     mutating func appendData(to values: inout [Data], tag: UInt8) throws(Stop) {
+        values.reserveCapacity(values.count + runLength(tag) { p in
+            var length = 0
+            var shift = 0
+            while p < end, shift < 63 {
+                length |= Int(bytes[p] & 0x7f) << shift
+                shift += 7
+                p += 1
+                if bytes[p - 1] & 0x80 == 0 { break }
+            }
+            p = length >= 0 && length <= end - p ? p + length : end
+        })
         values.append(try data())
         while position < end, bytes[position] == tag {
             position += 1
             values.append(try data())
         }
+    }
+
+    /// How many values the run of fields with the one-byte `tag` starting at the current
+    /// value holds, `skip` moving an offset over one value: a capacity to reserve, so that a
+    /// list of a million entries is not copied twenty times as it grows. Malformed bytes only
+    /// make it wrong; reading the values checks them.
+    private func runLength(_ tag: UInt8, skip: (inout Int) -> Void) -> Int {
+        var p = position
+        var count = 0
+        while p < end {
+            skip(&p)
+            count += 1
+            guard p < end, bytes[p] == tag else { break }
+            p += 1
+        }
+        return count
     }
 
     /// A bytes field's value.

@@ -18,9 +18,8 @@ struct TreeNodesV3 {
     let modes: [Mode]
     let values: [Double]
     let missingTrue: [Bool]
-    /// Positions of each branch's children (-1 for leaves).
-    private(set) var trueChild: [Int] = []
-    private(set) var falseChild: [Int] = []
+    let trueIds: [Int64]
+    let falseIds: [Int64]
     /// The trees and where each (tree id, node id) is.
     let index: TreeNodeIndexV3
     /// Each tree's id and the positions of its nodes.
@@ -31,8 +30,8 @@ struct TreeNodesV3 {
         let count = nodeIds.count
         treeIds = try ctx.int64List("nodes_treeids")
         featureIds = try ctx.int64List("nodes_featureids")
-        let trueIds = try ctx.int64List("nodes_truenodeids")
-        let falseIds = try ctx.int64List("nodes_falsenodeids")
+        trueIds = try ctx.int64List("nodes_truenodeids")
+        falseIds = try ctx.int64List("nodes_falsenodeids")
         values = try ctx.exclusiveDoubles("nodes_values")
         let modes = try Self.readModes(ctx)
         let missing = try ctx.int64List("nodes_missing_value_tracks_true")
@@ -50,7 +49,7 @@ struct TreeNodesV3 {
         missingTrue = (0..<count).map { $0 < missing.count && missing[$0] == 1 }
         self.modes = try modes.get(nodeIds: nodeIds, treeIds: treeIds, ctx)
         index = try TreeNodeIndexV3(treeIds: treeIds, nodeIds: nodeIds, ctx)
-        try resolveChildren(ctx, trueIds: trueIds, falseIds: falseIds)
+        try checkBranches(ctx)
     }
 
     /// The modes, read from the attribute's bytes; a name that is not a mode keeps the raw
@@ -88,9 +87,8 @@ struct TreeNodesV3 {
         return .names(try ctx.strings("nodes_modes") ?? [])
     }
 
-    private mutating func resolveChildren(_ ctx: NodeContext, trueIds: [Int64], falseIds: [Int64]) throws {
-        trueChild = [Int](repeating: -1, count: modes.count)
-        falseChild = trueChild
+    /// Checks every branch's feature and children, in node order.
+    private func checkBranches(_ ctx: NodeContext) throws {
         for tree in trees.indices {
             for position in trees[tree].positions where modes[position] != .leaf {
                 let feature = featureIds[position]
@@ -98,10 +96,15 @@ struct TreeNodesV3 {
                     throw ctx.error("nodes_featureids",
                         "feature index '\(feature)' of node '\(nodeIds[position])' in tree '\(treeIds[position])' is out of range.")
                 }
-                trueChild[position] = try child(ctx, "nodes_truenodeids", trueIds[position], of: position, tree: tree)
-                falseChild[position] = try child(ctx, "nodes_falsenodeids", falseIds[position], of: position, tree: tree)
+                _ = try child(ctx, "nodes_truenodeids", trueIds[position], of: position, tree: tree)
+                _ = try child(ctx, "nodes_falsenodeids", falseIds[position], of: position, tree: tree)
             }
         }
+    }
+
+    /// The position of a branch's child, checked when loading (-1 if it was not).
+    private func child(of position: Int, tree: Int, viaTrue: Bool) -> Int {
+        index.position(inTree: tree, node: viaTrue ? trueIds[position] : falseIds[position]) ?? -1
     }
 
     private func child(_ ctx: NodeContext, _ attribute: String, _ id: Int64, of position: Int, tree: Int) throws -> Int {
@@ -136,23 +139,25 @@ struct TreeNodesV3 {
         var treeStarts = [0]
         treeStarts.reserveCapacity(trees.count + 1)
         // The trees are consecutive runs from position 0, so positions are flat node indices.
-        for tree in trees {
+        var cursor = 0
+        for (treeIndex, tree) in trees.enumerated() {
             let start = tree.positions.lowerBound
             for position in tree.positions {
                 if modes[position] == .leaf {
                     branches.append(nil)
-                    let range = weights.range(of: position)
-                    if singleTarget, range.isEmpty {
-                        leafWeights.append(TreeLeafWeight(target: 0, weight: T(values[position])))
+                    let first = leafWeights.count
+                    while let (target, weight) = weights.next(of: position, cursor: &cursor) {
+                        leafWeights.append(TreeLeafWeight(target: target, weight: T(weight)))
                     }
-                    for entry in range {
-                        leafWeights.append(TreeLeafWeight(target: weights.targets[entry], weight: T(weights.values[entry])))
+                    if singleTarget, leafWeights.count == first {
+                        leafWeights.append(TreeLeafWeight(target: 0, weight: T(values[position])))
                     }
                 } else {
                     branches.append(TreeBranch(feature: Int(featureIds[position]),
                                                comparison: comparison(modes[position], T(values[position])),
                                                missingGoesTrue: missingTrue[position],
-                                               whenTrue: trueChild[position] - start, whenFalse: falseChild[position] - start))
+                                               whenTrue: child(of: position, tree: treeIndex, viaTrue: true) - start,
+                                               whenFalse: child(of: position, tree: treeIndex, viaTrue: false) - start))
                 }
                 weightStarts.append(leafWeights.count)
             }
@@ -182,7 +187,7 @@ struct TreeNodesV3 {
         let node = "node '\(nodeIds[position])' of tree '\(treeIds[position])'"
         switch problem.kind {
         case .reachedTwice:
-            let child = problem.viaTrueChild ? trueChild[position] : falseChild[position]
+            let child = child(of: position, tree: problem.tree, viaTrue: problem.viaTrueChild)
             let childId = child >= 0 ? nodeIds[child] : -1
             return ctx.error(attribute, "\(node) points to node '\(childId)', which is already in the tree: the tree has a cycle or a shared subtree.")
         case .tooDeep(let limit):

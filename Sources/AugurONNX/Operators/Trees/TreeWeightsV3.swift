@@ -22,7 +22,7 @@ struct TreeWeightsV3 {
     /// ignored, as onnxruntime does for files from old converters.
     func perNode(_ nodes: TreeNodesV3, targetCount: Int, _ ctx: NodeContext, noun: String) throws -> TreeLeafWeightsV3 {
         let positions = try leafPositions(nodes, targetCount: targetCount, ctx, noun: noun)
-        return TreeLeafWeightsV3(positions: positions, nodeCount: nodes.modes.count, targets: ids, values: weights)
+        return TreeLeafWeightsV3(positions: positions, targets: ids, values: weights)
     }
 
     /// The node position of each weight, or -1 for a weight on a branch.
@@ -43,44 +43,46 @@ struct TreeWeightsV3 {
     }
 }
 
-/// Leaf weights grouped by node position (attribute order kept within a node), in flat
-/// arrays: node `p`'s weights are entries `starts[p] ..< starts[p + 1]`.
+/// Leaf weights by node position, attribute order kept within a node: the attribute lists
+/// themselves, read in node order (directly when they are listed node by node, as converters
+/// write them, else through a sorted index).
 struct TreeLeafWeightsV3 {
-    private(set) var starts: [Int]
-    private(set) var targets: [Int] = []
-    private(set) var values: [Double] = []
+    /// The node position of each weight, or -1 for a weight that is ignored.
+    private let positions: [Int]
+    /// Weight indices in node order, when the attribute order is not.
+    private let order: [Int]?
+    /// Checked to be in range.
+    private let targets: [Int64]
+    private let values: [Double]
 
-    /// Groups `targets[i]`, `values[i]` under node `positions[i]` (skipped when -1). Targets
-    /// must be checked to be in range already.
-    init(positions: [Int], nodeCount: Int, targets ids: [Int64], values weights: [Double]) {
-        starts = [Int](repeating: 0, count: nodeCount + 1)
-        for position in positions where position >= 0 { starts[position + 1] += 1 }
-        for node in 0..<nodeCount { starts[node + 1] += starts[node] }
-        let total = starts[nodeCount]
-        if Self.inNodeOrder(positions) {
-            // The usual order (weights listed node by node): append as they come.
-            targets.reserveCapacity(total)
-            values.reserveCapacity(total)
-            for (index, position) in positions.enumerated() where position >= 0 {
-                targets.append(Int(ids[index]))
-                values.append(weights[index])
-            }
-            return
-        }
-        targets = [Int](repeating: 0, count: total)
-        values = [Double](repeating: 0, count: total)
-        var next = starts
-        for (index, position) in positions.enumerated() where position >= 0 {
-            targets[next[position]] = Int(ids[index])
-            values[next[position]] = weights[index]
-            next[position] += 1
-        }
+    init(positions: [Int], targets: [Int64], values: [Double]) {
+        self.positions = positions
+        self.targets = targets
+        self.values = values
+        order = Self.inNodeOrder(positions) ? nil
+            : positions.indices.filter { positions[$0] >= 0 }.sorted { (positions[$0], $0) < (positions[$1], $1) }
     }
 
-    func range(of position: Int) -> Range<Int> { starts[position]..<starts[position + 1] }
+    /// Weights in all (an upper bound of those used).
+    var count: Int { positions.count }
 
-    /// Weights in all.
-    var count: Int { targets.count }
+    /// The next weight of node `position`, or nil when it has no more. Nodes must be asked
+    /// for in increasing position, with `cursor` starting at 0.
+    func next(of position: Int, cursor: inout Int) -> (target: Int, weight: Double)? {
+        let total = order?.count ?? positions.count
+        while cursor < total {
+            let index = order?[cursor] ?? cursor
+            // Only ignored weights (-1) lie behind the node asked for.
+            guard positions[index] >= position else {
+                cursor += 1
+                continue
+            }
+            guard positions[index] == position else { return nil }
+            cursor += 1
+            return (Int(targets[index]), values[index])
+        }
+        return nil
+    }
 
     private static func inNodeOrder(_ positions: [Int]) -> Bool {
         var last = -1
