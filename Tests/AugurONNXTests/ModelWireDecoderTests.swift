@@ -118,6 +118,10 @@ import Testing
         let cases: [(String, Data)] = [
             ("name written as a varint", Wire.model(attributes: [Wire.int(1, 5)])),
             ("ints written as fixed32", Wire.model(attributes: [name + Wire.tag(8, 5) + [1, 0, 0, 0]])),
+            ("ints written as fixed64", Wire.model(attributes: [name + Wire.tag(8, 1) + [1, 8, 1, 8, 1, 8, 1, 8]])),
+            ("floats written as varints", Wire.model(attributes: [name + Wire.int(7, 1)])),
+            ("a run of ints cut short", Wire.model(attributes: [name + Wire.int(8, 1) + Wire.tag(8, 0)])),
+            ("a run of strings cut short", Wire.model(attributes: [name + Wire.string(9, "a") + Wire.tag(9, 2) + [5, 1]])),
             ("unknown attribute type", Wire.model(attributes: [name + Wire.int(20, 99)])),
             ("a group", Wire.model(attributes: [name + Wire.tag(50, 3) + Wire.tag(50, 4)])),
             ("invalid UTF-8", Wire.model(attributes: [Wire.bytes(1, [0xff, 0xfe])])),
@@ -132,6 +136,33 @@ import Testing
         // SwiftProtobuf reads the first ones, keeping the odd field as an unknown field.
         #expect((try? Self.swiftProtobuf(cases[0].1)) != nil)
         #expect((try? Self.swiftProtobuf(cases[2].1)) != nil)
+    }
+
+    /// Damaged copies of a fixture model: the fast reader gives up, or gives what SwiftProtobuf
+    /// gives (unknown fields dropped on both sides).
+    @Test(arguments: ["decision_tree_classifier", "column_transformer_pipeline"])
+    func damagedModelsDecodeAsSwiftProtobufDoesOrFallBack(fixture: String) throws {
+        let url = try #require(Self.fixtureModels.first { $0.path.contains("/\(fixture)/") })
+        let original = [UInt8](try Data(contentsOf: url))
+        var options = BinaryDecodingOptions()
+        options.discardUnknownFields = true
+        var random = Mix(state: 7)
+        var accepted = 0
+        for round in 0..<1500 {
+            var bytes = original
+            for _ in 0...(round % 3) {
+                let at = Int(random.next() % UInt64(bytes.count))
+                bytes[at] = round % 2 == 0 ? UInt8(truncatingIfNeeded: random.next()) : bytes[at] ^ (1 << (random.next() % 8))
+            }
+            if round % 5 == 0 { bytes.removeLast(Int(random.next() % UInt64(bytes.count))) }
+            let data = Data(bytes)
+            let reference = try? Onnx_ModelProto(serializedBytes: data, options: options)
+            guard let fast = ModelWireDecoder.model(data) else { continue }
+            accepted += 1
+            let expected: Data? = try reference?.serializedBytes()
+            #expect(expected == (try fast.serializedBytes()), "round \(round)")
+        }
+        #expect(accepted > 100)
     }
 
     @Test func depthLimitMatchesSwiftProtobuf() throws {
@@ -156,5 +187,17 @@ import Testing
         }
         #expect((try? Self.swiftProtobuf(nested(30))) != nil)
         #expect((try? Self.swiftProtobuf(nested(36))) == nil)
+    }
+}
+
+/// A small deterministic generator (SplitMix64).
+private struct Mix {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

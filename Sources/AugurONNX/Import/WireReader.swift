@@ -13,11 +13,12 @@ struct WireReader {
         static let varint: UInt8 = 0, fixed64: UInt8 = 1, lengthDelimited: UInt8 = 2, fixed32: UInt8 = 5
     }
 
-    private let bytes: UnsafeRawBufferPointer
-    private var position: Int
-    private let end: Int
+    let bytes: UnsafeRawBufferPointer
+    /// The next byte to read, and the end of this reader's bytes (a message body).
+    var position: Int
+    let end: Int
     /// The wire type of the field whose tag was read last.
-    private(set) var wire: UInt8 = 0
+    var wire: UInt8 = 0
 
     init(_ bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes
@@ -108,81 +109,6 @@ struct WireReader {
         return Float(bitPattern: bits)
     }
 
-    /// Appends a repeated int64 field's value: a packed run, or (unpacked, the way ONNX
-    /// writes lists) this value and those of the fields right after it with the same
-    /// one-byte `tag`, which the caller would otherwise read one by one.
-    mutating func appendInt64s(to values: inout [Int64], tag: UInt8) throws(Stop) {
-        guard wire == Wire.lengthDelimited else {
-            values.reserveCapacity(values.count + runLength(tag) { p in
-                while p < end, bytes[p] & 0x80 != 0 { p += 1 }
-                p += 1
-            })
-            values.append(try int64())
-            while position < end, bytes[position] == tag {
-                position += 1
-                values.append(Int64(bitPattern: try varint()))
-            }
-            return
-        }
-        var packed = try body()
-        while !packed.atEnd { values.append(Int64(bitPattern: try packed.varint())) }
-    }
-
-    /// Appends a repeated float field's value, as `appendInt64s` does.
-    mutating func appendFloats(to values: inout [Float], tag: UInt8) throws(Stop) {
-        guard wire == Wire.lengthDelimited else {
-            values.reserveCapacity(values.count + runLength(tag) { $0 += 4 })
-            values.append(try float())
-            while position < end, bytes[position] == tag {
-                position += 1
-                values.append(try float())
-            }
-            return
-        }
-        var packed = try body()
-        guard (packed.end - packed.position) % 4 == 0 else { throw Stop() }
-        values.reserveCapacity(values.count + (packed.end - packed.position) / 4)
-        packed.wire = Wire.fixed32
-        while !packed.atEnd { values.append(try packed.float()) }
-    }
-
-    /// Appends a repeated bytes field's value and those of the fields right after it with
-    /// the same one-byte `tag`.
-    mutating func appendData(to values: inout [Data], tag: UInt8) throws(Stop) {
-        values.reserveCapacity(values.count + runLength(tag) { p in
-            var length = 0
-            var shift = 0
-            while p < end, shift < 63 {
-                length |= Int(bytes[p] & 0x7f) << shift
-                shift += 7
-                p += 1
-                if bytes[p - 1] & 0x80 == 0 { break }
-            }
-            p = length >= 0 && length <= end - p ? p + length : end
-        })
-        values.append(try data())
-        while position < end, bytes[position] == tag {
-            position += 1
-            values.append(try data())
-        }
-    }
-
-    /// How many values the run of fields with the one-byte `tag` starting at the current
-    /// value holds, `skip` moving an offset over one value: a capacity to reserve, so that a
-    /// list of a million entries is not copied twenty times as it grows. Malformed bytes only
-    /// make it wrong; reading the values checks them.
-    private func runLength(_ tag: UInt8, skip: (inout Int) -> Void) -> Int {
-        var p = position
-        var count = 0
-        while p < end {
-            skip(&p)
-            count += 1
-            guard p < end, bytes[p] == tag else { break }
-            p += 1
-        }
-        return count
-    }
-
     /// A bytes field's value.
     mutating func data() throws(Stop) -> Data {
         let field = try body()
@@ -208,11 +134,13 @@ struct WireReader {
 
     /// A message field decoded by SwiftProtobuf at nesting `depth` (the model is depth 0), with
     /// the depth limit SwiftProtobuf would have left, merged into `message` as it merges
-    /// repeated occurrences of a singular message field.
+    /// repeated occurrences of a singular message field. Unknown fields are dropped, as the
+    /// hand-written reader drops them.
     mutating func merge<M: SwiftProtobuf.Message>(into message: inout M, depth: Int) throws {
         let field = try body()
         var options = BinaryDecodingOptions()
         options.messageDepthLimit -= depth
+        options.discardUnknownFields = true
         guard options.messageDepthLimit >= 0 else { throw Stop() }
         guard let base = bytes.baseAddress, field.end > field.position else {
             return try message.merge(serializedBytes: Data(), options: options)
