@@ -8,10 +8,16 @@ let package = Package(
         .executable(name: "augur", targets: ["augur"]),
         .library(name: "AugurEngine", targets: ["AugurEngine"]),
         .library(name: "AugurONNX", targets: ["AugurONNX"]),
+        .library(name: "AugurService", targets: ["AugurService"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // Tensors, operators, tree/linear kernels, passes and the immutable Plan. No dependencies.
@@ -22,10 +28,31 @@ let package = Package(
             dependencies: ["AugurEngine", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             exclude: ["Proto/onnx-subset.proto"]
         ),
+        // Configuration, JSON, request validation, expressions, features and output mapping:
+        // the transport-free prediction pipeline.
+        .target(
+            name: "AugurService",
+            dependencies: ["AugurEngine", "AugurONNX", .product(name: "Yams", package: "Yams")]
+        ),
+        // HTTP adapter: routes, errors, OpenAPI, docs, health, access log.
+        .target(
+            name: "AugurServer",
+            dependencies: [
+                "AugurService",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         // Commands only.
         .executableTarget(
             name: "augur",
-            dependencies: ["AugurEngine", "AugurONNX", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "AugurEngine", "AugurONNX", "AugurService", "AugurServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // Release-mode engine benchmark (bench/engine.sh drives it).
         .executableTarget(name: "augur-bench", dependencies: ["AugurEngine", "AugurONNX"]),
@@ -36,6 +63,16 @@ let package = Package(
             name: "AugurONNXTests",
             dependencies: ["AugurEngine", "AugurONNX", "augur-bench"],
             exclude: ["onnx-node-known-failures.txt"]
+        ),
+        .testTarget(name: "AugurServiceTests", dependencies: ["AugurEngine", "AugurONNX", "AugurService"]),
+        .testTarget(
+            name: "AugurServerTests",
+            dependencies: [
+                "AugurService", "AugurServer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            exclude: ["Golden"]
         ),
     ]
 )

@@ -1,0 +1,46 @@
+import Foundation
+import Hummingbird
+
+/// The Swagger UI page at /docs: assets from a CDN, like FastAPI, or from a local folder
+/// (`--docs-assets DIR`, e.g. the swagger-ui-bundle Python package's) for offline use.
+struct DocsPage: Sendable {
+    let title: String
+    let assets: String?
+    static let cdn = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5"
+    static let files = ["swagger-ui.css", "swagger-ui-bundle.js"]
+
+    var html: String {
+        let base = assets == nil ? Self.cdn : "/docs/assets"
+        return """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <title>\(Self.escape(title)) - docs</title>
+        <link rel="stylesheet" href="\(base)/swagger-ui.css">
+        </head>
+        <body>
+        <div id="swagger-ui"></div>
+        <script src="\(base)/swagger-ui-bundle.js"></script>
+        <script>
+        SwaggerUIBundle({url: "/openapi.json", dom_id: "#swagger-ui", deepLinking: true, tryItOutEnabled: true});
+        </script>
+        </body>
+        </html>
+        """
+    }
+
+    /// One of the two asset files; any other name is a 404 (no paths, so no traversal).
+    func asset(_ name: String) throws -> Response {
+        guard let assets, Self.files.contains(name) else { throw HTTPError(.notFound) }
+        let url = URL(fileURLWithPath: assets).appendingPathComponent(name)
+        guard let data = try? Data(contentsOf: url) else { throw HTTPError(.notFound) }
+        let type = name.hasSuffix(".css") ? "text/css" : "application/javascript"
+        return Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func escape(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}

@@ -1,0 +1,21 @@
+import AugurService
+import Hummingbird
+
+extension Response {
+    /// A JSON response with our own serialiser (keys in order, non-finite numbers as null).
+    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) -> Response {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        headers.append(contentsOf: extra)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: value.serialized())))
+    }
+
+    /// The one error shape: `{"detail": [{"type", "loc", "msg", "input"?}]}` with its status.
+    static func error(_ error: RequestError, headers: HTTPFields = [:]) -> Response {
+        json(error.body, status: HTTPResponse.Status(code: error.status), headers: headers)
+    }
+
+    static func html(_ text: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}

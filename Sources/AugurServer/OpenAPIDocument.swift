@@ -1,0 +1,130 @@
+import AugurService
+
+/// The OpenAPI 3.1 document of a service: one POST (single or batch) and one GET per route,
+/// the request and response schemas the routes derive from their parameters, and the one
+/// error schema every 4xx/5xx uses.
+struct OpenAPIDocument {
+    let service: Service
+
+    var json: JSONValue {
+        let c = service.configuration
+        var paths: [(String, JSONValue)] = []
+        var schemas: [(String, JSONValue)] = [("ErrorDetail", Self.errorDetail), ("ErrorResponse", Self.errorResponse)]
+        for route in service.routes {
+            let base = Self.schemaName(route.name)
+            schemas.append(("\(base)Request", route.requestSchema()))
+            schemas.append(("\(base)Response", route.responseSchema()))
+            schemas.append(("\(base)BatchResponse", batchResponse(base)))
+            paths.append(("/\(route.name)", .object(JSONObject([("post", post(route, base)), ("get", get(route, base))]))))
+        }
+        for (path, summary) in [("/healthz", "Liveness and readiness summary"), ("/livez", "Liveness probe"), ("/readyz", "Readiness probe, with each route's model and version")] {
+            paths.append((path, ["get": .object(JSONObject([
+                ("summary", .string(summary)), ("operationId", .string("health_\(path.dropFirst())")), ("tags", ["health"]),
+                ("responses", ["200": ["description": "The service is up.", "content": ["application/json": ["schema": ["type": "object"]]]]]),
+            ]))]))
+        }
+        return .object(JSONObject([
+            ("openapi", "3.1.0"),
+            ("info", .object(JSONObject([("title", .string(c.title)), ("version", .string(c.version)), ("description", .string(c.description))]))),
+            ("paths", .object(JSONObject(paths))),
+            ("components", .object(JSONObject([("schemas", .object(JSONObject(schemas)))]))),
+        ]))
+    }
+
+    static func schemaName(_ route: String) -> String {
+        route.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+    }
+
+    static func ref(_ name: String) -> JSONValue { ["$ref": .string("#/components/schemas/\(name)")] }
+
+    private func post(_ route: Route, _ base: String) -> JSONValue {
+        let request = Self.ref("\(base)Request")
+        let batch: JSONValue = ["type": "array", "items": request, "maxItems": .integer(service.configuration.maxBatch)]
+        let instances: JSONValue = .object(JSONObject([
+            ("type", "object"), ("required", ["instances"]), ("properties", ["instances": batch]), ("additionalProperties", false),
+        ]))
+        let success: JSONValue = ["oneOf": [Self.ref("\(base)Response"), Self.ref("\(base)BatchResponse")]]
+        return .object(JSONObject([
+            ("summary", .string(route.summary.isEmpty ? "Predict with \(route.modelName)" : route.summary)),
+            ("description", .string(route.description)),
+            ("operationId", .string("predict_\(route.name)")),
+            ("tags", ["predictions"]),
+            ("requestBody", .object(JSONObject([
+                ("required", true),
+                ("content", ["application/json": .object(JSONObject([
+                    ("schema", ["oneOf": [request, batch, instances]]),
+                    ("examples", .object(JSONObject([
+                        ("single", ["summary": "One prediction", "value": route.exampleRequest()]),
+                        ("batch", ["summary": "A batch", "value": ["instances": [route.exampleRequest()]]]),
+                    ]))),
+                ]))]),
+            ]))),
+            ("responses", responses(success, statuses: ["400", "413", "415", "422"])),
+        ]))
+    }
+
+    private func get(_ route: Route, _ base: String) -> JSONValue {
+        let properties = route.requestSchema()["properties"]
+        let parameters: [JSONValue] = route.parameters.map { parameter in
+            .object(JSONObject([
+                ("name", .string(parameter.name)), ("in", "query"), ("required", .bool(parameter.required)),
+                ("description", .string(parameter.description)),
+                ("schema", properties?[parameter.name] ?? ["type": "string"]),
+            ]))
+        }
+        return .object(JSONObject([
+            ("summary", .string("Predict from query parameters")),
+            ("description", .string("The same prediction as POST, with each parameter in the query string.")),
+            ("operationId", .string("predict_\(route.name)_get")),
+            ("tags", ["predictions"]),
+            ("parameters", .array(parameters)),
+            ("responses", responses(Self.ref("\(base)Response"), statuses: ["422"])),
+        ]))
+    }
+
+    private func responses(_ success: JSONValue, statuses: [String]) -> JSONValue {
+        var pairs: [(String, JSONValue)] = [("200", ["description": "The prediction.", "content": ["application/json": ["schema": success]]])]
+        let texts = ["400": "The body is not valid JSON.", "413": "The body is too large.", "415": "The body is not JSON.",
+                     "422": "Some values are not acceptable; every problem is listed."]
+        for status in statuses {
+            pairs.append((status, ["description": .string(texts[status] ?? "Error."), "content": ["application/json": ["schema": Self.ref("ErrorResponse")]]]))
+        }
+        return .object(JSONObject(pairs))
+    }
+
+    private func batchResponse(_ base: String) -> JSONValue {
+        .object(JSONObject([
+            ("type", "object"),
+            ("required", ["predictions", "model"]),
+            ("properties", .object(JSONObject([
+                ("predictions", ["type": "array", "items": Self.ref("\(base)Response")]),
+                ("model", Self.model),
+            ]))),
+        ]))
+    }
+
+    static let model: JSONValue = .object(JSONObject([
+        ("type", "object"),
+        ("properties", ["name": ["type": "string"], "version": ["type": "string"]]),
+        ("required", ["name", "version"]),
+    ]))
+
+    static let errorDetail: JSONValue = .object(JSONObject([
+        ("type", "object"),
+        ("required", ["type", "loc", "msg"]),
+        ("properties", .object(JSONObject([
+            ("type", ["type": "string", "description": "Stable error code, such as missing, float_type or rule_failed."]),
+            ("loc", ["type": "array", "items": ["oneOf": [["type": "string"], ["type": "integer"]]],
+                     "description": "Where the problem is: body, row index, field name."]),
+            ("msg", ["type": "string", "description": "One sentence for people."]),
+            ("input", ["description": "The offending value, when there is one."]),
+            ("ctx", ["type": "object", "description": "Details such as the limit that was exceeded."]),
+        ]))),
+    ]))
+
+    static let errorResponse: JSONValue = .object(JSONObject([
+        ("type", "object"),
+        ("required", ["detail"]),
+        ("properties", ["detail": ["type": "array", "items": ref("ErrorDetail")]]),
+    ]))
+}

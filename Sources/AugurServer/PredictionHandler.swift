@@ -1,0 +1,38 @@
+import AugurService
+import Hummingbird
+import NIOCore
+
+/// The HTTP side of one route: content type and size checks, then the transport-free pipeline.
+struct PredictionHandler: Sendable {
+    let route: Route
+    let maxBodyBytes: Int
+    let parser = JSONParser()
+
+    func post(_ request: Request, context: some RequestContext) async throws -> Response {
+        if let type = request.headers[.contentType], !Self.isJSON(type) {
+            throw RequestError.unsupportedMediaType(type)
+        }
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {
+            throw RequestError.payloadTooLarge(limit: maxBodyBytes)
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: maxBodyBytes)
+        } catch is NIOTooManyBytesError {
+            throw RequestError.payloadTooLarge(limit: maxBodyBytes)
+        }
+        let body = try buffer.withUnsafeReadableBytes { bytes throws(RequestError) in try parser.parse(bytes) }
+        return .json(try route.predict(body: body))
+    }
+
+    func get(_ request: Request, context: some RequestContext) async throws -> Response {
+        let pairs = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
+        return .json(try route.predict(query: pairs))
+    }
+
+    /// `application/json`, `application/*+json`, with any parameters (charset).
+    static func isJSON(_ contentType: String) -> Bool {
+        let media = contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        return media == "application/json" || (media.hasPrefix("application/") && media.hasSuffix("+json"))
+    }
+}

@@ -1,0 +1,84 @@
+import Yams
+
+/// Reads the top level of `augur.yaml`: `service:`, `server:`, `models:`, `routes:`.
+struct ConfigurationParser {
+    static let keys = ["service", "server", "models", "routes"]
+    static let serviceKeys = ["name", "title", "version", "description"]
+    static let serverKeys = ["host", "port", "max_body_bytes", "max_batch", "allow_unknown_fields"]
+
+    let folder: String
+
+    init(configuration: ServiceConfiguration, reader: ConfigReader, folder: String) {
+        self.folder = folder
+    }
+
+    func parse(_ root: Yams.Node, into configuration: inout ServiceConfiguration, reader: inout ConfigReader) {
+        let top = ConfigNode(node: root, path: "")
+        guard let entries = reader.mapping(top) else { return }
+        reader.checkKeys(entries, allowed: Self.keys)
+        var values: [String: ConfigNode] = [:]
+        for entry in entries { values[entry.key] = entry.value }
+        if let service = values["service"] { readService(service, &configuration, &reader) }
+        if let server = values["server"] { readServer(server, &configuration, &reader) }
+        var models = ModelResolver(folder: folder)
+        if let node = values["models"] { models.readModels(node, reader: &reader) }
+        guard let routesNode = values["routes"] else {
+            reader.error(top, "missing 'routes': at least one route is needed.")
+            return
+        }
+        guard let routes = reader.mapping(routesNode) else { return }
+        if routes.isEmpty { reader.error(routesNode, "no routes; add at least one.") }
+        var modelEntries = models.entries
+        for route in routes {
+            if !Self.isValidRouteName(route.key) {
+                reader.error(line: route.line, path: route.value.path,
+                             "route name '\(route.key)' cannot be a URL segment; use letters, digits, '_', '-' and '.'.")
+                continue
+            }
+            var parser = RouteParser(reader: reader, models: models, allowUnknownFields: configuration.allowUnknownFields)
+            let (parsed, entry) = parser.parse(route.key, route.value)
+            reader = parser.reader
+            if let parsed { configuration.routes.append(parsed) }
+            if let entry, !modelEntries.contains(where: { $0.path == entry.path && $0.name == entry.name }) {
+                modelEntries.append(entry)
+            }
+        }
+        configuration.models = modelEntries
+    }
+
+    static func isValidRouteName(_ name: String) -> Bool {
+        !name.isEmpty && name.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "_-.".unicodeScalars.contains($0)
+        } && name != "." && name != ".."
+    }
+
+    private func readService(_ node: ConfigNode, _ c: inout ServiceConfiguration, _ reader: inout ConfigReader) {
+        guard let entries = reader.mapping(node) else { return }
+        reader.checkKeys(entries, allowed: Self.serviceKeys)
+        for entry in entries {
+            guard Self.serviceKeys.contains(entry.key), let text = reader.string(entry.value) else { continue }
+            switch entry.key {
+            case "name": c.name = text
+            case "title": c.title = text
+            case "version": c.version = text
+            default: c.description = text
+            }
+        }
+    }
+
+    private func readServer(_ node: ConfigNode, _ c: inout ServiceConfiguration, _ reader: inout ConfigReader) {
+        guard let entries = reader.mapping(node) else { return }
+        reader.checkKeys(entries, allowed: Self.serverKeys)
+        for entry in entries {
+            let value = entry.value
+            switch entry.key {
+            case "host": c.host = reader.string(value) ?? c.host
+            case "port": c.port = reader.int(value, in: 0...65535) ?? c.port
+            case "max_body_bytes": c.maxBodyBytes = reader.int(value, in: 1...Int(Int32.max)) ?? c.maxBodyBytes
+            case "max_batch": c.maxBatch = reader.int(value, in: 1...10_000_000) ?? c.maxBatch
+            case "allow_unknown_fields": c.allowUnknownFields = reader.bool(value) ?? c.allowUnknownFields
+            default: break
+            }
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import Yams
+
+/// A parsed `augur.yaml`: service metadata, server settings, models and routes.
+///
+/// `load(contentsOf:)` checks everything that can be checked without loading the models
+/// (keys, types, constraints, expressions, model paths) and reports every problem at once as
+/// `ConfigErrors`; `Service.init` then checks each route against its model's signature.
+public struct ServiceConfiguration: Sendable {
+    /// The configuration file, as given (a folder is completed with `augur.yaml`).
+    public var path: String
+    public var name: String
+    public var title: String
+    public var version: String
+    public var description: String
+    public var host: String
+    public var port: Int
+    public var maxBodyBytes: Int
+    public var maxBatch: Int
+    public var allowUnknownFields: Bool
+    var models: [ModelEntry] = []
+    var routes: [RouteConfiguration] = []
+
+    public init(path: String) {
+        self.path = path
+        name = ""
+        title = ""
+        version = ServiceDefaults.version
+        description = ""
+        host = ServiceDefaults.host
+        port = ServiceDefaults.port
+        maxBodyBytes = ServiceDefaults.maxBodyBytes
+        maxBatch = ServiceDefaults.maxBatch
+        allowUnknownFields = ServiceDefaults.allowUnknownFields
+    }
+
+    /// Route names in file order.
+    public var routeNames: [String] { routes.map(\.name) }
+
+    /// Reads and checks a configuration file; `path` may also be a folder holding `augur.yaml`.
+    public static func load(contentsOf path: String) throws -> ServiceConfiguration {
+        var file = path
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            file = (path as NSString).appendingPathComponent(ServiceDefaults.fileName)
+        }
+        let text: String
+        do {
+            text = try String(contentsOfFile: file, encoding: .utf8)
+        } catch {
+            throw ConfigErrors([ConfigError(file: file, line: nil, keyPath: "", message: "cannot read the file (\(error.localizedDescription)).")])
+        }
+        return try ServiceConfiguration(yaml: text, path: file)
+    }
+
+    /// Parses configuration text as if read from `path` (model paths are relative to its folder).
+    public init(yaml: String, path: String) throws {
+        self.init(path: path)
+        var reader = ConfigReader(file: path)
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch {
+            throw ConfigErrors([Self.yamlError(error, file: path)])
+        }
+        guard let root else {
+            throw ConfigErrors([ConfigError(file: path, line: nil, keyPath: "", message: "the file is empty; expected routes: (and optionally service:, server:, models:).")])
+        }
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        name = URL(fileURLWithPath: folder).standardizedFileURL.lastPathComponent
+        ConfigurationParser(configuration: self, reader: reader, folder: folder).parse(root, into: &self, reader: &reader)
+        guard reader.errors.isEmpty else { throw ConfigErrors(reader.errors) }
+        if title.isEmpty { title = RouteParser.title(name) }
+    }
+
+    private static func yamlError(_ error: Error, file: String) -> ConfigError {
+        guard let yaml = error as? YamlError else {
+            return ConfigError(file: file, line: nil, keyPath: "", message: "invalid YAML: \(error).")
+        }
+        switch yaml {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            var extra = context.map { " (\($0.text))" } ?? ""
+            if problem.contains("mapping values are not allowed") {
+                extra += "; quote a value that contains ': ', such as an expression with a {key: value} map"
+            }
+            return ConfigError(file: file, line: mark.line, keyPath: "", message: "invalid YAML: \(problem)\(extra).")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return ConfigError(file: file, line: context.mark.line, keyPath: "",
+                               message: "duplicate key\(duplicates.count == 1 ? "" : "s") \(duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")).")
+        default:
+            return ConfigError(file: file, line: nil, keyPath: "", message: "invalid YAML: \(yaml).")
+        }
+    }
+}

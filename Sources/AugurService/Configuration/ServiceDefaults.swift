@@ -1,0 +1,29 @@
+/// Every default a user can leave out of `augur.yaml`, in one place.
+public enum ServiceDefaults {
+    /// `server.host`: loopback only, so a fresh service is not exposed by accident.
+    public static let host = "127.0.0.1"
+    /// `server.port`.
+    public static let port = 8000
+    /// `server.max_body_bytes`: 1 MiB.
+    public static let maxBodyBytes = 1_048_576
+    /// `server.max_batch`: the most rows one request may hold.
+    public static let maxBatch = 1000
+    /// `server.allow_unknown_fields` (and a route's `allow_unknown_fields`): unknown fields are 422 `extra_forbidden`.
+    public static let allowUnknownFields = false
+    /// `service.version`.
+    public static let version = "1.0.0"
+    /// The deepest JSON nesting a request body may have.
+    public static let maxJSONDepth = 64
+    /// A parameter's `required` when it has no `default`.
+    public static let required = true
+    /// A parameter's `nullable`.
+    public static let nullable = false
+    /// A route's `output.probabilities`.
+    public static let probabilities = true
+    /// A binary classifier route's `output.threshold`: positive class when P(class 1) ≥ threshold.
+    public static let threshold = 0.5
+    /// The configuration file looked for in a folder.
+    public static let fileName = "augur.yaml"
+    /// Hex digits of the model file's SHA-256 used as its version.
+    public static let versionDigits = 12
+}

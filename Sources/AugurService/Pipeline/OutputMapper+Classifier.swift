@@ -1,0 +1,91 @@
+import AugurEngine
+
+/// Classifier responses: `prediction` (label), `class` (code), `probability` (of the predicted
+/// class) and `probabilities` keyed by label.
+extension OutputMapper {
+    func classification(_ labels: Value, _ probabilities: Value?, rows: Int) throws(RequestError) -> [JSONObject] {
+        guard case .tensor(let labelTensor) = labels, labelTensor.count == rows else {
+            throw RequestError.inferenceFailed("The model's label output does not have one label per row.")
+        }
+        let codes: [JSONValue]
+        switch labelTensor.storage {
+        case .int64(let v): codes = v.map { .number(JSONNumber($0)) }
+        case .int32(let v): codes = v.map { .number(JSONNumber(Int64($0))) }
+        case .string(let v): codes = v.map { .string($0) }
+        default: throw RequestError.inferenceFailed("The model's label output is \(labelTensor.elementType).")
+        }
+        let table = try probabilityTable(probabilities, rows: rows)
+        let labelNames = table?.codes.map { label(for: $0) }
+        return (0..<rows).map { r in
+            var code = codes[r]
+            var scores: ArraySlice<Float>?
+            if let table {
+                let row = table.scores[(r * table.codes.count)..<((r + 1) * table.codes.count)]
+                scores = row
+                if let threshold = spec.threshold, table.codes.count == 2 {
+                    code = row[row.startIndex + 1] >= Float(threshold) ? table.codes[1] : table.codes[0]
+                }
+            }
+            var object = JSONObject()
+            object.reserveCapacity(5)
+            object.append("prediction", .string(label(for: code)))
+            object.append("class", code)
+            if let table, let scores, let labelNames {
+                if let k = table.codes.firstIndex(where: { Self.codeText($0) == Self.codeText(code) }) {
+                    object.append("probability", .number(JSONNumber(scores[scores.startIndex + k])))
+                }
+                if spec.probabilities {
+                    var probs = JSONObject()
+                    probs.reserveCapacity(labelNames.count)
+                    for (k, name) in labelNames.enumerated() { probs[name] = .number(JSONNumber(scores[scores.startIndex + k])) }
+                    object.append("probabilities", .object(probs))
+                }
+            }
+            return object
+        }
+    }
+
+    /// Class codes in column order and a row-major rows × classes score matrix.
+    private func probabilityTable(_ value: Value?, rows: Int) throws(RequestError) -> (codes: [JSONValue], scores: [Float])? {
+        switch value {
+        case nil: return nil
+        case .maps(let maps)?:
+            guard maps.keys.count > 0, maps.rows == rows else {
+                throw RequestError.inferenceFailed("The model's probabilities do not have one map per row.")
+            }
+            let codes: [JSONValue] = switch maps.keys {
+            case .int64(let k): k.map { .number(JSONNumber($0)) }
+            case .string(let k): k.map { .string($0) }
+            }
+            return (codes, maps.scores)
+        case .tensor(let tensor)?:
+            guard rows > 0, tensor.count % rows == 0, tensor.count > 0 else {
+                throw RequestError.inferenceFailed("The model's probabilities do not have one row per input row.")
+            }
+            let classes = tensor.count / rows
+            let scores: [Float] = switch tensor.storage {
+            case .float32(let v): v
+            case .float64(let v): v.map { Float($0) }
+            default: []
+            }
+            guard scores.count == tensor.count else {
+                throw RequestError.inferenceFailed("The model's probabilities are \(tensor.elementType), not floats.")
+            }
+            return (columnCodes(classes), scores)
+        }
+    }
+
+    /// Codes of probability columns for a plain [N, C] tensor: the configured labels' codes
+    /// sorted like scikit-learn's `classes_` when they are C, else 0 ..< C.
+    private func columnCodes(_ classes: Int) -> [JSONValue] {
+        if let labels = spec.labels, labels.count == classes {
+            return labels.map(\.code).sorted { a, b in
+                switch (a, b) {
+                case (.number(let x), .number(let y)): x.double < y.double
+                default: Self.codeText(a) < Self.codeText(b)
+                }
+            }
+        }
+        return (0..<classes).map { .integer($0) }
+    }
+}

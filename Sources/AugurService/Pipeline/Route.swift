@@ -1,0 +1,45 @@
+/// One prediction endpoint (`POST/GET /{name}`): its parameters, model and prediction pipeline.
+///
+/// Immutable and shared by all requests; `predict` validates, builds features, runs the plan
+/// and maps the outputs, and never traps on any input.
+public struct Route: Sendable {
+    /// The URL segment.
+    public let name: String
+    public let summary: String
+    public let description: String
+    /// For OpenAPI, docs and UI: name, type, required, default, constraints, docs, options.
+    public let parameters: [Parameter]
+    public let modelName: String
+    public let modelVersion: String
+    /// True for classifiers (label responses), false for regressors.
+    public let isClassifier: Bool
+    let pipeline: RoutePipeline
+    /// Class labels in probability order when known from `output.labels`, for the response schema.
+    let labels: [String]
+    let unit: String?
+    let probabilities: Bool
+
+    init(configuration: RouteConfiguration, modelVersion: String, pipeline: RoutePipeline) {
+        name = configuration.name
+        summary = configuration.summary
+        description = configuration.description
+        parameters = configuration.schema.parameters.map(\.parameter)
+        modelName = configuration.modelName
+        self.modelVersion = modelVersion
+        isClassifier = pipeline.output.isClassifier
+        self.pipeline = pipeline
+        labels = configuration.output.labels?.map(\.label) ?? []
+        unit = configuration.output.unit
+        probabilities = configuration.output.probabilities
+    }
+
+    /// Body: an object → one prediction; an array or `{"instances": [...]}` → a batch (≤ maxBatch).
+    public func predict(body: JSONValue) throws(RequestError) -> JSONValue {
+        try pipeline.predict(body: body)
+    }
+
+    /// GET `?name=value…`: values converted by parameter type (kedro style).
+    public func predict(query: [(String, String)]) throws(RequestError) -> JSONValue {
+        try pipeline.predict(query: query)
+    }
+}

@@ -1,0 +1,133 @@
+/// A cross-field rule: an expression that must hold, and the message shown when it does not.
+struct RuleSpec: Sendable {
+    let check: @Sendable (ParameterRow) -> Bool
+    let source: String
+    let message: String
+    /// Parameters the rule reads; it runs only when all of them are valid.
+    let parameterIndices: [Int]
+    /// Where a failure is reported: the first parameter the rule uses, or the row.
+    let locName: String?
+}
+
+/// A route's request schema: decodes rows into typed parameter values, collecting every
+/// problem across all rows (pydantic-style issues), then checks the rules.
+struct RouteSchema: Sendable {
+    let parameters: [ParameterSpec]
+    let rules: [RuleSpec]
+    let allowUnknownFields: Bool
+    private let index: [String: Int]
+
+    init(parameters: [ParameterSpec], rules: [RuleSpec], allowUnknownFields: Bool) {
+        self.parameters = parameters
+        self.rules = rules
+        self.allowUnknownFields = allowUnknownFields
+        var index: [String: Int] = [:]
+        for (i, p) in parameters.enumerated() { index[p.name] = i }
+        self.index = index
+    }
+
+    func position(of name: String) -> Int? {
+        if parameters.count <= 8 {
+            for i in parameters.indices where parameters[i].name == name { return i }
+            return nil
+        }
+        return index[name]
+    }
+
+    /// Decodes one JSON row into `storage[base ..< base + parameters.count]`.
+    func decode(_ row: JSONValue, at loc: [LocationPart], into storage: inout [ParameterValue], base: Int,
+                issues: inout [Issue]) {
+        guard case .object(let object) = row else {
+            issues.append(Issue(type: "model_attributes_type", loc: loc,
+                                msg: "Input should be a valid dictionary or object to extract fields from", input: row))
+            return
+        }
+        // Issues come in a stable order: parameters as declared, then unknown fields as sent,
+        // then rules.
+        let count = parameters.count
+        let members = object.members
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: count) { slot in
+            withUnsafeTemporaryAllocation(of: Bool.self, capacity: count) { valid in
+                slot.initialize(repeating: -1)
+                valid.initialize(repeating: true)
+                var unknown: [Int] = []
+                for (m, member) in members.enumerated() {
+                    if let i = position(of: member.key) { slot[i] = m } else if !allowUnknownFields { unknown.append(m) }
+                }
+                for i in 0..<count {
+                    let spec = parameters[i]
+                    if slot[i] >= 0 {
+                        let member = members[slot[i]]
+                        if let value = spec.validate(member.value, at: loc + [.key(member.key)], issues: &issues) {
+                            storage[base + i] = value
+                        } else {
+                            valid[i] = false
+                        }
+                    } else if spec.parameter.required {
+                        issues.append(Issue(type: "missing", loc: loc + [.key(spec.name)], msg: "Field required", input: row))
+                        valid[i] = false
+                    } else {
+                        storage[base + i] = spec.absentValue
+                    }
+                }
+                for m in unknown {
+                    issues.append(Issue(type: "extra_forbidden", loc: loc + [.key(members[m].key)],
+                                        msg: "Extra inputs are not permitted", input: members[m].value))
+                }
+                guard !rules.isEmpty else { return }
+                checkRules(ParameterRow(storage, base: base), valid: UnsafeBufferPointer(valid), row: object, at: loc, issues: &issues)
+            }
+        }
+    }
+
+    /// Decodes GET query pairs (the last of repeated names wins) into `storage[0 ..< count]`.
+    func decode(query: [(String, String)], into storage: inout [ParameterValue], issues: inout [Issue]) {
+        let count = parameters.count
+        var seen = [Bool](repeating: false, count: count)
+        var valid = [Bool](repeating: true, count: count)
+        var object = JSONObject()
+        for (name, text) in query { object[name] = .string(text) }
+        var unknown: [Issue] = []
+        var present = [String?](repeating: nil, count: count)
+        for member in object.members {
+            guard let i = position(of: member.key) else {
+                if !allowUnknownFields {
+                    unknown.append(Issue(type: "extra_forbidden", loc: ["query", .key(member.key)], msg: "Extra inputs are not permitted", input: member.value))
+                }
+                continue
+            }
+            seen[i] = true
+            present[i] = member.value.string ?? ""
+        }
+        for i in 0..<count {
+            if let text = present[i] {
+                if let value = parameters[i].validate(query: text, at: ["query", .key(parameters[i].name)], issues: &issues) {
+                    storage[i] = value
+                } else {
+                    valid[i] = false
+                }
+            } else if parameters[i].parameter.required {
+                issues.append(Issue(type: "missing", loc: ["query", .key(parameters[i].name)], msg: "Field required",
+                                    input: .object(object)))
+                valid[i] = false
+            } else {
+                storage[i] = parameters[i].absentValue
+            }
+        }
+        issues += unknown
+        valid.withUnsafeBufferPointer { checkRules(ParameterRow(storage), valid: $0, row: object, at: ["query"], issues: &issues) }
+    }
+
+    private func checkRules(_ row: ParameterRow, valid: UnsafeBufferPointer<Bool>, row object: JSONObject, at loc: [LocationPart],
+                            issues: inout [Issue]) {
+        // A rule runs only when every parameter it reads is valid and present: a null or
+        // absent optional value is not a broken rule (as a pydantic validator skips None).
+        for rule in rules where rule.parameterIndices.allSatisfy({ valid[$0] && row[$0] != .missing })
+            && !rule.check(row) {
+            let where_ = loc + (rule.locName.map { [.key($0)] } ?? [])
+            let input = rule.locName.flatMap { object[$0] } ?? .object(object)
+            issues.append(Issue(type: "rule_failed", loc: where_, msg: rule.message, input: input,
+                                context: .object(JSONObject([("rule", .string(rule.source))]))))
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+@testable import AugurService
+
+/// A temporary folder holding an augur.yaml and copies of fixture models.
+struct TempService {
+    let folder: URL
+
+    init(yaml: String, models: [String: String] = [:]) throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("augur-service-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Fixtures")
+        for (file, fixture) in models {
+            try FileManager.default.copyItem(at: fixtures.appendingPathComponent(fixture).appendingPathComponent("model.onnx"),
+                                             to: folder.appendingPathComponent(file))
+        }
+        try yaml.write(to: folder.appendingPathComponent("augur.yaml"), atomically: true, encoding: .utf8)
+    }
+
+    var path: String { folder.appendingPathComponent("augur.yaml").path }
+
+    func configuration() throws -> ServiceConfiguration { try ServiceConfiguration.load(contentsOf: folder.path) }
+
+    func service() throws -> Service { try Service(configuration: configuration()) }
+
+    /// The config error lines, with the temp folder shortened to `augur.yaml`.
+    func configErrors() -> [String] {
+        do {
+            _ = try service()
+            return []
+        } catch let errors as ConfigErrors {
+            return errors.errors.map { $0.description.replacingOccurrences(of: path, with: "augur.yaml") }
+        } catch {
+            return ["\(error)"]
+        }
+    }
+}
+
+/// Parses JSON text for tests.
+func json(_ text: String) throws -> JSONValue { try JSONParser().parse(text) }
+
+/// The error body of a failing prediction, serialised; nil if it succeeds.
+func errorBody(_ body: () throws -> JSONValue) -> String? {
+    do {
+        _ = try body()
+        return nil
+    } catch let error as RequestError {
+        return error.body.serializedString
+    } catch {
+        return "\(error)"
+    }
+}
