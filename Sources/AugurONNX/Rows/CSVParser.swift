@@ -139,23 +139,30 @@ struct CSVParser {
         }
         guard digits > 0 else { return nil }
         if bytes[p] == UInt8(ascii: "e") || bytes[p] == UInt8(ascii: "E") {
-            p += 1
-            let negativeExponent = bytes[p] == UInt8(ascii: "-")
-            if negativeExponent || bytes[p] == UInt8(ascii: "+") { p += 1 }
-            var written = 0
-            var count = 0
-            while bytes[p] &- UInt8(ascii: "0") < 10, count < 4 {
-                written = written * 10 + Int(bytes[p] &- UInt8(ascii: "0"))
-                count += 1
-                p += 1
-            }
-            guard count > 0 else { return nil }
-            exponent += negativeExponent ? -written : written
+            guard let written = exponentDigits(&p) else { return nil }
+            exponent += written
         }
         guard isSeparator(bytes[p]), (-22...22).contains(exponent) else { return nil }
         let magnitude = exponent >= 0 ? Double(mantissa) * Self.powersOfTen[exponent]
                                       : Double(mantissa) / Self.powersOfTen[-exponent]
         return (negative ? -magnitude : magnitude, p)
+    }
+
+    /// The exponent after the `e` at `p` (a sign and one to four digits), moving `p` past it.
+    @inline(__always)
+    private func exponentDigits(_ p: inout Int) -> Int? {
+        p += 1
+        let negative = bytes[p] == UInt8(ascii: "-")
+        if negative || bytes[p] == UInt8(ascii: "+") { p += 1 }
+        var value = 0
+        var count = 0
+        while bytes[p] &- UInt8(ascii: "0") < 10, count < 4 {
+            value = value * 10 + Int(bytes[p] &- UInt8(ascii: "0"))
+            count += 1
+            p += 1
+        }
+        guard count > 0 else { return nil }
+        return negative ? -value : value
     }
 
     /// 10^0 ... 10^22, all exact doubles.
