@@ -210,7 +210,10 @@ extension CSVParser {
     /// inside it is a quote.
     static func quotedCellSpansLines(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
         let quote = UInt8(ascii: "\""), newline = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r")
-        guard bytes[range].contains(quote) else { return false }
+        let quoted = bytes.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress.map { memchr($0 + range.lowerBound, Int32(quote), range.count) != nil } ?? false
+        }
+        guard quoted else { return false }
         var p = range.lowerBound
         var cellStart = true
         while p < range.upperBound {
