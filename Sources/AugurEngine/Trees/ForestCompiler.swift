@@ -8,10 +8,18 @@ extension CompiledForest {
     /// Compiles `model`: every tree is walked iteratively from its root (so malicious files
     /// cannot recurse or loop), each node reached exactly once, and laid out in pre-order.
     init(_ model: TreeEnsembleModel<S>) throws(TreeStructureProblem) {
-        inlineTarget = Self.inlineTarget(of: model)
-        nodes.reserveCapacity(model.trees.reduce(0) { $0 + $1.nodes.count })
-        for (index, tree) in model.trees.enumerated() {
-            try append(tree, index: index, targetCount: model.targetCount)
+        switch model.forest {
+        case .nested(let trees): try self.init(NestedTrees(trees: trees), targetCount: model.targetCount)
+        case .flat(let trees): try self.init(trees, targetCount: model.targetCount)
+        }
+    }
+
+    private init<Source: ForestSource>(_ source: Source, targetCount: Int) throws(TreeStructureProblem) where Source.S == S {
+        inlineTarget = Self.inlineTarget(of: source, targetCount: targetCount)
+        nodes.reserveCapacity((0..<source.treeCount).reduce(0) { $0 + source.nodeCount($1) })
+        kinds.reserveCapacity(nodes.capacity)
+        for tree in 0..<source.treeCount {
+            try append(tree, of: source, targetCount: targetCount)
         }
         padded = PaddedForest(self)
     }
@@ -19,13 +27,14 @@ extension CompiledForest {
     /// The target whose weight every leaf can store inline: always target 0 for a single
     /// target (the first weight counts), otherwise the one target all leaves give exactly
     /// one weight to, if there is one.
-    static func inlineTarget(of model: TreeEnsembleModel<S>) -> Int? {
-        if model.targetCount == 1 { return 0 }
+    static func inlineTarget<Source: ForestSource>(of source: Source, targetCount: Int) -> Int? where Source.S == S {
+        if targetCount == 1 { return 0 }
         var target: Int?
-        for tree in model.trees {
-            for case .leaf(let weights) in tree.nodes {
-                guard weights.count == 1, target == nil || target == weights[0].target else { return nil }
-                target = weights[0].target
+        for tree in 0..<source.treeCount {
+            for node in 0..<source.nodeCount(tree) where source.branch(tree, node) == nil {
+                let weights = source.leafWeights(tree, node)
+                guard let first = weights.first, weights.count == 1, target == nil || target == first.target else { return nil }
+                target = first.target
             }
         }
         return target
@@ -40,19 +49,22 @@ extension CompiledForest {
         var viaTrue: Bool
     }
 
-    private mutating func append(_ tree: DecisionTree<S>, index: Int, targetCount: Int) throws(TreeStructureProblem) {
-        guard tree.nodes.indices.contains(tree.root) else {
-            throw TreeStructureProblem(tree: index, node: tree.root, kind: .rootOutOfRange)
+    private mutating func append<Source: ForestSource>(_ index: Int, of source: Source,
+                                                       targetCount: Int) throws(TreeStructureProblem) where Source.S == S {
+        let count = source.nodeCount(index)
+        let root = source.root(index)
+        guard (0..<count).contains(root) else {
+            throw TreeStructureProblem(tree: index, node: root, kind: .rootOutOfRange)
         }
-        guard tree.nodes.count <= FlatNode<S>.maxOffset else {
-            throw TreeStructureProblem(tree: index, node: tree.root, kind: .tooLarge(limit: FlatNode<S>.maxOffset))
+        guard count <= FlatNode<S>.maxOffset else {
+            throw TreeStructureProblem(tree: index, node: root, kind: .tooLarge(limit: FlatNode<S>.maxOffset))
         }
         let start = nodes.count
-        var visited = [Bool](repeating: false, count: tree.nodes.count)
-        var stack = [Frame(node: tree.root, patch: -1, depth: 0, parent: tree.root, viaTrue: true)]
+        var visited = [Bool](repeating: false, count: count)
+        var stack = [Frame(node: root, patch: -1, depth: 0, parent: root, viaTrue: true)]
         var depth = 0
         while let frame = stack.popLast() {
-            guard tree.nodes.indices.contains(frame.node) else {
+            guard (0..<count).contains(frame.node) else {
                 throw TreeStructureProblem(tree: index, node: frame.parent, viaTrueChild: frame.viaTrue,
                                            kind: .childOutOfRange(child: frame.node))
             }
@@ -64,17 +76,16 @@ extension CompiledForest {
                 // Each node is emitted once, so the offset is below the tree's node count.
                 nodes[frame.patch].link |= Int32(nodes.count - frame.patch) << FlatNode<S>.offsetShift
             }
-            switch tree.nodes[frame.node] {
-            case .leaf(let weights):
-                try appendLeaf(weights, tree: index, node: frame.node, targetCount: targetCount)
+            guard let branch = source.branch(index, frame.node) else {
+                try appendLeaf(source.leafWeights(index, frame.node), tree: index, node: frame.node, targetCount: targetCount)
                 depth = Swift.max(depth, frame.depth)
-            case .branch(let branch):
-                guard frame.depth < treeDepthLimit else {
-                    throw TreeStructureProblem(tree: index, node: frame.node, kind: .tooDeep(limit: treeDepthLimit))
-                }
-                let swapped = try appendBranch(branch, tree: index, node: frame.node)
-                Self.pushChildren(of: branch, swapped: swapped, frame: frame, position: nodes.count - 1, onto: &stack)
+                continue
             }
+            guard frame.depth < treeDepthLimit else {
+                throw TreeStructureProblem(tree: index, node: frame.node, kind: .tooDeep(limit: treeDepthLimit))
+            }
+            let swapped = try appendBranch(branch, tree: index, node: frame.node)
+            Self.pushChildren(of: branch, swapped: swapped, frame: frame, position: nodes.count - 1, onto: &stack)
         }
         roots.append(start)
         depths.append(depth)
@@ -140,7 +151,7 @@ extension CompiledForest {
         return t == -S.infinity ? S.nan : t.nextDown
     }
 
-    private mutating func appendLeaf(_ weights: [TreeLeafWeight<S>], tree: Int, node: Int,
+    private mutating func appendLeaf(_ weights: ArraySlice<TreeLeafWeight<S>>, tree: Int, node: Int,
                                      targetCount: Int) throws(TreeStructureProblem) {
         for weight in weights where weight.target < 0 || weight.target >= targetCount {
             throw TreeStructureProblem(tree: tree, node: node, kind: .targetOutOfRange(target: weight.target))

@@ -11,13 +11,14 @@ extension TreeScoreFinalizer {
     ///   when no weight is negative, above 0 otherwise, which also picks how one score becomes
     ///   two (`1 - p, p`; `-s, s`; or `logistic(-s), logistic(s)`). With weights for both
     ///   classes the label is the literal 1 or 0 (not the class labels).
-    func twoClasses(_ values: [C], _ has: [Bool], oneClass: Bool, nonNegative: Bool) -> (TreeLabelChoice, [Float]) {
-        var (s0, s1) = (values[0], values[1])
+    func twoClasses(_ v0: C, _ v1: C, _ has0: Bool, _ has1: Bool, oneClass: Bool, nonNegative: Bool,
+                    into out: inout ScoreRow) -> TreeLabelChoice {
+        var (s0, s1) = (v0, v1)
         var mode = -1
         var count = 2
         switch baseValues.count {
         case 2:
-            if has[1] {
+            if has1 {
                 s1 = baseValues[1] + s0
                 s0 = -s1
             } else {
@@ -26,14 +27,14 @@ extension TreeScoreFinalizer {
             }
         case 1:
             s0 += baseValues[0]
-            if !has[1] { count = 1 }
+            if !has1 { count = 1 }
         case 0:
             mode = 3
-            if !has[1] { count = 1 }
+            if !has1 { count = 1 }
         default:
             break
         }
-        let positive: C = count == 2 && has[1] ? s1 : (has[0] ? s0 : 0)
+        let positive: C = count == 2 && has1 ? s1 : (has0 ? s0 : 0)
         let label: TreeLabelChoice
         if oneClass {
             if nonNegative {
@@ -45,26 +46,31 @@ extension TreeScoreFinalizer {
         } else {
             label = .literal(positive > 0 ? 1 : 0)
         }
+        let first = out.startIndex
         if count == 2 {
-            return (label, transformed([has[0] ? s0 : 0, has[1] ? s1 : 0], width: 2))
+            out[first] = (has0 ? s0 : 0).treeFloat
+            out[first + 1] = (has1 ? s1 : 0).treeFloat
+            postTransform.apply(&out)
+        } else {
+            (out[first], out[first + 1]) = expandOneScore(has0 ? s0 : 0, mode: mode)
         }
-        return (label, expandOneScore(has[0] ? s0 : 0, mode: mode))
+        return label
     }
 
     /// `write_scores` with one score and `add_second_class == mode`. onnxruntime leaves the
     /// second column unwritten for PROBIT and for mode -1; Augur writes 0 there.
-    private func expandOneScore(_ score: C, mode: Int) -> [Float] {
-        if postTransform == .probit { return [PostTransform.probit(score.treeFloat), 0] }
+    private func expandOneScore(_ score: C, mode: Int) -> (Float, Float) {
+        if postTransform == .probit { return (PostTransform.probit(score.treeFloat), 0) }
         switch mode {
         case 0, 1:
-            return [(1 - score).treeFloat, score.treeFloat]
+            return ((1 - score).treeFloat, score.treeFloat)
         case 2, 3:
             if postTransform == .logistic {
-                return [PostTransform.logistic(-score.treeFloat), PostTransform.logistic(score.treeFloat)]
+                return (PostTransform.logistic(-score.treeFloat), PostTransform.logistic(score.treeFloat))
             }
-            return [(-score).treeFloat, score.treeFloat]
+            return ((-score).treeFloat, score.treeFloat)
         default:
-            return [score.treeFloat, 0]
+            return (score.treeFloat, 0)
         }
     }
 }

@@ -17,6 +17,14 @@ public struct TreeEnsemble: TreeEnsembleDescribing {
     enum Forest: Sendable {
         case float(CompiledForest<Float>)
         case double(CompiledForest<Double>)
+
+        /// What the stats and input checks need to know.
+        var shape: (trees: Int, nodes: Int, leaves: Int, maxDepth: Int, maxFeature: Int) {
+            switch self {
+            case .float(let f): (f.treeCount, f.nodes.count, f.leafCount, f.maxDepth, f.maxFeature)
+            case .double(let f): (f.treeCount, f.nodes.count, f.leafCount, f.maxDepth, f.maxFeature)
+            }
+        }
     }
 
     /// Largest number of targets or classes accepted.
@@ -39,27 +47,35 @@ public struct TreeEnsemble: TreeEnsembleDescribing {
     public init<T: TreeScalar>(_ model: TreeEnsembleModel<T>, kind: Kind,
                                problem: (TreeStructureProblem) -> ModelLoadError = { $0.loadError }) throws {
         try Self.check(model, kind: kind)
-        let compiled: CompiledForest<T>
+        let forest: Forest
         do {
-            compiled = try CompiledForest(model)
-        } catch {
+            forest = try Self.compile(model)
+        } catch let error as TreeStructureProblem {
             throw problem(error)
         }
+        self.forest = forest
         self.kind = kind
         targets = model.targetCount
         aggregation = kind == .ensemble || kind == .regressor ? model.aggregation : .sum
         baseValues = model.baseValues.map(\.treeDouble)
         postTransform = model.postTransform
-        featureCount = Swift.max(1, compiled.maxFeature + 1, model.minimumFeatureCount)
-        stats = TreeEnsembleStats(trees: compiled.treeCount, nodes: compiled.nodes.count, leaves: compiled.leafCount,
-                                  maxDepth: compiled.maxDepth, featureCount: featureCount, targets: targets)
-        if let floats = compiled as? CompiledForest<Float> {
-            forest = .float(floats)
-        } else if let doubles = compiled as? CompiledForest<Double> {
-            forest = .double(doubles)
-        } else {
-            throw ModelLoadError(.unsupportedType, "tree values must be float or double.")
+        let shape = forest.shape
+        featureCount = Swift.max(1, shape.maxFeature + 1, model.minimumFeatureCount)
+        stats = TreeEnsembleStats(trees: shape.trees, nodes: shape.nodes, leaves: shape.leaves,
+                                  maxDepth: shape.maxDepth, featureCount: featureCount, targets: targets)
+    }
+
+    /// Compiles `model` with code specialised for its scalar type: called generically from
+    /// another module, the compiler would otherwise run unspecialised, several times slower
+    /// on big forests.
+    private static func compile<T: TreeScalar>(_ model: TreeEnsembleModel<T>) throws -> Forest {
+        if let floats = model as? TreeEnsembleModel<Float> {
+            return .float(try CompiledForest(floats))
         }
+        if let doubles = model as? TreeEnsembleModel<Double> {
+            return .double(try CompiledForest(doubles))
+        }
+        throw ModelLoadError(.unsupportedType, "tree values must be float or double.")
     }
 
     /// Checks what compiling does not: target count, base values, labels.

@@ -84,7 +84,23 @@ public enum TreeAggregation: String, Sendable, CaseIterable {
 /// Base values follow onnxruntime: a regressor adds them when there is one per target; see
 /// `TreeClassification` for classifiers.
 public struct TreeEnsembleModel<T: TreeScalar>: Sendable {
-    public var trees: [DecisionTree<T>]
+    /// The trees in whichever form the model was made with.
+    enum Forest: Sendable {
+        case nested([DecisionTree<T>])
+        case flat(FlatTrees<T>)
+    }
+
+    var forest: Forest
+    /// The trees (built from the flat arrays when the model was made from `FlatTrees`).
+    public var trees: [DecisionTree<T>] {
+        get {
+            switch forest {
+            case .nested(let trees): trees
+            case .flat(let flat): flat.decisionTrees
+            }
+        }
+        set { forest = .nested(newValue) }
+    }
     /// Outputs per row: regression targets, or classes for a classifier.
     public var targetCount: Int
     public var aggregation: TreeAggregation
@@ -96,12 +112,20 @@ public struct TreeEnsembleModel<T: TreeScalar>: Sendable {
 
     public init(trees: [DecisionTree<T>], targetCount: Int, aggregation: TreeAggregation = .sum,
                 baseValues: [T] = [], postTransform: PostTransform = .none, minimumFeatureCount: Int = 0) {
-        self.trees = trees
+        forest = .nested(trees)
         self.targetCount = targetCount
         self.aggregation = aggregation
         self.baseValues = baseValues
         self.postTransform = postTransform
         self.minimumFeatureCount = minimumFeatureCount
+    }
+
+    /// A model of trees in flat arrays (the form big ensembles are built in).
+    public init(flatTrees: FlatTrees<T>, targetCount: Int, aggregation: TreeAggregation = .sum,
+                baseValues: [T] = [], postTransform: PostTransform = .none, minimumFeatureCount: Int = 0) {
+        self.init(trees: [], targetCount: targetCount, aggregation: aggregation, baseValues: baseValues,
+                  postTransform: postTransform, minimumFeatureCount: minimumFeatureCount)
+        forest = .flat(flatTrees)
     }
 }
 

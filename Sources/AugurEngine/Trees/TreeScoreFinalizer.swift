@@ -65,55 +65,80 @@ struct TreeScoreFinalizer<C: TreeScalar> {
         return floats
     }
 
-    /// Labels and float scores (`rows × targets`) of a classifier with `targets` classes.
+    /// One row of a classifier's float scores, written in place.
+    typealias ScoreRow = Swift.Slice<UnsafeMutableBufferPointer<Float>>
+
+    /// Labels and float scores (`rows × targets`) of a classifier with `targets` classes,
+    /// each row's scores written straight into the output.
     func classification(_ scores: ForestScores<C>, rows: Int, weightsForOneClass: Bool,
                         weightsAreNonNegative: Bool) -> (labels: [TreeLabelChoice], scores: [Float]) {
         var labels: [TreeLabelChoice] = []
         labels.reserveCapacity(rows)
-        var out: [Float] = []
-        out.reserveCapacity(rows * targets)
-        for row in 0..<rows {
-            let range = (row * targets)..<((row + 1) * targets)
-            let values = Array(scores.values[range])
-            let has = Array(scores.has[range])
-            let (label, rowScores): (TreeLabelChoice, [Float])
-            switch targets {
-            case 1: (label, rowScores) = oneClass(values[0])
-            case 2: (label, rowScores) = twoClasses(values, has, oneClass: weightsForOneClass, nonNegative: weightsAreNonNegative)
-            default: (label, rowScores) = classes(values, has)
+        var out = [Float](repeating: 0, count: rows * targets)
+        out.withUnsafeMutableBufferPointer { out in
+            scores.values.withUnsafeBufferPointer { values in
+                scores.has.withUnsafeBufferPointer { has in
+                    for row in 0..<rows {
+                        let range = (row * targets)..<((row + 1) * targets)
+                        var slot = out[range]
+                        switch targets {
+                        case 1:
+                            labels.append(oneClass(values[range.lowerBound], into: &slot))
+                        case 2:
+                            let first = range.lowerBound
+                            labels.append(twoClasses(values[first], values[first + 1], has[first], has[first + 1],
+                                                     oneClass: weightsForOneClass, nonNegative: weightsAreNonNegative,
+                                                     into: &slot))
+                        default:
+                            labels.append(classes(values[range], has[range], into: &slot))
+                        }
+                    }
+                }
             }
-            labels.append(label)
-            out.append(contentsOf: rowScores)
         }
         return (labels, out)
     }
 
     /// Three or more classes: base values start or add to class scores, the label is the first
     /// class with the highest score among those that have one.
-    private func classes(_ values: [C], _ has: [Bool]) -> (TreeLabelChoice, [Float]) {
-        var values = values
-        var has = has
-        for (k, base) in baseValues.prefix(values.count).enumerated() {
-            values[k] = has[k] ? values[k] + base : base
-            has[k] = true
-        }
+    private func classes(_ values: Swift.Slice<UnsafeBufferPointer<C>>, _ has: Swift.Slice<UnsafeBufferPointer<Bool>>,
+                         into out: inout ScoreRow) -> TreeLabelChoice {
         var best = -1
-        for k in values.indices where has[k] && (best == -1 || values[k] > values[best]) { best = k }
+        var bestValue: C = 0
+        for k in 0..<values.count {
+            var value = values[values.startIndex + k]
+            var scored = has[has.startIndex + k]
+            if k < baseValues.count {
+                value = scored ? value + baseValues[k] : baseValues[k]
+                scored = true
+            }
+            if scored, best == -1 || value > bestValue {
+                best = k
+                bestValue = value
+            }
+            out[out.startIndex + k] = scored ? value.treeFloat : 0
+        }
+        postTransform.apply(&out)
         // With no score at all onnxruntime reads label -1 (undefined); Augur answers class 0.
-        let gated = zip(values, has).map { $1 ? $0 : 0 }
-        return (.index(Swift.max(best, 0)), transformed(gated, width: gated.count))
+        return .index(Swift.max(best, 0))
     }
 
     /// A single class (`FinalizeScores1` of the classifier): the label is literally 1 or 0.
-    private func oneClass(_ sum: C) -> (TreeLabelChoice, [Float]) {
+    private func oneClass(_ sum: C, into out: inout ScoreRow) -> TreeLabelChoice {
         if baseValues.count == 2 {
             let score = sum + baseValues[1]
-            let label: TreeLabelChoice = .literal(score > 0 ? 1 : 0)
             // onnxruntime writes both scores into the one column; the first one stays.
-            return (label, [transformed([-score, score], width: 2)[0]])
+            out[out.startIndex] = withUnsafeTemporaryAllocation(of: Float.self, capacity: 2) { pair in
+                pair[0] = (-score).treeFloat
+                pair[1] = score.treeFloat
+                var row = pair[0..<2]
+                postTransform.apply(&row)
+                return pair[0]
+            }
+            return .literal(score > 0 ? 1 : 0)
         }
         let score = baseValues.count == 1 ? sum + baseValues[0] : sum
-        let value = postTransform == .probit ? PostTransform.probit(score.treeFloat) : score.treeFloat
-        return (.literal(score > 0 ? 1 : 0), [value])
+        out[out.startIndex] = postTransform == .probit ? PostTransform.probit(score.treeFloat) : score.treeFloat
+        return .literal(score > 0 ? 1 : 0)
     }
 }

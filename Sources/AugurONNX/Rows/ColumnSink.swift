@@ -111,3 +111,26 @@ extension ColumnSink {
         return nil
     }
 }
+
+extension ColumnSink {
+    /// The values of `parts` (sinks of the same input, filled from consecutive rows) in
+    /// order; nil for no parts.
+    static func joined(_ parts: [ColumnSink]) -> ColumnSink? {
+        guard var joined = parts.first else { return nil }
+        joined.floats = concatenated(parts.map(\.floats))
+        joined.doubles = concatenated(parts.map(\.doubles))
+        joined.int64s = concatenated(parts.map(\.int64s))
+        joined.int32s = concatenated(parts.map(\.int32s))
+        joined.bools = concatenated(parts.map(\.bools))
+        joined.strings = concatenated(parts.map(\.strings))
+        return joined
+    }
+
+    private static func concatenated<T>(_ arrays: [[T]]) -> [T] {
+        guard arrays.count > 1 else { return arrays.first ?? [] }
+        var out: [T] = []
+        out.reserveCapacity(arrays.reduce(0) { $0 + $1.count })
+        for array in arrays { out += array }
+        return out
+    }
+}

@@ -36,7 +36,7 @@ struct Predict: ParsableCommand {
         let reader = RowReader(signature: loaded.signature)
         let feeds: [Value]
         do {
-            feeds = try isCSV(data) ? reader.feeds(csv: data) : reader.feeds(json: data)
+            feeds = try isCSV(data) ? reader.feeds(csv: data, threads: threads) : reader.feeds(json: data)
         } catch let error as RowErrors {
             throw CommandFailure("Invalid input '\(input)':\n\(error)")
         } catch let error as RowError {
@@ -48,13 +48,19 @@ struct Predict: ParsableCommand {
         } catch let error as InferenceError {
             throw CommandFailure("Prediction failed: \(error)")
         }
-        let bytes = PredictionWriter.json(Array(zip(loaded.plan.outputs.map(\.name), outputs)).map { ($0, $1) })
-        if let output {
-            do { try Data(bytes).write(to: URL(fileURLWithPath: output)) } catch {
-                throw CommandFailure("Cannot write '\(output)': \(error.localizedDescription)")
+        let bytes = PredictionWriter.json(Array(zip(loaded.plan.outputs.map(\.name), outputs)).map { ($0, $1) }, threads: threads)
+        try bytes.withUnsafeBytes { buffer in
+            // Written from the buffer itself: the output can be tens of megabytes.
+            let data = buffer.baseAddress.map {
+                Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: $0), count: buffer.count, deallocator: .none)
+            } ?? Data()
+            if let output {
+                do { try data.write(to: URL(fileURLWithPath: output)) } catch {
+                    throw CommandFailure("Cannot write '\(output)': \(error.localizedDescription)")
+                }
+            } else {
+                FileHandle.standardOutput.write(data)
             }
-        } else {
-            FileHandle.standardOutput.write(Data(bytes))
         }
     }
 

@@ -12,7 +12,7 @@ public enum PostTransform: String, Sendable, CaseIterable {
     /// Transforms one row of scores in place (the `scores.size() >= 2` branch of
     /// onnxruntime's `write_scores`; for one score only logistic and probit change it).
     @inlinable
-    public func apply(_ row: inout ArraySlice<Float>) {
+    public func apply<Row: MutableCollection>(_ row: inout Row) where Row.Element == Float {
         switch self {
         case .none: return
         case .logistic: for i in row.indices { row[i] = PostTransform.logistic(row[i]) }
@@ -22,15 +22,17 @@ public enum PostTransform: String, Sendable, CaseIterable {
         }
     }
 
-    /// Transforms every row of a row-major `rows × width` score matrix in place.
+    /// Transforms every row of a row-major `rows × width` score matrix in place (through the
+    /// buffer, so that no row is copied out).
     public func apply(toRows scores: inout [Float], width: Int) {
         guard self != .none, width > 0 else { return }
-        var start = 0
-        while start + width <= scores.count {
-            var row = scores[start..<(start + width)]
-            apply(&row)
-            scores.replaceSubrange(start..<(start + width), with: row)
-            start += width
+        scores.withUnsafeMutableBufferPointer { buffer in
+            var start = 0
+            while start + width <= buffer.count {
+                var row = buffer[start..<(start + width)]
+                apply(&row)
+                start += width
+            }
         }
     }
 
@@ -66,7 +68,7 @@ public enum PostTransform: String, Sendable, CaseIterable {
 
     /// Softmax with the maximum subtracted first (onnxruntime's ComputeSoftmax).
     @inlinable
-    public static func softmax(_ row: inout ArraySlice<Float>) {
+    public static func softmax<Row: MutableCollection>(_ row: inout Row) where Row.Element == Float {
         var maximum = -Float.greatestFiniteMagnitude
         for value in row where value > maximum { maximum = value }
         var sum: Float = 0
@@ -79,7 +81,7 @@ public enum PostTransform: String, Sendable, CaseIterable {
 
     /// Softmax that leaves (near-)zero scores at zero (onnxruntime's ComputeSoftmaxZero).
     @inlinable
-    public static func softmaxZero(_ row: inout ArraySlice<Float>) {
+    public static func softmaxZero<Row: MutableCollection>(_ row: inout Row) where Row.Element == Float {
         var maximum = -Float.greatestFiniteMagnitude
         for value in row where value > maximum { maximum = value }
         let expNegMax = exp(-maximum)

@@ -9,9 +9,44 @@ extension NodeContext {
 
     /// Checks that `name` has `count` entries, like the attribute `reference` does.
     func expectCount(_ name: String, _ values: some Collection, _ count: Int, like reference: String) throws {
-        guard values.count == count else {
-            throw error(name, "has \(values.count) entries but '\(reference)' has \(count); they must be equal.")
+        try expectCount(name, entries: values.count, count, like: reference)
+    }
+
+    /// Checks that `name`, which has `entries` entries, has `count`, like `reference` does.
+    func expectCount(_ name: String, entries: Int, _ count: Int, like reference: String) throws {
+        guard entries == count else {
+            throw error(name, "has \(entries) entries but '\(reference)' has \(count); they must be equal.")
         }
+    }
+
+    /// For each entry of the strings attribute `name`, its index in `names`, matched on the
+    /// raw bytes (no String is made); `[]` when the attribute is absent. Nil when an entry is
+    /// not one of `names` or the attribute is not a strings attribute: `strings(name)` then
+    /// gives the names, or the error.
+    func stringCodes(_ name: String, _ names: [String]) -> [Int]? {
+        guard let attribute = node.attribute.first(where: { $0.name == name }) else { return [] }
+        guard !attribute.hasType || attribute.type == .undefined || attribute.type == .strings else { return nil }
+        let table = names.map { Array($0.utf8) }
+        func matches(_ name: [UInt8], _ raw: UnsafeRawBufferPointer) -> Bool {
+            guard name.count == raw.count else { return false }
+            return name.withUnsafeBytes { bytes in
+                guard let a = bytes.baseAddress, let b = raw.baseAddress else { return raw.isEmpty }
+                return memcmp(a, b, raw.count) == 0
+            }
+        }
+        var codes: [Int] = []
+        codes.reserveCapacity(attribute.strings.count)
+        var last = 0
+        for entry in attribute.strings {
+            // Runs of the same name are common (leaves, `<=` branches): try the last one first.
+            let code = entry.withUnsafeBytes { raw in
+                matches(table[last], raw) ? last : table.firstIndex { matches($0, raw) }
+            }
+            guard let code else { return nil }
+            codes.append(code)
+            last = code
+        }
+        return codes
     }
 
     /// Whether `NAME_as_tensor` holds float64 values (the double-precision form).

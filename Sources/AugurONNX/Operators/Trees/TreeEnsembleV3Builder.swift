@@ -38,7 +38,7 @@ enum TreeEnsembleV3Builder {
         let post = try ctx.postTransformString()
         let classification = TreeClassification(
             labels: labels,
-            weightsForOneClass: classes == 2 && Set(weights.ids).count == 1,
+            weightsForOneClass: classes == 2 && weights.ids.first.map { first in weights.ids.allSatisfy { $0 == first } } == true,
             weightsAreNonNegative: !weights.weights.contains { $0 < 0 })
         let double = try ["nodes_values", "class_weights", "base_values"].contains { try ctx.usesFloat64Tensor($0) }
         let parts = Parts(nodes: nodes, weights: perNode, targets: classes, aggregation: .sum, base: base, post: post)
@@ -77,7 +77,7 @@ enum TreeEnsembleV3Builder {
     /// Everything read from the attributes, ready to become a model of either scalar type.
     private struct Parts {
         let nodes: TreeNodesV3
-        let weights: [[(target: Int, weight: Double)]]
+        let weights: TreeLeafWeightsV3
         let targets: Int
         let aggregation: TreeAggregation
         let base: [Double]
@@ -85,63 +85,15 @@ enum TreeEnsembleV3Builder {
 
         func build(double: Bool, kind: TreeEnsemble.Kind, _ ctx: NodeContext) throws -> TreeEnsemble {
             if double {
-                return try TreeEnsemble(model(Double.self), kind: kind) { nodes.loadError(ctx, $0) }
+                return try TreeEnsemble(try model(Double.self), kind: kind) { nodes.loadError(ctx, $0) }
             }
-            return try TreeEnsemble(model(Float.self), kind: kind) { nodes.loadError(ctx, $0) }
+            return try TreeEnsemble(try model(Float.self), kind: kind) { nodes.loadError(ctx, $0) }
         }
 
-        /// With one target, a leaf without weights contributes its own `nodes_values` entry,
-        /// as onnxruntime's single-output path reads it.
-        private func model<T: TreeScalar>(_: T.Type) -> TreeEnsembleModel<T> {
-            let leafWeights: [[TreeLeafWeight<T>]] = weights.enumerated().map { position, list in
-                if targets == 1, list.isEmpty {
-                    return [TreeLeafWeight(target: 0, weight: T(nodes.values[position]))]
-                }
-                return list.map { TreeLeafWeight(target: $0.target, weight: T($0.weight)) }
-            }
-            return TreeEnsembleModel(trees: nodes.decisionTrees(leafWeights), targetCount: targets,
-                                     aggregation: aggregation, baseValues: base.map { T($0) },
-                                     postTransform: post, minimumFeatureCount: nodes.minimumFeatureCount)
+        private func model<T: TreeScalar>(_: T.Type) throws -> TreeEnsembleModel<T> {
+            TreeEnsembleModel(flatTrees: try nodes.flatTrees(weights, singleTarget: targets == 1), targetCount: targets,
+                              aggregation: aggregation, baseValues: base.map { T($0) },
+                              postTransform: post, minimumFeatureCount: nodes.minimumFeatureCount)
         }
-    }
-}
-
-/// The `class_*` or `target_*` weight attributes.
-struct TreeWeightsV3 {
-    let prefix: String
-    let treeIds: [Int64]
-    let nodeIds: [Int64]
-    let ids: [Int64]
-    let weights: [Double]
-
-    init(_ ctx: NodeContext, prefix: String) throws {
-        self.prefix = prefix
-        ids = try ctx.int64List("\(prefix)_ids")
-        treeIds = try ctx.int64List("\(prefix)_treeids")
-        nodeIds = try ctx.int64List("\(prefix)_nodeids")
-        weights = try ctx.exclusiveDoubles("\(prefix)_weights")
-        try ctx.expectCount("\(prefix)_treeids", treeIds, ids.count, like: "\(prefix)_ids")
-        try ctx.expectCount("\(prefix)_nodeids", nodeIds, ids.count, like: "\(prefix)_ids")
-        let weightName = ctx.has("\(prefix)_weights_as_tensor") ? "\(prefix)_weights_as_tensor" : "\(prefix)_weights"
-        try ctx.expectCount(weightName, weights, ids.count, like: "\(prefix)_ids")
-    }
-
-    /// The weights of each node position, in attribute order. Weights on branches are
-    /// ignored, as onnxruntime does for files from old converters.
-    func perNode(_ nodes: TreeNodesV3, targetCount: Int, _ ctx: NodeContext,
-                 noun: String) throws -> [[(target: Int, weight: Double)]] {
-        var result = [[(target: Int, weight: Double)]](repeating: [], count: nodes.modes.count)
-        for index in ids.indices {
-            guard let position = nodes.positions[TreeNodesV3.Key(tree: treeIds[index], node: nodeIds[index])] else {
-                throw ctx.error("\(prefix)_nodeids",
-                    "weight \(index) refers to node '\(nodeIds[index])' of tree '\(treeIds[index])', which does not exist.")
-            }
-            guard ids[index] >= 0, ids[index] < Int64(targetCount) else {
-                throw ctx.error("\(prefix)_ids", "\(noun) index '\(ids[index])' is out of range for \(targetCount) \(noun == "class" ? "classes" : "targets").")
-            }
-            guard nodes.modes[position] == .leaf else { continue }
-            result[position].append((Int(ids[index]), weights[index]))
-        }
-        return result
     }
 }
