@@ -37,29 +37,8 @@ BIN=${BENCH_BIN:-$ROOT/.build/release}
 # numpy); nothing else changes them.
 ORT_ENV=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=1)
 
-log() { printf '[%4ds] %s\n' "$(($(date +%s) - START))" "$*" >&2; }
-
-CHILD=""
-# bounded [-t CAP] OUT ERR cmd...: runs cmd (stdout to OUT, stderr to ERR) under `timeout`, for at
-# most CAP seconds and never past the whole run's limit; sets RC. Runs in the background and waits,
-# so an interrupt reaches the trap at once and the trap can stop it.
-bounded() {
-    local cap=$LIMIT
-    if [[ $1 == -t ]]; then cap=$2; shift 2; fi
-    local out=$1 err=$2 left=$((END - $(date +%s)))
-    shift 2
-    RC=0
-    if ((left <= 5)); then log "out of time before: $*"; RC=124; return 0; fi
-    ((left < cap)) && cap=$left
-    if [[ $out == "$err" ]]; then
-        timeout --kill-after=5 "$cap" "$@" >"$out" 2>&1 </dev/null &
-    else
-        timeout --kill-after=5 "$cap" "$@" >"$out" 2>"$err" </dev/null &
-    fi
-    CHILD=$!
-    wait "$CHILD" || RC=$?
-    CHILD=""
-}
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 
 stop() {
     log "interrupted; stopping"

@@ -49,25 +49,9 @@ done
 # onnxruntime and numpy run without this workplace's OpenBLAS overrides, as in bench/engine.sh.
 PYENV=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=1)
 
-log() { printf '[%4ds] %s\n' "$(($(date +%s) - START))" "$*" >&2; }
-
-CHILD=""
-# bounded [-t CAP] OUT cmd...: runs cmd (stdout and stderr to OUT) under `timeout`, for at most
-# CAP seconds and never past the whole run's limit; sets RC. In the background, so that an
-# interrupt reaches the trap at once and the trap can stop it.
-bounded() {
-    local cap=$LIMIT
-    if [[ $1 == -t ]]; then cap=$2; shift 2; fi
-    local out=$1 left=$((END - $(date +%s)))
-    shift
-    RC=0
-    if ((left <= 5)); then log "out of time before: $*"; RC=124; return 0; fi
-    ((left < cap)) && cap=$left
-    timeout --kill-after=20 "$cap" "$@" >"$out" 2>&1 </dev/null &
-    CHILD=$!
-    wait "$CHILD" || RC=$?
-    CHILD=""
-}
+# shellcheck source=bench/lib.sh
+KILL_AFTER=20
+source "$ROOT/bench/lib.sh"
 
 stop() {
     log "interrupted; stopping"
@@ -81,7 +65,7 @@ build() {
     # `swift build` honours only the last --product flag, so each product is built on its own.
     for product in augur augur-hello; do
         log "swift build -c release --product $product"
-        bounded -t 900 "$WORK/build.log" swift build -c release --product "$product"
+        bounded -t 900 "$WORK/build.log" "$WORK/build.log" swift build -c release --product "$product"
         grep -E "error|warning:|Build" "$WORK/build.log" | tail -5 >&2 || true
         ((RC == 0)) || { tail -20 "$WORK/build.log" >&2; log "the release build failed ($RC)"; exit 1; }
     done
@@ -94,7 +78,7 @@ venv() {
     if [[ -x $dir/bin/python && $(cat "$dir/.bench-stamp" 2>/dev/null) == "$stamp" ]]; then return 0; fi
     log "installing $req into ${dir#"$ROOT"/}"
     [[ -x $dir/bin/python ]] || python3 -m venv "$dir"
-    bounded -t 600 "$WORK/pip-$(basename "$dir").log" "$dir/bin/pip" install -q --disable-pip-version-check -r "$req"
+    bounded -t 600 "$WORK/pip-$(basename "$dir").log" "$WORK/pip-$(basename "$dir").log" "$dir/bin/pip" install -q --disable-pip-version-check -r "$req"
     if ((RC == 0)); then echo "$stamp" >"$dir/.bench-stamp"; else tail -5 "$WORK/pip-$(basename "$dir").log" >&2; fi
     return 0
 }
@@ -111,7 +95,7 @@ setup() {
         fi
     fi
     log "training the scikit-learn forest of examples/loan/train.py into bench/work/loan.pkl"
-    bounded -t 120 "$WORK/train.log" "${PYENV[@]}" "$VENV/bin/python" bench/http_train.py "$WORK/loan.pkl"
+    bounded -t 120 "$WORK/train.log" "$WORK/train.log" "${PYENV[@]}" "$VENV/bin/python" bench/http_train.py "$WORK/loan.pkl"
     ((RC == 0)) || { cat "$WORK/train.log" >&2; log "training failed"; exit 1; }
 }
 
@@ -151,14 +135,14 @@ main() {
     facts
     log "measuring: $STACKS"
     local raw="$WORK/http-raw-$STAMP.json"
-    bounded "$WORK/http-bench.log" "${PYENV[@]}" "$VENV/bin/python" bench/http_bench.py --out "$raw" --work "$WORK" \
+    bounded "$WORK/http-bench.log" "$WORK/http-bench.log" "${PYENV[@]}" "$VENV/bin/python" bench/http_bench.py --out "$raw" --work "$WORK" \
         --stacks "$STACKS" --augur "$BIN/augur" --hello "$HELLO_BIN/augur-hello" --venv "$VENV" \
         --bento-venv "$BENTO_VENV" --pickle "$WORK/loan.pkl" --seconds "${BENCH_SECONDS:-8}" \
         --rounds "${BENCH_ROUNDS:-2}" --launches "${BENCH_LAUNCHES:-5}" --deadline $((END - 60))
     cat "$WORK/http-bench.log" >&2
     ((RC == 0)) || { log "the measurement failed ($RC)"; [[ -s $raw ]] || exit 1; }
     log "writing the report"
-    bounded -t 120 "$WORK/http-report.log" "$VENV/bin/python" bench/http_report.py --raw "$raw" \
+    bounded -t 120 "$WORK/http-report.log" "$WORK/http-report.log" "$VENV/bin/python" bench/http_report.py --raw "$raw" \
         --facts "$WORK/http-facts.json" --out "$RESULTS/http-$STAMP" --benchmarks "$ROOT/BENCHMARKS.md" --date "$STAMP"
     ((RC == 0)) || { cat "$WORK/http-report.log" >&2; log "the report failed ($RC)"; exit 1; }
     log "done: BENCHMARKS.md, $RESULTS/http-$STAMP.{json,png}"
