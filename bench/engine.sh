@@ -59,14 +59,7 @@ ensure_venv() {
 
 build() {
     if [[ ${BENCH_SKIP_BUILD:-0} == 1 ]]; then log "skipping the build"; return 0; fi
-    # `swift build` honours only the last --product flag, so each product is built on its own
-    # (the second reuses the first's libraries).
-    for product in augur augur-bench; do
-        log "swift build -c release --product $product"
-        bounded -t 480 "$WORK/build.log" "$WORK/build.log" swift build -c release --product "$product"
-        grep -E "error|warning:|Build" "$WORK/build.log" | tail -5 >&2 || true
-        ((RC == 0)) || { tail -20 "$WORK/build.log" >&2; log "the release build failed ($RC)"; exit 1; }
-    done
+    build_release 480 augur augur-bench
 }
 
 # record ID ROUND ENGINE cmd...: runs one measurement, appends its JSON line (or the error) to RAW.

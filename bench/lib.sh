@@ -25,3 +25,16 @@ bounded() {
     wait "$CHILD" || RC=$?
     CHILD=""
 }
+
+# build_release CAP PRODUCT...: one release build per product (`swift build` honours only the
+# last --product flag; later builds reuse the first's libraries); exits on failure.
+build_release() {
+    local cap=$1 product
+    shift
+    for product in "$@"; do
+        log "swift build -c release --product $product"
+        bounded -t "$cap" "$WORK/build.log" "$WORK/build.log" swift build -c release --product "$product"
+        grep -E "error|warning:|Build" "$WORK/build.log" | tail -5 >&2 || true
+        ((RC == 0)) || { tail -20 "$WORK/build.log" >&2; log "the release build failed ($RC)"; exit 1; }
+    done
+}

@@ -62,13 +62,7 @@ trap stop INT TERM
 
 build() {
     if [[ ${BENCH_SKIP_BUILD:-0} == 1 ]]; then log "skipping the build ($BIN/augur, $HELLO_BIN/augur-hello)"; return 0; fi
-    # `swift build` honours only the last --product flag, so each product is built on its own.
-    for product in augur augur-hello; do
-        log "swift build -c release --product $product"
-        bounded -t 900 "$WORK/build.log" "$WORK/build.log" swift build -c release --product "$product"
-        grep -E "error|warning:|Build" "$WORK/build.log" | tail -5 >&2 || true
-        ((RC == 0)) || { tail -20 "$WORK/build.log" >&2; log "the release build failed ($RC)"; exit 1; }
-    done
+    build_release 900 augur augur-hello
 }
 
 # venv DIR REQUIREMENTS: creates DIR and installs the pinned REQUIREMENTS unless already done.
