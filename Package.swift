@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "augur", targets: ["augur"]),
         .library(name: "AugurEngine", targets: ["AugurEngine"]),
         .library(name: "AugurONNX", targets: ["AugurONNX"]),
+        .library(name: "AugurStore", targets: ["AugurStore"]),
         .library(name: "AugurService", targets: ["AugurService"]),
     ],
     dependencies: [
@@ -18,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Tensors, operators, tree/linear kernels, passes and the immutable Plan. No dependencies.
@@ -28,11 +31,22 @@ let package = Package(
             dependencies: ["AugurEngine", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             exclude: ["Proto/onnx-subset.proto"]
         ),
+        // The model store on disk (versions, aliases, digests, atomic writes) and the MLflow
+        // Model Registry client. Knows bytes and records, not ONNX.
+        .target(
+            name: "AugurStore",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         // Configuration, JSON, request validation, expressions, features and output mapping:
-        // the transport-free prediction pipeline.
+        // the transport-free prediction pipeline, and the registry of live model versions.
         .target(
             name: "AugurService",
-            dependencies: ["AugurEngine", "AugurONNX", .product(name: "Yams", package: "Yams")]
+            dependencies: ["AugurEngine", "AugurONNX", "AugurStore", .product(name: "Yams", package: "Yams")]
         ),
         // HTTP adapter: routes, errors, OpenAPI, docs, health, access log.
         .target(
@@ -43,13 +57,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         // Commands only.
         .executableTarget(
             name: "augur",
             dependencies: [
-                "AugurEngine", "AugurONNX", "AugurService", "AugurServer",
+                "AugurEngine", "AugurONNX", "AugurStore", "AugurService", "AugurServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -72,7 +88,8 @@ let package = Package(
             dependencies: ["AugurEngine", "AugurONNX", "augur-bench"],
             exclude: ["onnx-node-known-failures.txt"]
         ),
-        .testTarget(name: "AugurServiceTests", dependencies: ["AugurEngine", "AugurONNX", "AugurService"]),
+        .testTarget(name: "AugurStoreTests", dependencies: ["AugurStore"]),
+        .testTarget(name: "AugurServiceTests", dependencies: ["AugurEngine", "AugurONNX", "AugurStore", "AugurService"]),
         .testTarget(
             name: "AugurServerTests",
             dependencies: [

@@ -1,5 +1,6 @@
 import AugurEngine
 import AugurONNX
+import AugurStore
 import Foundation
 
 /// A loaded configuration: every model imported and every route built and checked against it.
