@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "Augur",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "augur", targets: ["augur"]),
         .library(name: "AugurEngine", targets: ["AugurEngine"]),

@@ -2,19 +2,26 @@ import AugurService
 import Hummingbird
 import Logging
 
-/// The HTTP adapter: a service's routes over Hummingbird, plus OpenAPI, docs and health.
+/// The HTTP adapter: a service's routes over Hummingbird, plus OpenAPI, docs, health, and the
+/// reloader that keeps the registry's models current.
 public struct AugurServer: Sendable {
-    public let service: Service
+    public let registry: ModelRegistry
     public let settings: ServerSettings
 
-    public init(service: Service, settings: ServerSettings) {
-        self.service = service
+    public init(registry: ModelRegistry, settings: ServerSettings) {
+        self.registry = registry
         self.settings = settings
+    }
+
+    /// Serves a loaded service, reloading its models from their sources.
+    public init(service: Service, settings: ServerSettings) {
+        self.init(registry: ModelRegistry(service: service, provider: ModelProvider(configuration: service.configuration)), settings: settings)
     }
 
     /// Every route the server answers, with middleware; used by `run()` and by tests.
     public func makeRouter(logger: Logger = Logger(label: "augur")) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
+        let service = registry.service, registry = registry
         var methods: [String: [HTTPRequest.Method]] = [:]
         router.add(middleware: AccessLogMiddleware(logger: logger))
         let document = OpenAPIDocument(service: service).json
@@ -22,11 +29,12 @@ public struct AugurServer: Sendable {
         let fixed: [(String, @Sendable () -> Response)] = [
             ("/healthz", { .json(["status": "ok"]) }),
             ("/livez", { .json(["status": "ok"]) }),
-            ("/readyz", { [service] in .json(Self.readiness(service)) }),
+            ("/readyz", { .json(Self.readiness(registry)) }),
             ("/openapi.json", { .json(document) }),
             ("/docs", { .html(docs.html) }),
         ]
         for (path, _) in fixed { methods[path] = [.get] }
+        if settings.adminToken != nil { methods[AdminEndpoint.path] = [.post] }
         for route in service.routes { methods["/\(route.name)"] = [.get, .post] }
         router.add(middleware: ErrorMiddleware(methods: methods))
         for (path, respond) in fixed {
@@ -35,28 +43,37 @@ public struct AugurServer: Sendable {
         if settings.docsAssets != nil {
             router.get("/docs/assets/:file") { _, context in try docs.asset(context.parameters.get("file") ?? "") }
         }
+        if let token = settings.adminToken {
+            let admin = AdminEndpoint(registry: registry, token: token, logger: logger)
+            router.post(RouterPath(AdminEndpoint.path)) { request, _ in try await admin.reload(request) }
+        }
         for route in service.routes {
-            let handler = PredictionHandler(route: route, maxBodyBytes: service.configuration.maxBodyBytes)
+            let handler = PredictionHandler(registry: registry, routeName: route.name, maxBodyBytes: service.configuration.maxBodyBytes)
             router.post(RouterPath("/\(route.name)")) { request, context in try await handler.post(request, context: context) }
             router.get(RouterPath("/\(route.name)")) { request, context in try await handler.get(request, context: context) }
         }
         return router
     }
 
-    static func readiness(_ service: Service) -> JSONValue {
-        .object(JSONObject([
+    /// Each route's model and version, and each model's source, checks and last refused version.
+    static func readiness(_ registry: ModelRegistry) -> JSONValue {
+        let service = registry.service
+        return .object(JSONObject([
             ("status", "ready"),
             ("routes", .array(service.routes.map { route in
                 .object(JSONObject([("route", .string("/\(route.name)")), ("model", .string(route.modelName)), ("version", .string(route.modelVersion))]))
             })),
+            ("models", .array(registry.statuses.map(AdminEndpoint.json))),
         ]))
     }
 
     /// Binds and serves until the process is asked to stop (SIGINT/SIGTERM: graceful shutdown).
     public func run(logger: Logger = Logger(label: "augur"), onServerRunning: (@Sendable () async -> Void)? = nil) async throws {
+        let reloader = ReloadService(registry: registry, interval: registry.configuration.reloadInterval, logger: logger)
         let app = Application(
             router: makeRouter(logger: logger),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "augur"),
+            services: [reloader],
             onServerRunning: { _ in await onServerRunning?() },
             logger: logger)
         try await app.runService()

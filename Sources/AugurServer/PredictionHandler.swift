@@ -1,12 +1,35 @@
 import AugurService
+import HTTPTypes
 import Hummingbird
 import NIOCore
 
-/// The HTTP side of one route: content type and size checks, then the transport-free pipeline.
+/// The HTTP side of one route: content type and size checks, then the transport-free pipeline
+/// of the route as it is in the registry's current snapshot, read once per request.
 struct PredictionHandler: Sendable {
-    let route: Route
+    let registry: ModelRegistry
+    let routeName: String
     let maxBodyBytes: Int
     let parser = JSONParser()
+
+    /// The route in the current snapshot (a reload never removes a route).
+    private func current() throws -> Route {
+        guard let route = registry.service.route(named: routeName) else { throw RequestError.notFound("/\(routeName)") }
+        return route
+    }
+
+    /// Runs `predict` and labels the response, success or validation error, with the model
+    /// version that answered.
+    private func respond(_ route: Route, _ predict: (Route) throws(RequestError) -> JSONValue) -> Response {
+        let headers: HTTPFields = [Self.modelName: route.modelName, Self.modelVersion: route.modelVersion]
+        do {
+            return .json(try predict(route), headers: headers)
+        } catch {
+            return .error(error, headers: headers)
+        }
+    }
+
+    static let modelName = HTTPField.Name("X-Model-Name")!
+    static let modelVersion = HTTPField.Name("X-Model-Version")!
 
     func post(_ request: Request, context: some RequestContext) async throws -> Response {
         if let type = request.headers[.contentType], !Self.isJSON(type) {
@@ -22,12 +45,12 @@ struct PredictionHandler: Sendable {
             throw RequestError.payloadTooLarge(limit: maxBodyBytes)
         }
         let body = try buffer.withUnsafeReadableBytes { bytes throws(RequestError) in try parser.parse(bytes) }
-        return .json(try route.predict(body: body))
+        return respond(try current()) { route throws(RequestError) in try route.predict(body: body) }
     }
 
     func get(_ request: Request, context: some RequestContext) async throws -> Response {
         let pairs = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
-        return .json(try route.predict(query: pairs))
+        return respond(try current()) { route throws(RequestError) in try route.predict(query: pairs) }
     }
 
     /// `application/json`, `application/*+json`, with any parameters (charset).

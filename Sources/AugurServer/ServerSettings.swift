@@ -5,10 +5,13 @@ public struct ServerSettings: Sendable {
     public var port: Int
     /// Folder with swagger-ui.css and swagger-ui-bundle.js for offline /docs; nil uses a CDN.
     public var docsAssets: String?
+    /// Bearer token for `POST /admin/reload`; nil (the default) leaves the endpoint out.
+    public var adminToken: String?
 
-    public init(host: String, port: Int, docsAssets: String? = nil) {
+    public init(host: String, port: Int, docsAssets: String? = nil, adminToken: String? = nil) {
         self.host = host
         self.port = port
         self.docsAssets = docsAssets
+        self.adminToken = adminToken
     }
 }

@@ -85,6 +85,15 @@ struct ConfigReader {
         return n.double
     }
 
+    mutating func double(_ node: ConfigNode, in range: ClosedRange<Double>) -> Double? {
+        guard let value = number(node) else { return nil }
+        guard range.contains(value) else {
+            error(node, "'\(value)' is out of range; expected at least \(range.lowerBound) and at most \(range.upperBound).")
+            return nil
+        }
+        return value
+    }
+
     mutating func int(_ node: ConfigNode, in range: ClosedRange<Int>) -> Int? {
         guard case .number(let n)? = YAMLScalar.value(node.node), let value = n.int64.flatMap({ Int(exactly: $0) }) else {
             error(node, "expected a whole number, found \(describe(node.node)).")

@@ -2,9 +2,9 @@ import Yams
 
 /// Reads the top level of `augur.yaml`: `service:`, `server:`, `models:`, `routes:`.
 struct ConfigurationParser {
-    static let keys = ["service", "server", "models", "routes"]
+    static let keys = ["service", "server", "models", "mlflow", "routes"]
     static let serviceKeys = ["name", "title", "version", "description"]
-    static let serverKeys = ["host", "port", "max_body_bytes", "max_batch", "allow_unknown_fields"]
+    static let serverKeys = ["host", "port", "max_body_bytes", "max_batch", "allow_unknown_fields", "reload_interval"]
 
     let folder: String
 
@@ -20,6 +20,16 @@ struct ConfigurationParser {
         for entry in entries { values[entry.key] = entry.value }
         if let service = values["service"] { readService(service, &configuration, &reader) }
         if let server = values["server"] { readServer(server, &configuration, &reader) }
+        if let mlflow = values["mlflow"], let entries = reader.mapping(mlflow) {
+            reader.checkKeys(entries, allowed: ["tracking_uri"])
+            if let uri = entries.first(where: { $0.key == "tracking_uri" }), let text = reader.string(uri.value) {
+                if text.hasPrefix("http://") || text.hasPrefix("https://") {
+                    configuration.mlflowTrackingURI = text
+                } else {
+                    reader.error(uri.value, "'\(text)' is not an http:// or https:// URL of an MLflow tracking server.")
+                }
+            }
+        }
         var models = ModelResolver(folder: folder)
         if let node = values["models"] { models.readModels(node, reader: &reader) }
         guard let routesNode = values["routes"] else {
@@ -39,7 +49,7 @@ struct ConfigurationParser {
             let (parsed, entry) = parser.parse(route.key, route.value)
             reader = parser.reader
             if let parsed { configuration.routes.append(parsed) }
-            if let entry, !modelEntries.contains(where: { $0.path == entry.path && $0.name == entry.name }) {
+            if let entry, !modelEntries.contains(where: { $0.source == entry.source && $0.name == entry.name }) {
                 modelEntries.append(entry)
             }
         }
@@ -77,6 +87,7 @@ struct ConfigurationParser {
             case "max_body_bytes": c.maxBodyBytes = reader.int(value, in: 1...Int(Int32.max)) ?? c.maxBodyBytes
             case "max_batch": c.maxBatch = reader.int(value, in: 1...10_000_000) ?? c.maxBatch
             case "allow_unknown_fields": c.allowUnknownFields = reader.bool(value) ?? c.allowUnknownFields
+            case "reload_interval": c.reloadInterval = reader.double(value, in: 0...86_400) ?? c.reloadInterval
             default: break
             }
         }

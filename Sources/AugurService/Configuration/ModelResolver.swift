@@ -1,7 +1,9 @@
+import AugurStore
 import Foundation
 
-/// Resolves model references: a name under `models:`, or a path to an `.onnx` file relative
-/// to the configuration's folder. Paths are canonicalised (symlinks resolved) and must name an
+/// Resolves model references: a name under `models:`, a path to an `.onnx` file relative to the
+/// configuration's folder, an MLflow `models:/…` URI, or a model in the local store (`loan`,
+/// `loan:3`, `loan@production`). Paths are canonicalised (symlinks resolved) and must name an
 /// existing `.onnx` file; nothing else is ever loaded.
 struct ModelResolver {
     let folder: String
@@ -11,7 +13,7 @@ struct ModelResolver {
         self.folder = folder
     }
 
-    /// Reads `models:` (name → path, or name → {path: …}).
+    /// Reads `models:` (name → reference, or name → {path: …}).
     mutating func readModels(_ node: ConfigNode, reader: inout ConfigReader) {
         guard let items = reader.mapping(node) else { return }
         for item in items {
@@ -25,24 +27,38 @@ struct ModelResolver {
                 }
                 pathNode = path
             }
-            guard let text = reader.string(pathNode), let path = canonicalPath(text, at: pathNode, reader: &reader) else { continue }
-            entries.append(ModelEntry(name: item.key, path: path, location: SourceLocation(line: pathNode.line, path: item.value.path)))
+            guard let text = reader.string(pathNode), let source = source(text, at: pathNode, reader: &reader) else { continue }
+            entries.append(ModelEntry(name: item.key, source: source, location: SourceLocation(line: pathNode.line, path: item.value.path)))
         }
     }
 
-    /// The model a route refers to; a path not listed under `models:` is added under its file name.
+    /// The model a route refers to; a reference not listed under `models:` is added under its
+    /// file name (paths) or as written (store and MLflow references).
     func resolve(_ reference: String, at node: ConfigNode, reader: inout ConfigReader) -> ModelEntry? {
         if let entry = entries.first(where: { $0.name == reference }) { return entry }
-        guard reference.hasSuffix(".onnx") || reference.contains("/") else {
-            let hint = Suggestion.closest(to: reference, in: entries.map(\.name)).map { " Did you mean '\($0)'?" } ?? ""
-            let known = entries.isEmpty ? "no models are listed under models:" : "models: lists \(entries.map { "'\($0.name)'" }.joined(separator: ", "))"
-            reader.error(node, "'\(reference)' is neither a model under models: nor a path to an .onnx file (\(known)).\(hint)")
+        guard let source = source(reference, at: node, reader: &reader) else { return nil }
+        if let entry = entries.first(where: { $0.source == source }) { return entry }
+        var name = reference
+        if case .file(let path) = source { name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent }
+        return ModelEntry(name: name, source: source, location: SourceLocation(line: node.line, path: node.path))
+    }
+
+    /// A reference's kind by its form: `models:/…` is MLflow, a path ends in `.onnx` or holds a
+    /// `/`, anything else names a model in the local store.
+    private func source(_ text: String, at node: ConfigNode, reader: inout ConfigReader) -> ModelSource? {
+        if text.hasPrefix("models:/") {
+            return .mlflow(text)
+        }
+        if text.hasSuffix(".onnx") || text.contains("/") {
+            return canonicalPath(text, at: node, reader: &reader).map { .file($0) }
+        }
+        do {
+            return .store(try ModelReference(parsing: text))
+        } catch {
+            let hint = Suggestion.closest(to: text, in: entries.map(\.name)).map { " Did you mean '\($0)'?" } ?? ""
+            reader.error(node, "'\(text)' is neither a model under models:, a path to an .onnx file, an MLflow models:/ URI nor a store reference (name, name:version, name@alias): \(error)\(hint)")
             return nil
         }
-        guard let path = canonicalPath(reference, at: node, reader: &reader) else { return nil }
-        if let entry = entries.first(where: { $0.path == path }) { return entry }
-        let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        return ModelEntry(name: stem, path: path, location: SourceLocation(line: node.line, path: node.path))
     }
 
     private func canonicalPath(_ text: String, at node: ConfigNode, reader: inout ConfigReader) -> String? {

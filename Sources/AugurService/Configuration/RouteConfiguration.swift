@@ -1,3 +1,4 @@
+import AugurStore
 /// Where a checked item came from in the configuration file.
 struct SourceLocation: Sendable {
     let line: Int?
@@ -32,12 +33,39 @@ struct OutputSpec: Sendable {
     var location = SourceLocation(line: nil, path: "")
 }
 
-/// A model named under `models:` (or referenced by path from a route).
-struct ModelEntry: Sendable {
-    let name: String
-    /// Canonical absolute path of the .onnx file.
-    let path: String
+/// A model named under `models:` (or referenced directly from a route).
+public struct ModelEntry: Sendable {
+    /// The key under `models:`, or the reference as a route wrote it.
+    public let name: String
+    public let source: ModelSource
     let location: SourceLocation
+}
+
+/// Where a model's bytes come from.
+public enum ModelSource: Sendable, Hashable, CustomStringConvertible {
+    /// Canonical absolute path of an .onnx file.
+    case file(String)
+    /// The local model store: `name`, `name:version`, `name@alias`.
+    case store(ModelReference)
+    /// The MLflow Model Registry: `models:/name/version`, `models:/name@alias`, `models:/name/latest`.
+    case mlflow(String)
+
+    public var description: String {
+        switch self {
+        case .file(let path): return path
+        case .store(let reference): return reference.description
+        case .mlflow(let uri): return uri
+        }
+    }
+
+    /// True when the version behind the source can change while serving (latest, aliases, a file).
+    public var canChange: Bool {
+        switch self {
+        case .file: return true
+        case .store(let reference): return reference.isMoving
+        case .mlflow(let uri): return uri.contains("@") || uri.hasSuffix("/latest")
+        }
+    }
 }
 
 /// A parsed route, checked against its own parameters but not yet against the model.

@@ -1,3 +1,4 @@
+import AugurStore
 import Foundation
 import Yams
 
@@ -18,7 +19,14 @@ public struct ServiceConfiguration: Sendable {
     public var maxBodyBytes: Int
     public var maxBatch: Int
     public var allowUnknownFields: Bool
-    var models: [ModelEntry] = []
+    /// Seconds between checks for a new version behind `latest`, an alias or a changed file;
+    /// 0 turns polling off (SIGHUP and the admin endpoint still reload).
+    public var reloadInterval: Double
+    /// The local model store (`$AUGUR_HOME/models`, `--store`).
+    public var storeRoot: String
+    /// MLflow tracking server for `models:/` references (`mlflow.tracking_uri`, else `MLFLOW_TRACKING_URI`).
+    public var mlflowTrackingURI: String?
+    public internal(set) var models: [ModelEntry] = []
     var routes: [RouteConfiguration] = []
 
     public init(path: String) {
@@ -32,6 +40,9 @@ public struct ServiceConfiguration: Sendable {
         maxBodyBytes = ServiceDefaults.maxBodyBytes
         maxBatch = ServiceDefaults.maxBatch
         allowUnknownFields = ServiceDefaults.allowUnknownFields
+        reloadInterval = ServiceDefaults.reloadInterval
+        storeRoot = ModelStore.defaultRoot()
+        mlflowTrackingURI = ProcessInfo.processInfo.environment["MLFLOW_TRACKING_URI"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// Route names in file order.

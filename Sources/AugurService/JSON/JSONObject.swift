@@ -55,7 +55,7 @@ public struct JSONObject: Sendable, Equatable {
     }
 
     /// Appends a member without checking for an existing key (callers check first).
-    mutating func append(_ key: String, _ value: JSONValue) {
+    public mutating func append(_ key: String, _ value: JSONValue) {
         members.append(Member(key: key, value: value))
         if index != nil {
             index?[key] = members.count - 1

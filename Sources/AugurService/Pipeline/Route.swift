@@ -9,8 +9,11 @@ public struct Route: Sendable {
     public let description: String
     /// For OpenAPI, docs and UI: name, type, required, default, constraints, docs, options.
     public let parameters: [Parameter]
+    /// The model's name as responses report it (store, MLflow or `models:` name).
     public let modelName: String
     public let modelVersion: String
+    /// The `models:` entry (or reference) the route is configured with.
+    public let modelEntry: String
     /// True for classifiers (label responses), false for regressors.
     public let isClassifier: Bool
     let pipeline: RoutePipeline
@@ -19,13 +22,14 @@ public struct Route: Sendable {
     let unit: String?
     let probabilities: Bool
 
-    init(configuration: RouteConfiguration, modelVersion: String, pipeline: RoutePipeline) {
+    init(configuration: RouteConfiguration, model: LoadedModel, pipeline: RoutePipeline) {
         name = configuration.name
         summary = configuration.summary
         description = configuration.description
         parameters = configuration.schema.parameters.map(\.parameter)
-        modelName = configuration.modelName
-        self.modelVersion = modelVersion
+        modelName = model.name
+        modelVersion = model.version
+        modelEntry = configuration.modelName
         isClassifier = pipeline.output.isClassifier
         self.pipeline = pipeline
         labels = configuration.output.labels?.map(\.label) ?? []

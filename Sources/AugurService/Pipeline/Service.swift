@@ -4,55 +4,92 @@ import AugurStore
 import Foundation
 
 /// A loaded configuration: every model imported and every route built and checked against it.
+///
+/// Immutable: a reload builds a new `Service` from the new model versions and swaps it in
+/// (`ModelRegistry`), so a request sees one consistent set of models from start to end.
 public final class Service: Sendable {
     public let configuration: ServiceConfiguration
     /// In file order.
     public let routes: [Route]
+    /// The model behind each `models:` entry, by entry name.
+    public let models: [String: LoadedModel]
     private let routeIndex: [String: Int]
 
-    /// Loads every model and builds every route; throws `ConfigErrors` naming file, line and key
-    /// (a model that fails to load is reported at its `models:` entry).
-    public init(configuration: ServiceConfiguration, importer: ONNXImporter = ONNXImporter()) throws {
+    /// Builds every route against already loaded models (one per entry); throws `ConfigErrors`
+    /// naming file, line and key for each route its model does not fit.
+    public init(configuration: ServiceConfiguration, models: [String: LoadedModel]) throws {
         self.configuration = configuration
         var reader = ConfigReader(file: configuration.path)
-        var loaded: [String: (model: ONNXModel, version: String)] = [:]
-        for entry in configuration.models where loaded[entry.path] == nil {
-            do {
-                let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: entry.path)))
-                let model = try importer.load(bytes: Data(bytes))
-                loaded[entry.path] = (model, String(SHA256.hex(bytes).prefix(ServiceDefaults.versionDigits)))
-            } catch {
-                reader.error(line: entry.location.line, path: entry.location.path, "model '\(entry.name)' cannot be loaded: \(error)")
-            }
-        }
         var routes: [Route] = []
         for route in configuration.routes {
-            guard let entry = configuration.models.first(where: { $0.name == route.modelName }),
-                  let (model, version) = loaded[entry.path] else { continue }
-            if let built = Self.build(route, model: model, version: version, configuration: configuration, reader: &reader) {
+            guard let model = models[route.modelName] else { continue }
+            if let built = Self.build(route, model: model, configuration: configuration, reader: &reader) {
                 routes.append(built)
             }
         }
         guard reader.errors.isEmpty else { throw ConfigErrors(reader.errors) }
         self.routes = routes
+        self.models = models
         var index: [String: Int] = [:]
         for (i, route) in routes.enumerated() { index[route.name] = i }
         routeIndex = index
+    }
+
+    /// Loads every model from files and the local store, then builds the routes; a model that
+    /// fails to load is reported at its `models:` entry. MLflow references need `load(…)`.
+    public convenience init(configuration: ServiceConfiguration, importer: ONNXImporter = ONNXImporter()) throws {
+        let provider = ModelProvider(configuration: configuration, importer: importer)
+        var reader = ConfigReader(file: configuration.path)
+        var loaded: [String: LoadedModel] = [:]
+        for entry in configuration.models {
+            do {
+                loaded[entry.name] = try provider.loadLocal(entry, at: try provider.locateLocal(entry))
+            } catch {
+                Self.reportLoadFailure(entry, error, configuration: configuration, reader: &reader)
+            }
+        }
+        guard reader.errors.isEmpty else { throw ConfigErrors(reader.errors) }
+        try self.init(configuration: configuration, models: loaded)
+    }
+
+    /// Loads every model (files, the store, MLflow), then builds the routes.
+    public static func load(configuration: ServiceConfiguration, provider: ModelProvider) async throws -> Service {
+        var reader = ConfigReader(file: configuration.path)
+        var loaded: [String: LoadedModel] = [:]
+        for entry in configuration.models {
+            do {
+                loaded[entry.name] = try await provider.load(entry, at: try await provider.locate(entry))
+            } catch {
+                reportLoadFailure(entry, error, configuration: configuration, reader: &reader)
+            }
+        }
+        guard reader.errors.isEmpty else { throw ConfigErrors(reader.errors) }
+        return try Service(configuration: configuration, models: loaded)
+    }
+
+    static func reportLoadFailure(_ entry: ModelEntry, _ error: Error, configuration: ServiceConfiguration, reader: inout ConfigReader) {
+        var message = "model '\(entry.name)' cannot be loaded: \(error)"
+        if case .store(let reference) = entry.source, (error as? StoreError)?.kind == .notFound, reference.selector == .latest,
+           let close = Suggestion.closest(to: reference.name, in: configuration.models.map(\.name).filter { $0 != entry.name }) {
+            message += " Did you mean '\(close)' (under models:)?"
+        }
+        reader.error(line: entry.location.line, path: entry.location.path, message)
     }
 
     public func route(named name: String) -> Route? {
         routeIndex[name].map { routes[$0] }
     }
 
-    private static func build(_ route: RouteConfiguration, model: ONNXModel, version: String,
+    private static func build(_ route: RouteConfiguration, model loaded: LoadedModel,
                               configuration: ServiceConfiguration, reader: inout ConfigReader) -> Route? {
-        guard let features = FeatureBuilder.make(route: route, inputs: model.plan.inputs, reader: &reader) else { return nil }
-        guard let kind = outputKind(model.plan.outputs, route, reader: &reader) else { return nil }
-        let modelJSON: JSONValue = .object(JSONObject([("name", .string(route.modelName)), ("version", .string(version))]))
-        let pipeline = RoutePipeline(schema: route.schema, features: features, plan: model.plan,
+        let plan = loaded.model.plan
+        guard let features = FeatureBuilder.make(route: route, inputs: plan.inputs, reader: &reader) else { return nil }
+        guard let kind = outputKind(plan.outputs, route, reader: &reader) else { return nil }
+        let modelJSON: JSONValue = .object(JSONObject([("name", .string(loaded.name)), ("version", .string(loaded.version))]))
+        let pipeline = RoutePipeline(schema: route.schema, features: features, plan: plan,
                                      output: OutputMapper(kind: kind, spec: route.output),
                                      maxBatch: configuration.maxBatch, model: modelJSON)
-        return Route(configuration: route, modelVersion: version, pipeline: pipeline)
+        return Route(configuration: route, model: loaded, pipeline: pipeline)
     }
 
     /// Classifier (label tensor first, then probabilities) or regressor (first numeric output).

@@ -73,6 +73,22 @@ public final class ModelStore: Sendable {
         return records.sorted { $0.sequence < $1.sequence }
     }
 
+    /// Version folders whose record cannot be read (`augur models verify` reports them).
+    public func unreadableVersions(of name: String) throws(StoreError) -> [(version: String, error: StoreError)] {
+        try StoreNames.check(name, as: "model name")
+        let folder = try modelFolder(name)
+        var problems: [(String, StoreError)] = []
+        for version in StoreFiles.list("\(folder)/versions") {
+            do throws(StoreError) {
+                guard StoreNames.isValid(version) else { throw StoreError(.invalidName, "'\(version)' is not a valid version name.") }
+                _ = try record(name: name, version: version)
+            } catch {
+                problems.append((version, error))
+            }
+        }
+        return problems
+    }
+
     /// Alias → version.
     public func aliases(of name: String) throws(StoreError) -> [String: String] {
         try StoreNames.check(name, as: "model name")

@@ -7,7 +7,7 @@ import Foundation
 
 /// The POSIX operations the store is built from: durable writes (write + fsync + rename + fsync
 /// of the folder), an exclusive lock file, and reads that never follow a symlink.
-enum StoreFiles {
+public enum StoreFiles {
     static func errorText(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
 
     /// What is at `path`, without following a final symlink.
@@ -141,7 +141,7 @@ enum StoreFiles {
     }
 
     /// UTC now as ISO 8601 with seconds.
-    static func timestamp() -> String {
+    public static func timestamp() -> String {
         var now = time(nil)
         var parts = tm()
         gmtime_r(&now, &parts)

@@ -12,12 +12,15 @@ enum ConfigLocation {
         return path
     }
 
-    /// Loads the configuration and every model, turning config errors into a clean failure.
-    static func loadService(_ path: String, adjust: (inout ServiceConfiguration) -> Void = { _ in }) throws -> Service {
+    /// Loads the configuration and every model (files, the store, MLflow), turning config
+    /// errors into a clean failure.
+    static func loadService(_ path: String, store: String? = nil,
+                            adjust: (inout ServiceConfiguration) -> Void = { _ in }) async throws -> Service {
         do {
             var configuration = try ServiceConfiguration.load(contentsOf: path)
+            if let store { configuration.storeRoot = store }
             adjust(&configuration)
-            return try Service(configuration: configuration)
+            return try await Service.load(configuration: configuration, provider: ModelProvider(configuration: configuration))
         } catch let errors as ConfigErrors {
             throw CommandFailure("Invalid configuration:\n\(errors)")
         }

@@ -15,6 +15,10 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to bind.") var port: Int?
     @Option(help: "Folder with swagger-ui.css and swagger-ui-bundle.js to serve /docs offline.") var docsAssets: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: String = "info"
+    @Option(help: "Model store folder (default $AUGUR_HOME/models, else ~/.augur/models).") var store: String?
+    @Option(help: "Seconds between checks for new model versions behind latest, an alias or a changed file (0: off; default: server.reload_interval, else 30).")
+    var reloadInterval: Double?
+    @Flag(help: "Enable POST /admin/reload, authorised by the bearer token in $AUGUR_ADMIN_TOKEN.") var admin = false
 
     func validate() throws {
         if let port, !(0...65535).contains(port) {
@@ -24,19 +28,27 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("The value '\(logLevel)' is invalid for '--log-level'. Please provide one of \(Logger.Level.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")).")
         }
         if config != nil && path != nil { throw ValidationError("Give the configuration either as an argument or with -p, not both.") }
+        if let reloadInterval, !(0...86_400).contains(reloadInterval) {
+            throw ValidationError("The value '\(reloadInterval)' is invalid for '--reload-interval'. Please provide seconds from 0 to 86400.")
+        }
+        if admin, (ProcessInfo.processInfo.environment["AUGUR_ADMIN_TOKEN"] ?? "").count < 16 {
+            throw ValidationError("--admin needs a token of at least 16 characters in the AUGUR_ADMIN_TOKEN environment variable.")
+        }
     }
 
     func run() async throws {
         let file = ConfigLocation.resolve(path ?? config)
         let started = ContinuousClock.now
-        let service = try ConfigLocation.loadService(file) { configuration in
+        let service = try await ConfigLocation.loadService(file, store: store) { configuration in
             configuration.host = host ?? configuration.host
             configuration.port = port ?? configuration.port
+            configuration.reloadInterval = reloadInterval ?? configuration.reloadInterval
         }
         let c = service.configuration
         var logger = Logger(label: "augur")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-        let server = AugurServer(service: service, settings: ServerSettings(host: c.host, port: c.port, docsAssets: docsAssets))
+        let token = admin ? ProcessInfo.processInfo.environment["AUGUR_ADMIN_TOKEN"] : nil
+        let server = AugurServer(service: service, settings: ServerSettings(host: c.host, port: c.port, docsAssets: docsAssets, adminToken: token))
         try await server.run(logger: logger) {
             let ms = (ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000
             let base = "http://\(c.host.contains(":") ? "[\(c.host)]" : c.host):\(c.port)"

@@ -1,0 +1,127 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import AugurONNX
+import AugurStore
+import Foundation
+
+/// A model imported for serving: which entry it fills, which version it is, and its plan.
+public struct LoadedModel: Sendable {
+    /// The entry's name in the configuration.
+    public let entry: String
+    /// The name reported in responses: the store's or MLflow's model name, or the entry's.
+    public let name: String
+    /// Store and MLflow versions as they are numbered there; for a file, the first 12 hex
+    /// digits of its SHA-256.
+    public let version: String
+    public let sha256: String
+    /// Where it was read from, for logs and `/readyz`.
+    public let origin: String
+    /// What `ModelProvider.locate` saw when this version was chosen.
+    public let pointer: ModelPointer
+    public let model: ONNXModel
+}
+
+/// Where a source's current version is, cheap to compute so it can be polled: a store
+/// version and digest, an MLflow version, or a file's identity (device, inode, size, mtime).
+public struct ModelPointer: Sendable, Equatable {
+    /// Equal keys mean the same bytes; a different key means "look again".
+    public let key: String
+    /// The version, when known before reading the bytes (store, MLflow).
+    public let version: String?
+    let record: VersionRecord?
+}
+
+/// Finds and reads the models behind configuration entries: files, the local store, MLflow.
+public struct ModelProvider: Sendable {
+    public let storeRoot: String
+    public let mlflowTrackingURI: String?
+    public let importer: ONNXImporter
+
+    public init(storeRoot: String, mlflowTrackingURI: String?, importer: ONNXImporter = ONNXImporter()) {
+        self.storeRoot = storeRoot
+        self.mlflowTrackingURI = mlflowTrackingURI
+        self.importer = importer
+    }
+
+    public init(configuration: ServiceConfiguration, importer: ONNXImporter = ONNXImporter()) {
+        self.init(storeRoot: configuration.storeRoot, mlflowTrackingURI: configuration.mlflowTrackingURI, importer: importer)
+    }
+
+    /// Where the entry's version is now.
+    public func locate(_ entry: ModelEntry) async throws -> ModelPointer {
+        switch entry.source {
+        case .file, .store: return try locateLocal(entry)
+        case .mlflow(let uri): return try await MLflowSource(trackingURI: mlflowTrackingURI, storeRoot: storeRoot).locate(uri)
+        }
+    }
+
+    /// Reads, verifies and imports the version `pointer` names.
+    public func load(_ entry: ModelEntry, at pointer: ModelPointer) async throws -> LoadedModel {
+        switch entry.source {
+        case .file, .store: return try loadLocal(entry, at: pointer)
+        case .mlflow(let uri):
+            let record = try await MLflowSource(trackingURI: mlflowTrackingURI, storeRoot: storeRoot).fetch(uri, pointer: pointer)
+            return try loadRecord(entry, record, store: try MLflowSource.cacheStore(storeRoot: storeRoot, trackingURI: mlflowTrackingURI), pointer: pointer, origin: uri)
+        }
+    }
+
+    /// `locate` for files and the store, without suspending.
+    public func locateLocal(_ entry: ModelEntry) throws -> ModelPointer {
+        switch entry.source {
+        case .file(let path):
+            var info = stat()
+            guard stat(path, &info) == 0 else {
+                throw StoreError(.notFound, "model file '\(path)' cannot be read: \(String(cString: strerror(errno))).")
+            }
+            let key = "\(info.st_dev):\(info.st_ino):\(info.st_size):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
+            return ModelPointer(key: key, version: nil, record: nil)
+        case .store(let reference):
+            let record = try ModelStore(root: storeRoot).resolve(reference)
+            return ModelPointer(key: "\(record.version):\(record.sha256)", version: record.version, record: record)
+        case .mlflow(let uri):
+            throw StoreError(.remote, "'\(uri)' is in an MLflow registry; it is loaded over the network (asynchronously).")
+        }
+    }
+
+    /// `load` for files and the store, without suspending.
+    public func loadLocal(_ entry: ModelEntry, at pointer: ModelPointer) throws -> LoadedModel {
+        switch entry.source {
+        case .file(let path):
+            let bytes = try Self.readFile(path, limit: importer.maxFileSize)
+            let digest = SHA256.hex(bytes)
+            let model = try importer.load(bytes: Data(bytes))
+            return LoadedModel(entry: entry.name, name: entry.name, version: String(digest.prefix(ServiceDefaults.versionDigits)),
+                               sha256: digest, origin: path, pointer: pointer, model: model)
+        case .store(let reference):
+            let store = try ModelStore(root: storeRoot)
+            let record = try pointer.record ?? store.resolve(reference)
+            return try loadRecord(entry, record, store: store, pointer: pointer, origin: "\(reference) in \(storeRoot)")
+        case .mlflow(let uri):
+            throw StoreError(.remote, "'\(uri)' is in an MLflow registry; it is loaded over the network (asynchronously).")
+        }
+    }
+
+    private func loadRecord(_ entry: ModelEntry, _ record: VersionRecord, store: ModelStore, pointer: ModelPointer, origin: String) throws -> LoadedModel {
+        let bytes = try store.modelBytes(record)
+        let model = try importer.load(bytes: Data(bytes))
+        return LoadedModel(entry: entry.name, name: record.name, version: record.version, sha256: record.sha256,
+                           origin: origin, pointer: pointer, model: model)
+    }
+
+    private static func readFile(_ path: String, limit: Int) throws -> [UInt8] {
+        let url = URL(fileURLWithPath: path)
+        let values = try? url.resourceValues(forKeys: [.fileSizeKey, .isRegularFileKey])
+        guard values?.isRegularFile == true else { throw StoreError(.notFound, "'\(path)' is not a regular file.") }
+        guard (values?.fileSize ?? 0) <= limit else {
+            throw StoreError(.integrity, "'\(path)' is \(values?.fileSize ?? 0) bytes; the limit is \(limit).")
+        }
+        do {
+            return Array(try Data(contentsOf: url))
+        } catch {
+            throw StoreError(.io, "cannot read '\(path)': \(error.localizedDescription)")
+        }
+    }
+}
