@@ -49,7 +49,7 @@ struct ModelResolver {
         if text.hasPrefix("models:/") {
             return .mlflow(text)
         }
-        if text.hasSuffix(".onnx") || text.contains("/") {
+        if text.hasSuffix(".onnx") || text.contains("/") || looksLikeFile(text) {
             return canonicalPath(text, at: node, reader: &reader).map { .file($0) }
         }
         do {
@@ -60,6 +60,16 @@ struct ModelResolver {
             return nil
         }
     }
+
+    /// A model-file extension (`model.pkl`) or an existing file next to the configuration: a
+    /// path, even though the text would also be a valid store name.
+    private func looksLikeFile(_ text: String) -> Bool {
+        let ext = URL(fileURLWithPath: text).pathExtension.lowercased()
+        if Self.fileExtensions.contains(ext) { return true }
+        return FileManager.default.fileExists(atPath: URL(fileURLWithPath: folder).appendingPathComponent(text).path)
+    }
+
+    static let fileExtensions: Set<String> = ["onnx", "pkl", "pickle", "joblib", "sav", "h5", "keras", "pt", "pth", "pb", "bin", "json", "txt", "ubj", "model", "cbm", "zip", "tar", "gz"]
 
     private func canonicalPath(_ text: String, at node: ConfigNode, reader: inout ConfigReader) -> String? {
         let base = URL(fileURLWithPath: folder, isDirectory: true)

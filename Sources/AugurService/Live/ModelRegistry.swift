@@ -64,7 +64,12 @@ public final class ModelRegistry: Sendable {
                 }
                 continue
             }
-            if pointer.key == current.pointer.key || pointer.key == failedKey(entry.name) {
+            if pointer.key == current.pointer.key {
+                // Back on (or still on) the serving version: an earlier refusal no longer applies.
+                update(entry.name) { $0.lastCheck = now; $0.lastError = nil; return false }
+                continue
+            }
+            if pointer.key == failedKey(entry.name) {
                 update(entry.name) { $0.lastCheck = now; return false }
                 continue
             }
