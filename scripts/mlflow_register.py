@@ -28,16 +28,17 @@ def log_onnx(registered_name):
     with mlflow.start_run():
         # save_as_external_data=False: MLflow's default moves tensors over 1 KB into side files,
         # which Augur refuses (it loads self-contained .onnx files only).
-        info = mlflow.onnx.log_model(model, name="model", registered_model_name=registered_name,
-                                     save_as_external_data=False)
-    return info
+        # pip_requirements given: otherwise MLflow infers them by loading the model in a subprocess.
+        mlflow.onnx.log_model(model, name="model", registered_model_name=registered_name,
+                              save_as_external_data=False, pip_requirements=["onnx", "onnxruntime"])
 
 
 def log_sklearn(registered_name):
     from sklearn.linear_model import LogisticRegression
     model = LogisticRegression().fit([[0.0], [1.0], [2.0], [3.0]], [0, 0, 1, 1])
     with mlflow.start_run():
-        mlflow.sklearn.log_model(model, name="model", registered_model_name=registered_name)
+        mlflow.sklearn.log_model(model, name="model", registered_model_name=registered_name,
+                                 pip_requirements=["scikit-learn"])
 
 
 def main():
