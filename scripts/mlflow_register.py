@@ -5,7 +5,8 @@ set). Logs examples/loan/model.onnx twice with mlflow.onnx.log_model as register
 (versions 1 and 2), sets alias 'champion' -> 1; logs it once more under the name 'loan eu+1'
 (a name that needs URL encoding: a '+' in a query string reads as a space); and logs a tiny
 scikit-learn model with mlflow.sklearn as 'loan-sklearn', which Augur must refuse (no onnx
-flavor). Nothing here is ever loaded back.
+flavor); and registers the second loan version again as versions 1 and 2 of `o'brien "q"`.
+Nothing here is ever loaded back.
 """
 import os
 import sys
@@ -21,6 +22,7 @@ from mlflow import MlflowClient
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ONNX_PATH = os.path.join(ROOT, "examples", "loan", "model.onnx")
+QUOTED = "o'brien \"q\""
 
 
 def log_onnx(registered_name):
@@ -29,8 +31,9 @@ def log_onnx(registered_name):
         # save_as_external_data=False: MLflow's default moves tensors over 1 KB into side files,
         # which Augur refuses (it loads self-contained .onnx files only).
         # pip_requirements given: otherwise MLflow infers them by loading the model in a subprocess.
-        mlflow.onnx.log_model(model, name="model", registered_model_name=registered_name,
-                              save_as_external_data=False, pip_requirements=["onnx", "onnxruntime"])
+        info = mlflow.onnx.log_model(model, name="model", registered_model_name=registered_name,
+                                     save_as_external_data=False, pip_requirements=["onnx", "onnxruntime"])
+    return info
 
 
 def log_sklearn(registered_name):
@@ -46,14 +49,19 @@ def main():
         sys.exit("error: MLFLOW_TRACKING_URI must point at a local test server (http://127.0.0.1:PORT)")
     mlflow.set_experiment("augur-tests")
     log_onnx("loan")
-    log_onnx("loan")
+    info = log_onnx("loan")
     log_onnx("loan eu+1")
     log_sklearn("loan-sklearn")
     client = MlflowClient()
+    # Both quote characters: MLflow's search filter cannot quote this name, so `latest` takes
+    # the get-latest-versions path. Two versions of the already logged model, nothing re-logged.
+    client.create_registered_model(QUOTED)
+    for _ in range(2):
+        client.create_model_version(QUOTED, source=info.model_uri, run_id=info.run_id, model_id=info.model_id)
     client.set_registered_model_alias("loan", "champion", "1")
     client.set_registered_model_alias("loan eu+1", "champion", "1")
     client.set_registered_model_alias("loan-sklearn", "champion", "1")
-    print("registered: loan (1, 2, @champion=1), 'loan eu+1' (1), loan-sklearn (1, not onnx)")
+    print(f"registered: loan (1, 2, @champion=1), 'loan eu+1' (1), loan-sklearn (1, not onnx), {QUOTED!r} (1, 2)")
 
 
 if __name__ == "__main__":

@@ -83,6 +83,7 @@ extension MLflowClient {
 
     /// A short, readable description of a transport error.
     static func describe(_ error: any Error, timeout: Duration) -> String {
+        if error is CancellationError { return "the request was cancelled" }
         if let error = error as? HTTPClientError {
             switch error {
             case .deadlineExceeded, .readTimeout, .writeTimeout: return "no answer within \(timeout)"

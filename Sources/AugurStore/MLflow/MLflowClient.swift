@@ -28,8 +28,10 @@ public final class MLflowClient: Sendable {
     public static let defaultMaxModelBytes = 1 << 30
     /// Limit on REST answers and the MLmodel file.
     static let maxMetadataBytes = 8 << 20
-    /// Pages of 100 versions `latest` looks through for one that is `READY`.
-    static let maxSearchPages = 10
+    /// `latest` reads the newest versions in pages of `searchPageSize` (the first one is nearly
+    /// always `READY`, so a poll stays small), at most `maxSearchPages` of them.
+    static let searchPageSize = 10
+    static let maxSearchPages = 20
 
     /// The tracking server, normalised (`http://host:port[/prefix]`, no trailing slash); with a
     /// version's name and number, the key of a cached copy.
@@ -122,7 +124,7 @@ public final class MLflowClient: Sendable {
         if let filter = Self.nameFilter(reference.name) {
             var pageToken: String?
             for _ in 0..<Self.maxSearchPages {
-                var query = [("filter", filter), ("order_by", "version_number DESC"), ("max_results", "100")]
+                var query = [("filter", filter), ("order_by", "version_number DESC"), ("max_results", String(Self.searchPageSize))]
                 if let pageToken { query.append(("page_token", pageToken)) }
                 let page: MLflowModelVersionPage = try await getJSON("model-versions/search", query, subject: subject)
                 if let found = newestReady(page.model_versions) { return found }
