@@ -97,7 +97,8 @@ struct MLflowClientTests {
         let version = try await client.resolve(MLflowReference(parsing: "models:/loan/1"))
         let error = await #expect(throws: StoreError.self) { try await client.downloadONNX(version) }
         #expect(error?.kind == .remote)
-        #expect(error?.message.contains("than the limit of 1000 bytes") == true)
+        #expect(error?.message.hasPrefix("The ONNX file 'model.onnx' of 'models:/loan/1' at '\(client.server)/api/2.0/mlflow-artifacts/artifacts/") == true)
+        #expect(error?.message.contains(" bytes, more than the limit of 1000 bytes; raise the limit (maxModelBytes)") == true)
     }
 
     @Test func refusesVersionsThatAreNotReady() async throws {

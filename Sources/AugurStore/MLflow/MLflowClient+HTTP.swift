@@ -48,8 +48,8 @@ extension MLflowClient {
             }
             return MLflowHTTPAnswer(status: Int(response.status.code), location: response.headers.first(name: "Location"), body: body)
         } catch let tooLarge as MLflowTooLarge {
-            let size = tooLarge.size.map { "is \($0) bytes" } ?? "is larger"
-            throw StoreError(.remote, "The answer for \(subject) at '\(url)' \(size) than the limit of \(tooLarge.limit) bytes; raise the limit (maxModelBytes) if the model is really that large.")
+            let size = tooLarge.size.map { "is \($0) bytes, more" } ?? "is larger"
+            throw StoreError(.remote, "\(subject.prefix(1).uppercased() + subject.dropFirst()) at '\(url)' \(size) than the limit of \(tooLarge.limit) bytes; raise the limit (maxModelBytes) if the model is really that large.")
         } catch {
             throw StoreError(.remote, "Cannot reach the MLflow server '\(server)' for \(subject) (GET '\(url)'): \(Self.describe(error, timeout: timeout)); check MLFLOW_TRACKING_URI (or mlflow.tracking_uri in augur.yaml) and that the server is running.")
         }
