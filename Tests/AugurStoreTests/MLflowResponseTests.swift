@@ -43,7 +43,9 @@ import Testing
         #expect(sklearn.onnxData == nil)
     }
 
-    @Test(arguments: ["", "flavors: [onnx]", "just text", "flavors:\n  onnx: {data: [", "\u{0}"])
+    @Test(arguments: ["", "flavors: [onnx]", "just text", "flavors:\n  onnx: {data: [", "\u{0}",
+                      // Nesting past libyaml's limit (1000) is an error, not a stack overflow.
+                      String(repeating: "[", count: 100_000), "flavors:\n  onnx: " + String(repeating: "- ", count: 100_000) + "x"])
     func refusesMalformedModelFiles(_ text: String) {
         #expect(throws: MLflowModelFile.Problem.self) { try MLflowModelFile(yaml: text) }
     }
@@ -108,6 +110,7 @@ import Testing
         #expect(moved.message.contains("'https://sso.example/login'") && moved.message.contains("does not follow redirects"))
         let html = failure(404, "<!doctype html><title>404 Not Found</title>")
         #expect(html.kind == .remote && html.message.contains("is an MLflow tracking server"))
+        #expect(failure(500, String(repeating: "[", count: 100_000)).kind == .remote)
         let broken = failure(500, String(repeating: "x", count: 500))
         #expect(broken.kind == .remote && broken.message.contains("HTTP 500") && broken.message.count < 500)
     }
