@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test: unit and fixture tests (swift test), onnx's own operator tests, a seeded
-# differential test against onnxruntime, and a bounded fuzz run of the model loader.
-# Needs .venv (scripts/setup-venv.sh).
+# differential test against onnxruntime, a bounded fuzz run of the model loader, and the MLflow
+# Model Registry client against a real `mlflow server` on 127.0.0.1.
+# Needs .venv and .venv-mlflow (scripts/setup-venv.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -22,6 +23,13 @@ echo "== differential test against onnxruntime"
 
 echo "== fuzz the loader (${FUZZ_SECONDS:-60} s)"
 FUZZ_SECONDS=${FUZZ_SECONDS:-60} scripts/fuzz.sh
+
+echo "== MLflow tracking server for the registry tests (scripts/mlflow-server.sh)"
+MLFLOW_SERVER_ENV=$(scripts/mlflow-server.sh start)
+eval "$MLFLOW_SERVER_ENV"
+trap 'scripts/mlflow-server.sh stop "$MLFLOW_SERVER_PID" "$MLFLOW_WORK_DIR"' EXIT
+trap 'exit 130' INT TERM
+export AUGUR_MLFLOW_URI="$MLFLOW_TRACKING_URI" AUGUR_REQUIRE_MLFLOW=1
 
 echo "== swift test"
 export AUGUR_ONNX_NODE_TESTS="$PWD/.build-onnx-node-tests"
