@@ -93,7 +93,7 @@ let package = Package(
         .testTarget(
             name: "AugurServerTests",
             dependencies: [
-                "AugurService", "AugurServer",
+                "AugurStore", "AugurService", "AugurServer",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],

@@ -46,8 +46,14 @@ struct ModelResolver {
     /// A reference's kind by its form: `models:/…` is MLflow, a path ends in `.onnx` or holds a
     /// `/`, anything else names a model in the local store.
     private func source(_ text: String, at node: ConfigNode, reader: inout ConfigReader) -> ModelSource? {
-        if text.hasPrefix("models:/") {
-            return .mlflow(text)
+        if MLflowReference.isMLflowURI(text) {
+            do {
+                _ = try MLflowReference(parsing: text)
+                return .mlflow(text)
+            } catch {
+                reader.error(node, "\(error)")
+                return nil
+            }
         }
         if text.hasSuffix(".onnx") || text.contains("/") || looksLikeFile(text) {
             return canonicalPath(text, at: node, reader: &reader).map { .file($0) }

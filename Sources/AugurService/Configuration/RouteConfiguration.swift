@@ -63,7 +63,7 @@ public enum ModelSource: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .file: return true
         case .store(let reference): return reference.isMoving
-        case .mlflow(let uri): return uri.contains("@") || uri.hasSuffix("/latest")
+        case .mlflow(let uri): return (try? MLflowReference(parsing: uri))?.isMoving ?? false
         }
     }
 }

@@ -32,6 +32,7 @@ public struct ModelPointer: Sendable, Equatable {
     /// The version, when known before reading the bytes (store, MLflow).
     public let version: String?
     let record: VersionRecord?
+    var mlflow: MLflowModelVersion? = nil
 }
 
 /// Finds and reads the models behind configuration entries: files, the local store, MLflow.
@@ -63,8 +64,8 @@ public struct ModelProvider: Sendable {
         switch entry.source {
         case .file, .store: return try loadLocal(entry, at: pointer)
         case .mlflow(let uri):
-            let record = try await MLflowSource(trackingURI: mlflowTrackingURI, storeRoot: storeRoot).fetch(uri, pointer: pointer)
-            return try loadRecord(entry, record, store: try MLflowSource.cacheStore(storeRoot: storeRoot, trackingURI: mlflowTrackingURI), pointer: pointer, origin: uri)
+            let (record, store, name) = try await MLflowSource(trackingURI: mlflowTrackingURI, storeRoot: storeRoot).fetch(uri, pointer: pointer)
+            return try loadRecord(entry, record, store: store, pointer: pointer, origin: "\(uri) (cached as \(record.tag))", name: name)
         }
     }
 
@@ -104,10 +105,11 @@ public struct ModelProvider: Sendable {
         }
     }
 
-    private func loadRecord(_ entry: ModelEntry, _ record: VersionRecord, store: ModelStore, pointer: ModelPointer, origin: String) throws -> LoadedModel {
+    private func loadRecord(_ entry: ModelEntry, _ record: VersionRecord, store: ModelStore, pointer: ModelPointer,
+                            origin: String, name: String? = nil) throws -> LoadedModel {
         let bytes = try store.modelBytes(record)
         let model = try importer.load(bytes: Data(bytes))
-        return LoadedModel(entry: entry.name, name: record.name, version: record.version, sha256: record.sha256,
+        return LoadedModel(entry: entry.name, name: name ?? record.name, version: record.version, sha256: record.sha256,
                            origin: origin, pointer: pointer, model: model)
     }
 
