@@ -9,7 +9,7 @@ struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
-        let id = request.headers[.requestID].flatMap { Self.acceptable($0) } ?? context.id
+        let id = request.headers.value(.requestID).flatMap { Self.acceptable($0) } ?? context.id
         var response = try await next(request, context)
         response.headers[.requestID] = id
         let elapsed = ContinuousClock.now - start

@@ -9,10 +9,10 @@ struct PredictionHandler: Sendable {
     let parser = JSONParser()
 
     func post(_ request: Request, context: some RequestContext) async throws -> Response {
-        if let type = request.headers[.contentType], !Self.isJSON(type) {
+        if let type = request.headers.value(.contentType), !Self.isJSON(type) {
             throw RequestError.unsupportedMediaType(type)
         }
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {
+        if let length = request.headers.value(.contentLength).flatMap(Int.init), length > maxBodyBytes {
             throw RequestError.payloadTooLarge(limit: maxBodyBytes)
         }
         let buffer: ByteBuffer
@@ -31,8 +31,5 @@ struct PredictionHandler: Sendable {
     }
 
     /// `application/json`, `application/*+json`, with any parameters (charset).
-    static func isJSON(_ contentType: String) -> Bool {
-        let media = contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-        return media == "application/json" || (media.hasPrefix("application/") && media.hasSuffix("+json"))
-    }
+    static func isJSON(_ contentType: String) -> Bool { MediaType.isJSON(contentType) }
 }
