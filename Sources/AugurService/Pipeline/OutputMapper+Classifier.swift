@@ -31,7 +31,7 @@ extension OutputMapper {
             object.append("prediction", .string(label(for: code)))
             object.append("class", code)
             if let table, let scores, let labelNames {
-                if let k = table.codes.firstIndex(where: { Self.codeText($0) == Self.codeText(code) }) {
+                if let k = table.codes.firstIndex(where: { Self.sameCode($0, code) }) {
                     object.append("probability", .number(JSONNumber(scores[scores.startIndex + k])))
                 }
                 if spec.probabilities {
