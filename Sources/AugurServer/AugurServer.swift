@@ -29,16 +29,17 @@ public struct AugurServer: Sendable {
         for (path, _) in fixed { methods[path] = [.get] }
         for route in service.routes { methods["/\(route.name)"] = [.get, .post] }
         router.add(middleware: ErrorMiddleware(methods: methods))
+        // Prediction routes first: the router tries sibling paths in the order they were added.
+        for route in service.routes {
+            let handler = PredictionHandler(route: route, maxBodyBytes: service.configuration.maxBodyBytes)
+            router.post(RouterPath("/\(route.name)")) { request, context in try await handler.post(request, context: context) }
+            router.get(RouterPath("/\(route.name)")) { request, context in try await handler.get(request, context: context) }
+        }
         for (path, respond) in fixed {
             router.get(RouterPath(path)) { _, _ in respond() }
         }
         if settings.docsAssets != nil {
             router.get("/docs/assets/:file") { _, context in try docs.asset(context.parameters.get("file") ?? "") }
-        }
-        for route in service.routes {
-            let handler = PredictionHandler(route: route, maxBodyBytes: service.configuration.maxBodyBytes)
-            router.post(RouterPath("/\(route.name)")) { request, context in try await handler.post(request, context: context) }
-            router.get(RouterPath("/\(route.name)")) { request, context in try await handler.get(request, context: context) }
         }
         return router
     }
