@@ -21,8 +21,7 @@ struct PredictionHandler: Sendable {
         } catch is NIOTooManyBytesError {
             throw RequestError.payloadTooLarge(limit: maxBodyBytes)
         }
-        let body = try buffer.withUnsafeReadableBytes { bytes throws(RequestError) in try parser.parse(bytes) }
-        return .json(try route.predict(body: body))
+        return .json(try buffer.withUnsafeReadableBytes { bytes throws(RequestError) in try route.predict(json: bytes, parser: parser) })
     }
 
     func get(_ request: Request, context: some RequestContext) async throws -> Response {

@@ -38,6 +38,12 @@ public struct Route: Sendable {
         try pipeline.predict(body: body)
     }
 
+    /// A request body's JSON text: the same answer (or error) as `predict(body: parser.parse(bytes))`,
+    /// with the usual single-object request read straight from the bytes.
+    public func predict(json bytes: UnsafeRawBufferPointer, parser: JSONParser) throws(RequestError) -> JSONValue {
+        try bytes.withMemoryRebound(to: UInt8.self) { bytes throws(RequestError) in try pipeline.predict(json: bytes, parser: parser) }
+    }
+
     /// GET `?name=value…`: values converted by parameter type (kedro style).
     public func predict(query: [(String, String)]) throws(RequestError) -> JSONValue {
         try pipeline.predict(query: query)

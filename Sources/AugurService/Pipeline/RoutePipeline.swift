@@ -61,7 +61,7 @@ struct RoutePipeline: Sendable {
         return try respond(storage, rows: rows.count, batch: true)
     }
 
-    private func respond(_ storage: [ParameterValue], rows: Int, batch: Bool) throws(RequestError) -> JSONValue {
+    func respond(_ storage: [ParameterValue], rows: Int, batch: Bool) throws(RequestError) -> JSONValue {
         var objects: [JSONObject] = []
         if rows > 0 {
             let feeds = try features.build(storage, rows: rows, parameterCount: schema.parameters.count, batch: batch)

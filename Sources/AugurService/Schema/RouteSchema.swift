@@ -18,6 +18,11 @@ struct RouteSchema: Sendable {
     private let index: [String: Int]
     /// The parameter names in order (scanned by `position(of:)` without touching the specs).
     private let names: [String]
+    /// The names' UTF-8, for matching raw JSON keys (`position(ofKey:)`).
+    private let nameBytes: [[UInt8]]
+    /// Whether every name is ASCII: then a key's bytes equal a name's exactly when the strings
+    /// are equal (String equality is Unicode canonical equivalence), as the fast path needs.
+    let namesAreASCII: Bool
 
     init(parameters: [ParameterSpec], rules: [RuleSpec], allowUnknownFields: Bool) {
         self.parameters = parameters
@@ -27,6 +32,16 @@ struct RouteSchema: Sendable {
         for (i, p) in parameters.enumerated() { index[p.name] = i }
         self.index = index
         names = parameters.map(\.name)
+        nameBytes = names.map { Array($0.utf8) }
+        namesAreASCII = nameBytes.allSatisfy { $0.allSatisfy { $0 < 0x80 } }
+    }
+
+    /// The position of the parameter whose name's UTF-8 is exactly `key`.
+    func position(ofKey key: UnsafeBufferPointer<UInt8>) -> Int? {
+        for i in nameBytes.indices where nameBytes[i].count == key.count {
+            if nameBytes[i].withUnsafeBufferPointer({ $0.elementsEqual(key) }) { return i }
+        }
+        return nil
     }
 
     func position(of name: String) -> Int? {
