@@ -10,6 +10,11 @@ extension Response {
         return Response(status: status, headers: headers, body: .init(byteBuffer: body))
     }
 
+    /// A 200 JSON response whose body is already JSON text.
+    static func json(bytes: [UInt8]) -> Response {
+        Response(status: .ok, headers: jsonHeaders, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
     private static let jsonHeaders: HTTPFields = [.contentType: "application/json"]
 
     /// The one error shape: `{"detail": [{"type", "loc", "msg", "input"?}]}` with its status.

@@ -21,7 +21,7 @@ struct PredictionHandler: Sendable {
         } catch is NIOTooManyBytesError {
             throw RequestError.payloadTooLarge(limit: maxBodyBytes)
         }
-        return .json(try buffer.withUnsafeReadableBytes { bytes throws(RequestError) in try route.predict(json: bytes, parser: parser) })
+        return .json(bytes: try buffer.withUnsafeReadableBytes { bytes throws(RequestError) in try route.predictJSON(json: bytes, parser: parser) })
     }
 
     func get(_ request: Request, context: some RequestContext) async throws -> Response {

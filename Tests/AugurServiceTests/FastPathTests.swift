@@ -63,6 +63,12 @@ import Testing
         bytes.withUnsafeBytes { raw in outcome { () throws(RequestError) in try route.predict(json: raw, parser: parser) } }
     }
 
+    func text(_ route: Route, _ bytes: [UInt8], _ parser: JSONParser) -> Result<[UInt8], RequestError> {
+        bytes.withUnsafeBytes { raw in
+            do throws(RequestError) { return .success(try route.predictJSON(json: raw, parser: parser)) } catch { return .failure(error) }
+        }
+    }
+
     @Test func sameAnswersAsParsingFirst() {
         let parser = JSONParser()
         for body in Self.bodies {
@@ -70,6 +76,58 @@ import Testing
             let fast = fast(bytes, parser)
             let general = outcome { () throws(RequestError) in try route.predict(body: parser.parse(bytes)) }
             #expect(fast == general, "\(body)")
+            // The response text written directly is the serialised response, byte for byte.
+            #expect(text(route, bytes, parser) == general, "\(body)")
+        }
+    }
+
+    /// Other response shapes written directly: string labels without probabilities, a
+    /// regression with rounding and a unit, a multi-class classifier with a threshold-free table.
+    @Test func directTextMatchesSerialisationForOtherRoutes() throws {
+        let parser = JSONParser()
+        let regression = """
+        routes:
+          disease:
+            model: linear.onnx
+            parameters:
+        \((0..<10).map { "      x\($0): {type: float}" }.joined(separator: "\n"))
+            output: {round: 2, unit: points}
+        """
+        let iris = """
+        routes:
+          iris:
+            predictor: iris.onnx
+            parameters:
+              sepal_length: {type: float}
+              sepal_width: {type: float}
+              petal_length: {type: float}
+              petal_width: {type: float}
+            output: {probabilities: false}
+        """
+        let threshold = loanYAML.replacingOccurrences(of: "probabilities: true", with: "probabilities: false\n      threshold: 0.8")
+        let loanBodies = Self.bodies.prefix(7).map { $0 }
+        let cases: [(String, [String: String], String, [String])] = [
+            (threshold, ["model.onnx": "rf_classifier_binary_loan"], "loan_status", loanBodies),
+            (regression, ["linear.onnx": "linear_regression_float"], "disease", [
+                "{" + (0..<10).map { "\"x\($0)\": 0.0\($0)" }.joined(separator: ", ") + "}",
+                "{" + (0..<10).map { "\"x\($0)\": -1e\($0)" }.joined(separator: ", ") + "}",
+                "{\"x0\": 1}",
+            ]),
+            (iris, ["iris.onnx": "rf_classifier_string_labels"], "iris", [
+                #"{"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, "petal_width": 0.2}"#,
+                #"{"sepal_length": 6.7, "sepal_width": 3.0, "petal_length": 5.2, "petal_width": 2.3}"#,
+            ]),
+        ]
+        for (yaml, models, name, bodies) in cases {
+            guard let service = try? TempService(yaml: yaml, models: models).service(), let route = service.route(named: name) else {
+                Issue.record("\(name) did not load")
+                continue
+            }
+            for body in bodies {
+                let bytes = Array(body.utf8)
+                let general = outcome { () throws(RequestError) in try route.predict(body: parser.parse(bytes)) }
+                #expect(text(route, bytes, parser) == general, "\(name): \(body)")
+            }
         }
     }
 

@@ -74,6 +74,15 @@ struct JSONOutput: ~Copyable {
         count += bytes.count
     }
 
+    mutating func append(_ bytes: [UInt8]) {
+        let count = bytes.count
+        guard count > 0 else { return }
+        write(upTo: count) { dst in
+            bytes.withUnsafeBufferPointer { dst.update(from: $0.baseAddress!, count: count) }
+            return count
+        }
+    }
+
     /// Lets `body` write up to `maximum` bytes at the end; it returns how many it wrote.
     @inline(__always)
     mutating func write(upTo maximum: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
@@ -100,16 +109,25 @@ enum JSONWriter {
             }
             out.append(UInt8(ascii: "]"))
         case .object(let object):
-            out.append(UInt8(ascii: "{"))
-            var first = true
-            for member in object.members {
-                if !first { out.append(UInt8(ascii: ",")) }
-                first = false
-                write(member.key, into: &out)
-                out.append(UInt8(ascii: ":"))
-                write(member.value, into: &out)
-            }
-            out.append(UInt8(ascii: "}"))
+            writeObject(object, into: &out)
+        }
+    }
+
+    static func writeObject(_ object: JSONObject, into out: inout JSONOutput) {
+        out.append(UInt8(ascii: "{"))
+        writeMembers(of: object, into: &out)
+        out.append(UInt8(ascii: "}"))
+    }
+
+    /// The members of `object`, comma-separated, without the braces.
+    static func writeMembers(of object: JSONObject, into out: inout JSONOutput) {
+        var first = true
+        for member in object.members {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            write(member.key, into: &out)
+            out.append(UInt8(ascii: ":"))
+            write(member.value, into: &out)
         }
     }
 

@@ -4,6 +4,11 @@ import AugurEngine
 /// class) and `probabilities` keyed by label.
 extension OutputMapper {
     func classification(_ labels: Value, _ probabilities: Value?, rows: Int) throws(RequestError) -> [JSONObject] {
+        try classifierRows(labels, probabilities, rows: rows).map(\.object)
+    }
+
+    /// One response row per input row (the shared logic of the object and the text forms).
+    func classifierRows(_ labels: Value, _ probabilities: Value?, rows: Int) throws(RequestError) -> [ClassifierRow] {
         guard case .tensor(let labelTensor) = labels, labelTensor.count == rows else {
             throw RequestError.inferenceFailed("The model's label output does not have one label per row.")
         }
@@ -26,22 +31,20 @@ extension OutputMapper {
                     code = row[row.startIndex + 1] >= Float(threshold) ? table.codes[1] : table.codes[0]
                 }
             }
-            var object = JSONObject()
-            object.reserveCapacity(5)
-            object.append("prediction", .string(label(for: code)))
-            object.append("class", code)
+            var probability: JSONNumber?
+            var probs: JSONObject?
             if let table, let scores, let labelNames {
                 if let k = table.codes.firstIndex(where: { Self.sameCode($0, code) }) {
-                    object.append("probability", .number(JSONNumber(scores[scores.startIndex + k])))
+                    probability = JSONNumber(scores[scores.startIndex + k])
                 }
                 if spec.probabilities {
-                    var probs = JSONObject()
-                    probs.reserveCapacity(labelNames.count)
-                    for (k, name) in labelNames.enumerated() { probs[name] = .number(JSONNumber(scores[scores.startIndex + k])) }
-                    object.append("probabilities", .object(probs))
+                    var object = JSONObject()
+                    object.reserveCapacity(labelNames.count)
+                    for (k, name) in labelNames.enumerated() { object[name] = .number(JSONNumber(scores[scores.startIndex + k])) }
+                    probs = object
                 }
             }
-            return object
+            return ClassifierRow(label: label(for: code), code: code, probability: probability, probabilities: probs)
         }
     }
 
@@ -87,5 +90,41 @@ extension OutputMapper {
             }
         }
         return (0..<classes).map { .integer($0) }
+    }
+}
+
+/// One classifier response row: `prediction` (label), `class` (code), `probability` (of the
+/// predicted class, when known) and `probabilities` (keyed by label, when asked for).
+struct ClassifierRow {
+    let label: String
+    let code: JSONValue
+    let probability: JSONNumber?
+    let probabilities: JSONObject?
+
+    var object: JSONObject {
+        var object = JSONObject()
+        object.reserveCapacity(5)
+        object.append("prediction", .string(label))
+        object.append("class", code)
+        if let probability { object.append("probability", .number(probability)) }
+        if let probabilities { object.append("probabilities", .object(probabilities)) }
+        return object
+    }
+
+    /// The members of `object` as JSON text (no braces): the same bytes its serialisation has
+    /// between them.
+    func writeMembers(into out: inout JSONOutput) {
+        out.append(#""prediction":"#)
+        JSONWriter.write(label, into: &out)
+        out.append(#","class":"#)
+        JSONWriter.write(code, into: &out)
+        if let probability {
+            out.append(#","probability":"#)
+            JSONWriter.write(probability, into: &out)
+        }
+        if let probabilities {
+            out.append(#","probabilities":"#)
+            JSONWriter.writeObject(probabilities, into: &out)
+        }
     }
 }

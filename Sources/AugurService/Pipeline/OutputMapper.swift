@@ -60,6 +60,19 @@ struct OutputMapper: Sendable {
         return codeText(a) == codeText(b)
     }
 
+    /// The members of the one row's response object as JSON text (no braces): the bytes
+    /// `map(outputs, rows: 1)[0]` serialises to between its braces.
+    func writeMembers(_ outputs: [Value], into out: inout JSONOutput) throws(RequestError) {
+        switch kind {
+        case .regressor(let index):
+            let objects = try regression(outputs[index], rows: 1)
+            JSONWriter.writeMembers(of: objects[0], into: &out)
+        case .classifier(let label, let probabilities):
+            let rows = try classifierRows(outputs[label], probabilities.map { outputs[$0] }, rows: 1)
+            rows[0].writeMembers(into: &out)
+        }
+    }
+
     /// One response object per row.
     func map(_ outputs: [Value], rows: Int) throws(RequestError) -> [JSONObject] {
         switch kind {

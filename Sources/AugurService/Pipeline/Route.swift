@@ -44,6 +44,13 @@ public struct Route: Sendable {
         try bytes.withMemoryRebound(to: UInt8.self) { bytes throws(RequestError) in try pipeline.predict(json: bytes, parser: parser) }
     }
 
+    /// The response body (compact JSON text) for a request body: exactly
+    /// `predict(json: bytes, parser: parser).serialized()`, written without building the
+    /// response value for the usual single-object request.
+    public func predictJSON(json bytes: UnsafeRawBufferPointer, parser: JSONParser) throws(RequestError) -> [UInt8] {
+        try bytes.withMemoryRebound(to: UInt8.self) { bytes throws(RequestError) in try pipeline.predictJSON(json: bytes, parser: parser) }
+    }
+
     /// GET `?name=value…`: values converted by parameter type (kedro style).
     public func predict(query: [(String, String)]) throws(RequestError) -> JSONValue {
         try pipeline.predict(query: query)

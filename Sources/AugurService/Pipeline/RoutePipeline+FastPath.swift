@@ -17,6 +17,15 @@ extension RoutePipeline {
         return try predict(body: parser.parse(bytes))
     }
 
+    /// The response's JSON text for a request body: the same bytes as `predict(json:parser:)`
+    /// serialises to, written straight from the outputs on the fast path.
+    func predictJSON(json bytes: UnsafeBufferPointer<UInt8>, parser: JSONParser) throws(RequestError) -> [UInt8] {
+        if let storage = fastStorage(bytes, maxDepth: parser.maxDepth) {
+            return try respondJSON(storage)
+        }
+        return try predict(body: parser.parse(bytes)).serialized()
+    }
+
     /// The validated parameter values of a single-row request, or nil to take the general path.
     func fastStorage(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) -> [ParameterValue]? {
         let count = schema.parameters.count
