@@ -55,17 +55,21 @@ import Testing
         "{\"Property_Area\": \"Urb\u{00E4}n\"}", "\u{FEFF}{}",
     ]
 
-    func outcome(_ result: () throws(RequestError) -> JSONValue) -> Result<[UInt8], RequestError> {
-        do throws(RequestError) { return .success(try result().serialized()) } catch { return .failure(error) }
+    func outcome(_ result: () throws(RequestError) -> JSONValue) -> Result<String, RequestError> {
+        do throws(RequestError) { return .success(try result().serializedString) } catch { return .failure(error) }
     }
 
-    func fast(_ bytes: [UInt8], _ parser: JSONParser) -> Result<[UInt8], RequestError> {
+    func fast(_ bytes: [UInt8], _ parser: JSONParser) -> Result<String, RequestError> {
         bytes.withUnsafeBytes { raw in outcome { () throws(RequestError) in try route.predict(json: raw, parser: parser) } }
     }
 
-    func text(_ route: Route, _ bytes: [UInt8], _ parser: JSONParser) -> Result<[UInt8], RequestError> {
+    func text(_ route: Route, _ bytes: [UInt8], _ parser: JSONParser) -> Result<String, RequestError> {
         bytes.withUnsafeBytes { raw in
-            do throws(RequestError) { return .success(try route.predictJSON(json: raw, parser: parser)) } catch { return .failure(error) }
+            do throws(RequestError) {
+                return .success(String(decoding: try route.predictJSON(json: raw, parser: parser), as: UTF8.self))
+            } catch {
+                return .failure(error)
+            }
         }
     }
 
@@ -104,10 +108,42 @@ import Testing
               petal_width: {type: float}
             output: {probabilities: false}
         """
+        func irisYAML(_ model: String, output: String) -> String {
+            """
+            routes:
+              iris:
+                model: \(model)
+                parameters:
+                  sepal_length: {type: float}
+                  sepal_width: {type: float}
+                  petal_length: {type: float}
+                  petal_width: {type: float}
+                output: \(output)
+            """
+        }
+        let irisBodies = [
+            #"{"sepal_length": 5.4, "sepal_width": 3.9, "petal_length": 1.7, "petal_width": 0.4}"#,
+            #"{"sepal_length": 6.7, "sepal_width": 3.1, "petal_length": 4.7, "petal_width": 1.5}"#,
+            #"{"sepal_length": 6.5, "sepal_width": 3.0, "petal_length": 5.5, "petal_width": 1.8}"#,
+        ]
+        let multioutput = """
+        routes:
+          two:
+            model: m.onnx
+            parameters: {a: {type: float}, b: {type: float}, c: {type: float}, d: {type: float}, e: {type: float}}
+            output: {round: 3}
+        """
         let threshold = loanYAML.replacingOccurrences(of: "probabilities: true", with: "probabilities: false\n      threshold: 0.8")
         let loanBodies = Self.bodies.prefix(7).map { $0 }
         let cases: [(String, [String: String], String, [String])] = [
             (threshold, ["model.onnx": "rf_classifier_binary_loan"], "loan_status", loanBodies),
+            (irisYAML("m.onnx", output: "{}"), ["m.onnx": "rf_classifier_multiclass"], "iris", irisBodies),
+            (irisYAML("m.onnx", output: "{labels: {0: setosa, 1: other, 2: other}}"), ["m.onnx": "rf_classifier_multiclass"], "iris", irisBodies),
+            (irisYAML("m.onnx", output: "{labels: {2: virginica, 0: setosa, 1: versicolor}}"), ["m.onnx": "rf_classifier_multiclass_nozipmap"], "iris", irisBodies),
+            (irisYAML("m.onnx", output: "{}"), ["m.onnx": "rf_classifier_multiclass_nozipmap"], "iris", irisBodies),
+            (irisYAML("m.onnx", output: "{}"), ["m.onnx": "logistic_regression_multiclass_nozipmap"], "iris", irisBodies),
+            (irisYAML("m.onnx", output: "{}"), ["m.onnx": "rf_classifier_string_labels"], "iris", irisBodies),
+            (multioutput, ["m.onnx": "rf_regressor_multioutput"], "two", [#"{"a": 1, "b": 2, "c": 3, "d": 4, "e": 5}"#, #"{"a": -1, "b": 0.5, "c": 0, "d": 0, "e": 9}"#]),
             (regression, ["linear.onnx": "linear_regression_float"], "disease", [
                 "{" + (0..<10).map { "\"x\($0)\": 0.0\($0)" }.joined(separator: ", ") + "}",
                 "{" + (0..<10).map { "\"x\($0)\": -1e\($0)" }.joined(separator: ", ") + "}",

@@ -68,8 +68,7 @@ struct OutputMapper: Sendable {
             let objects = try regression(outputs[index], rows: 1)
             JSONWriter.writeMembers(of: objects[0], into: &out)
         case .classifier(let label, let probabilities):
-            let rows = try classifierRows(outputs[label], probabilities.map { outputs[$0] }, rows: 1)
-            rows[0].writeMembers(into: &out)
+            try writeSingleClassifierRow(outputs[label], probabilities.map { outputs[$0] }, into: &out)
         }
     }
 

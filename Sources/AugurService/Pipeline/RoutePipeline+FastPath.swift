@@ -71,8 +71,8 @@ extension RoutePipeline {
         }
         // Every value is valid here, so a rule runs when none of its values is missing.
         let row = ParameterRow(storage)
-        for rule in schema.rules where rule.parameterIndices.allSatisfy({ row[$0] != .missing }) && !rule.check(row) {
-            return nil
+        for r in schema.rules.indices where schema.rules[r].parameterIndices.allSatisfy({ row[$0] != .missing }) {
+            if !schema.rules[r].check(row) { return nil }
         }
         return storage
     }

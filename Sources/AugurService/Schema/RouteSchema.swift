@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A cross-field rule: an expression that must hold, and the message shown when it does not.
 struct RuleSpec: Sendable {
     let check: @Sendable (ParameterRow) -> Bool
@@ -38,8 +44,9 @@ struct RouteSchema: Sendable {
 
     /// The position of the parameter whose name's UTF-8 is exactly `key`.
     func position(ofKey key: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard key.count > 0, let start = key.baseAddress else { return nameBytes.firstIndex { $0.isEmpty } }
         for i in nameBytes.indices where nameBytes[i].count == key.count {
-            if nameBytes[i].withUnsafeBufferPointer({ $0.elementsEqual(key) }) { return i }
+            if nameBytes[i].withUnsafeBufferPointer({ memcmp($0.baseAddress!, start, key.count) == 0 }) { return i }
         }
         return nil
     }
