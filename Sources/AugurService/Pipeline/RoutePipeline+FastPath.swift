@@ -35,7 +35,7 @@ extension RoutePipeline {
         guard reader.peek() == UInt8(ascii: "{") else { return nil }
         reader.pos += 1
         reader.skipWhitespace()
-        var storage = [ParameterValue](repeating: .missing, count: count)
+        var storage = [ParameterValue](filled: .missing, count: count)
         var seen: UInt64 = 0
         if reader.peek() == UInt8(ascii: "}") {
             reader.pos += 1
