@@ -9,9 +9,15 @@ struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
-        let id = request.headers[.requestID].flatMap { Self.acceptable($0) } ?? context.id
+        let id = request.headers.value(.requestID).flatMap { Self.acceptable($0) } ?? context.id
         var response = try await next(request, context)
-        response.headers[.requestID] = id
+        // Appended when absent (the usual case): the same result as setting it, without the
+        // generic replace-all-fields path.
+        if response.headers.contains(.requestID) {
+            response.headers[.requestID] = id
+        } else {
+            response.headers.append(HTTPField(name: .requestID, value: id))
+        }
         let elapsed = ContinuousClock.now - start
         let micros = Double(elapsed.components.attoseconds) / 1e12 + Double(elapsed.components.seconds) * 1e6
         logger.info("\(request.method) \(request.uri.path) \(response.status.code) \(Self.milliseconds(micros))ms",

@@ -37,6 +37,12 @@ public struct AugurServer: Sendable {
         if settings.adminToken != nil { methods[AdminEndpoint.path] = [.post] }
         for route in service.routes { methods["/\(route.name)"] = [.get, .post] }
         router.add(middleware: ErrorMiddleware(methods: methods))
+        // Prediction routes first: the router tries sibling paths in the order they were added.
+        for route in service.routes {
+            let handler = PredictionHandler(registry: registry, routeName: route.name, maxBodyBytes: service.configuration.maxBodyBytes)
+            router.post(RouterPath("/\(route.name)")) { request, context in try await handler.post(request, context: context) }
+            router.get(RouterPath("/\(route.name)")) { request, context in try await handler.get(request, context: context) }
+        }
         for (path, respond) in fixed {
             router.get(RouterPath(path)) { _, _ in respond() }
         }
@@ -46,11 +52,6 @@ public struct AugurServer: Sendable {
         if let token = settings.adminToken {
             let admin = AdminEndpoint(registry: registry, token: token, logger: logger)
             router.post(RouterPath(AdminEndpoint.path)) { request, _ in try await admin.reload(request) }
-        }
-        for route in service.routes {
-            let handler = PredictionHandler(registry: registry, routeName: route.name, maxBodyBytes: service.configuration.maxBodyBytes)
-            router.post(RouterPath("/\(route.name)")) { request, context in try await handler.post(request, context: context) }
-            router.get(RouterPath("/\(route.name)")) { request, context in try await handler.get(request, context: context) }
         }
         return router
     }

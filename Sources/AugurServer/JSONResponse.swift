@@ -4,10 +4,20 @@ import Hummingbird
 extension Response {
     /// A JSON response with our own serialiser (keys in order, non-finite numbers as null).
     static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) -> Response {
-        var headers: HTTPFields = [.contentType: "application/json"]
-        headers.append(contentsOf: extra)
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: value.serialized())))
+        var headers = jsonHeaders
+        if !extra.isEmpty { headers.append(contentsOf: extra) }
+        let body = value.withSerializedBytes { ByteBuffer(bytes: $0) }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: body))
     }
+
+    /// A 200 JSON response whose body is already JSON text.
+    static func json(bytes: [UInt8], headers extra: HTTPFields = [:]) -> Response {
+        var headers = jsonHeaders
+        if !extra.isEmpty { headers.append(contentsOf: extra) }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    private static let jsonHeaders: HTTPFields = [.contentType: "application/json"]
 
     /// The one error shape: `{"detail": [{"type", "loc", "msg", "input"?}]}` with its status.
     static func error(_ error: RequestError, headers: HTTPFields = [:]) -> Response {

@@ -20,7 +20,7 @@ struct PredictionHandler: Sendable {
     /// Runs `predict` and labels the response, success or validation error, with the model
     /// version that answered.
     private func respond(_ route: Route, _ predict: (Route) throws(RequestError) -> JSONValue) -> Response {
-        let headers: HTTPFields = [Self.modelName: route.modelName, Self.modelVersion: route.modelVersion]
+        let headers = Self.versionHeaders(route)
         do {
             return .json(try predict(route), headers: headers)
         } catch {
@@ -28,14 +28,18 @@ struct PredictionHandler: Sendable {
         }
     }
 
+    static func versionHeaders(_ route: Route) -> HTTPFields {
+        [Self.modelName: route.modelName, Self.modelVersion: route.modelVersion]
+    }
+
     static let modelName = HTTPField.Name("X-Model-Name")!
     static let modelVersion = HTTPField.Name("X-Model-Version")!
 
     func post(_ request: Request, context: some RequestContext) async throws -> Response {
-        if let type = request.headers[.contentType], !Self.isJSON(type) {
+        if let type = request.headers.value(.contentType), !Self.isJSON(type) {
             throw RequestError.unsupportedMediaType(type)
         }
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {
+        if let length = request.headers.value(.contentLength).flatMap(Int.init), length > maxBodyBytes {
             throw RequestError.payloadTooLarge(limit: maxBodyBytes)
         }
         let buffer: ByteBuffer
@@ -44,8 +48,19 @@ struct PredictionHandler: Sendable {
         } catch is NIOTooManyBytesError {
             throw RequestError.payloadTooLarge(limit: maxBodyBytes)
         }
-        let body = try buffer.withUnsafeReadableBytes { bytes throws(RequestError) in try parser.parse(bytes) }
-        return respond(try current()) { route throws(RequestError) in try route.predict(body: body) }
+        let route = try current()
+        let headers = Self.versionHeaders(route)
+        let result: Result<[UInt8], RequestError> = buffer.withUnsafeReadableBytes { bytes in
+            do throws(RequestError) {
+                return .success(try route.predictJSON(json: bytes, parser: parser))
+            } catch {
+                return .failure(error)
+            }
+        }
+        switch result {
+        case .success(let bytes): return .json(bytes: bytes, headers: headers)
+        case .failure(let error): return .error(error, headers: headers)
+        }
     }
 
     func get(_ request: Request, context: some RequestContext) async throws -> Response {
@@ -54,8 +69,5 @@ struct PredictionHandler: Sendable {
     }
 
     /// `application/json`, `application/*+json`, with any parameters (charset).
-    static func isJSON(_ contentType: String) -> Bool {
-        let media = contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-        return media == "application/json" || (media.hasPrefix("application/") && media.hasSuffix("+json"))
-    }
+    static func isJSON(_ contentType: String) -> Bool { MediaType.isJSON(contentType) }
 }

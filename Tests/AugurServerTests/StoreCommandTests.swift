@@ -6,8 +6,7 @@ import FoundationNetworking
 
 /// The real `augur` binary against a temporary store: `augur models …` from several processes,
 /// processes killed mid-import, and `augur serve` following an alias (poll, SIGHUP, admin).
-@Suite(.serialized, .enabled(if: FileManager.default.isExecutableFile(atPath: LiveServerTests.binary.path), "needs swift build first"))
-struct StoreCommandTests {
+@Suite(.serialized) struct StoreCommandTests {
     let home: URL
 
     init() throws {
@@ -41,7 +40,8 @@ struct StoreCommandTests {
         return (p.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
     }
 
-    @Test func concurrentImportsFromSeveralProcesses() throws {
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: LiveServerTests.binary.path), "needs swift build first"))
+    func concurrentImportsFromSeveralProcesses() throws {
         let processes = (0..<6).map { _ in process(["models", "import", ReloadFixture.loanModel, "--name", "loan"]) }
         for p in processes { try p.run() }
         for p in processes { p.waitUntilExit() }
@@ -53,7 +53,8 @@ struct StoreCommandTests {
         #expect(try augur("models", "verify").0 == 0)
     }
 
-    @Test func importsKilledAtAnyMomentLeaveAWholeVersionOrNone() async throws {
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: LiveServerTests.binary.path), "needs swift build first"))
+    func importsKilledAtAnyMomentLeaveAWholeVersionOrNone() async throws {
         // The biggest fixture makes each import long enough to be killed half-way.
         let model = Support.root.appendingPathComponent("Tests/Fixtures/extra_trees_regressor/model.onnx").path
         var killed = 0
@@ -76,7 +77,8 @@ struct StoreCommandTests {
         print("import kill test: \(killed) of 16 imports killed, \(versions) whole versions kept")
     }
 
-    @Test func cliRefusesUnsafeOrBrokenInput() throws {
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: LiveServerTests.binary.path), "needs swift build first"))
+    func cliRefusesUnsafeOrBrokenInput() throws {
         let bad = home.appendingPathComponent("bad.onnx")
         try Data("not a model".utf8).write(to: bad)
         let (status, _, error) = try augur("models", "import", bad.path, "--name", "loan")
@@ -116,7 +118,8 @@ struct StoreCommandTests {
         return false
     }
 
-    @Test func servePollsTheStoreAndFollowsTheAlias() async throws {
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: LiveServerTests.binary.path), "needs swift build first"))
+    func servePollsTheStoreAndFollowsTheAlias() async throws {
         let fixture = try ReloadFixture()
         let (server, base) = try await serve(fixture, ["--reload-interval", "0.2"])
         defer { server.terminate(); server.waitUntilExit() }
@@ -126,7 +129,8 @@ struct StoreCommandTests {
         #expect(try await waitForVersion("2", base), "the server did not pick up loan@production → 2 by polling")
     }
 
-    @Test func serveReloadsOnSIGHUPAndTheAdminEndpointAndReportsRefusals() async throws {
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: LiveServerTests.binary.path), "needs swift build first"))
+    func serveReloadsOnSIGHUPAndTheAdminEndpointAndReportsRefusals() async throws {
         let fixture = try ReloadFixture()
         let token = "test-token-0123456789abcdef"
         let (server, base) = try await serve(fixture, ["--reload-interval", "0", "--admin"], environment: ["AUGUR_ADMIN_TOKEN": token])

@@ -22,6 +22,8 @@ extension Operator {
         guard index < inputs.count, let value = inputs[index] else {
             throw InferenceError(.missingInput, "input \(index) is required.")
         }
+        // The role text is built only for the error.
+        if case .tensor(let tensor) = value { return tensor }
         return try value.tensor("input \(index)")
     }
 
@@ -29,6 +31,7 @@ extension Operator {
     @inlinable
     public func optionalTensor(_ inputs: [Value?], _ index: Int) throws -> Tensor? {
         guard index < inputs.count, let value = inputs[index] else { return nil }
+        if case .tensor(let tensor) = value { return tensor }
         return try value.tensor("input \(index)")
     }
 

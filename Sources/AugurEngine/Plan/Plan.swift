@@ -18,6 +18,8 @@ public struct Plan: Sendable {
     }
 
     let steps: [Step]
+    /// The most inputs any step takes (the capacity of the reused argument array).
+    let maxStepInputs: Int
     let template: [Value?]
     let inputSlots: [Int]
     let outputSlots: [Int]
@@ -29,6 +31,7 @@ public struct Plan: Sendable {
         outputs = compiler.outputTypes
         foldedNodeCount = compiler.folded
         steps = compiler.steps
+        maxStepInputs = compiler.steps.map(\.inputSlots.count).max() ?? 0
         template = compiler.template
         inputSlots = compiler.graphInputSlots
         outputSlots = compiler.graphOutputSlots
@@ -45,21 +48,26 @@ public struct Plan: Sendable {
             try check(feed, against: inputs[index])
             slots[inputSlots[index]] = feed
         }
-        for step in steps {
-            var args = [Value?]()
-            args.reserveCapacity(step.inputSlots.count)
-            for slot in step.inputSlots { args.append(slot.flatMap { slots[$0] }) }
-            let results: [Value]
-            do {
-                results = try step.op.run(args)
-            } catch var error as InferenceError {
-                if error.node == nil { error.node = step.label }
-                throw error
+        // Steps are read in place (no copy of each step's arrays) and one argument array is
+        // reused by every step.
+        var args = [Value?]()
+        args.reserveCapacity(maxStepInputs)
+        try steps.withUnsafeBufferPointer { steps in
+            for index in steps.indices {
+                args.removeAll(keepingCapacity: true)
+                for slot in steps[index].inputSlots { args.append(slot.flatMap { slots[$0] }) }
+                let results: [Value]
+                do {
+                    results = try steps[index].op.run(args)
+                } catch var error as InferenceError {
+                    if error.node == nil { error.node = steps[index].label }
+                    throw error
+                }
+                for (slot, value) in zip(steps[index].outputSlots, results) {
+                    if let slot { slots[slot] = value }
+                }
+                for slot in steps[index].release { slots[slot] = nil }
             }
-            for (slot, value) in zip(step.outputSlots, results) {
-                if let slot { slots[slot] = value }
-            }
-            for slot in step.release { slots[slot] = nil }
         }
         var result = [Value]()
         result.reserveCapacity(outputSlots.count)

@@ -18,8 +18,8 @@ extension CompiledForest {
     /// round exactly as onnxruntime's do.
     func scores<C: TreeScalar>(rows: UnsafeBufferPointer<C>, count: Int, stride: Int, targets: Int,
                                aggregation: TreeAggregation) -> ForestScores<C> {
-        var scores = ForestScores<C>(values: [C](repeating: 0, count: count * targets),
-                                     has: [Bool](repeating: false, count: count * targets))
+        var scores = ForestScores<C>(values: [C](filled: 0, count: count * targets),
+                                     has: [Bool](filled: false, count: count * targets))
         guard count > 0, let base = rows.baseAddress else { return scores }
         let widened = C.treeElementType != S.treeElementType
         let fast = allOrdered && !(widened && hasStrict)

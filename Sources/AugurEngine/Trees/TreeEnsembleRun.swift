@@ -57,15 +57,21 @@ extension TreeEnsemble {
         guard !overflow, outputs <= ShapeMath.maxElements else {
             throw InferenceError(.tooLarge, "\(rows) rows of \(targets) outputs exceed \(ShapeMath.maxElements) elements.")
         }
-        switch (forest, x.storage) {
-        case (.float(let f), .float32(let v)): return evaluate(f, v, rows: rows, stride: stride)
-        case (.float(let f), .float64(let v)) where kind != .ensemble: return evaluate(f, v, rows: rows, stride: stride)
-        case (.float(let f), .int64(let v)) where kind != .ensemble: return evaluate(f, v.map { Float($0) }, rows: rows, stride: stride)
-        case (.float(let f), .int32(let v)) where kind != .ensemble: return evaluate(f, v.map { Float($0) }, rows: rows, stride: stride)
-        case (.double(let f), .float64(let v)): return evaluate(f, v, rows: rows, stride: stride)
-        default:
-            throw InferenceError(.typeMismatch, "the trees cannot read a \(x.elementType) input.")
+        // Nested switches rather than one over a (forest, storage) tuple: the tuple would copy
+        // the compiled forest (every array in it retained and released) on each run.
+        switch forest {
+        case .float(let f):
+            switch x.storage {
+            case .float32(let v): return evaluate(f, v, rows: rows, stride: stride)
+            case .float64(let v) where kind != .ensemble: return evaluate(f, v, rows: rows, stride: stride)
+            case .int64(let v) where kind != .ensemble: return evaluate(f, v.map { Float($0) }, rows: rows, stride: stride)
+            case .int32(let v) where kind != .ensemble: return evaluate(f, v.map { Float($0) }, rows: rows, stride: stride)
+            default: break
+            }
+        case .double(let f):
+            if case .float64(let v) = x.storage { return evaluate(f, v, rows: rows, stride: stride) }
         }
+        throw InferenceError(.typeMismatch, "the trees cannot read a \(x.elementType) input.")
     }
 
     /// Scores `rows` rows stored in `values` (compare type `C`) and builds the outputs.

@@ -74,7 +74,7 @@ struct TreeScoreFinalizer<C: TreeScalar> {
                         weightsAreNonNegative: Bool) -> (labels: [TreeLabelChoice], scores: [Float]) {
         var labels: [TreeLabelChoice] = []
         labels.reserveCapacity(rows)
-        var out = [Float](repeating: 0, count: rows * targets)
+        var out = [Float](filled: 0, count: rows * targets)
         out.withUnsafeMutableBufferPointer { out in
             scores.values.withUnsafeBufferPointer { values in
                 scores.has.withUnsafeBufferPointer { has in

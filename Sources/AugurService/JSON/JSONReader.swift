@@ -111,7 +111,7 @@ struct JSONReader {
     }
 
     /// A string, number or literal.
-    private mutating func scalar() throws(JSONSyntaxError) -> JSONValue {
+    mutating func scalar() throws(JSONSyntaxError) -> JSONValue {
         switch peek() {
         case UInt8(ascii: "\""): return .string(try string())
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try number())

@@ -2,106 +2,233 @@
 extension JSONValue {
     /// The UTF-8 bytes of the compact serialisation.
     public func serialized() -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(128)
-        JSONWriter.write(self, into: &out)
-        return out
+        withSerializedBytes { Array($0) }
     }
 
     /// The compact serialisation as a String.
-    public var serializedString: String { String(decoding: serialized(), as: UTF8.self) }
+    public var serializedString: String {
+        withSerializedBytes { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Calls `body` with the bytes of the compact serialisation (valid only during the call),
+    /// so a caller can copy them once into its own buffer.
+    public func withSerializedBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        var out = JSONOutput(capacity: 256)
+        JSONWriter.write(self, into: &out)
+        return try body(out.bytes)
+    }
+}
+
+/// A growable byte buffer for JSON text: appends go straight to raw memory (no Array
+/// uniqueness checks per byte). Freed when it goes out of scope.
+struct JSONOutput: ~Copyable {
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private(set) var count = 0
+    private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 16)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+
+    /// Room for `n` more bytes.
+    @inline(__always)
+    mutating func reserve(_ n: Int) {
+        if capacity - count < n { grow(count + n) }
+    }
+
+    @inline(never)
+    private mutating func grow(_ needed: Int) {
+        var newCapacity = capacity * 2
+        while newCapacity < needed { newCapacity *= 2 }
+        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBase.update(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
+    }
+
+    @inline(__always)
+    mutating func append(_ byte: UInt8) {
+        reserve(1)
+        base[count] = byte
+        count += 1
+    }
+
+    @inline(__always)
+    mutating func append(_ text: StaticString) {
+        let n = text.utf8CodeUnitCount
+        reserve(n)
+        (base + count).update(from: text.utf8Start, count: n)
+        count += n
+    }
+
+    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let start = bytes.baseAddress else { return }
+        reserve(bytes.count)
+        (base + count).update(from: start, count: bytes.count)
+        count += bytes.count
+    }
+
+    mutating func append(_ bytes: [UInt8]) {
+        let count = bytes.count
+        guard count > 0 else { return }
+        write(upTo: count) { dst in
+            bytes.withUnsafeBufferPointer { dst.update(from: $0.baseAddress!, count: count) }
+            return count
+        }
+    }
+
+    /// Lets `body` write up to `maximum` bytes at the end; it returns how many it wrote.
+    @inline(__always)
+    mutating func write(upTo maximum: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
+        reserve(maximum)
+        count += body(base + count)
+    }
 }
 
 /// Appends JSON text to a byte buffer.
 enum JSONWriter {
-    static func write(_ value: JSONValue, into out: inout [UInt8]) {
+    static func write(_ value: JSONValue, into out: inout JSONOutput) {
         switch value {
-        case .null: append("null", to: &out)
-        case .bool(let b): append(b ? "true" : "false", to: &out)
+        case .null: out.append("null")
+        case .bool(let b): out.append(b ? "true" : "false")
         case .number(let n): write(n, into: &out)
         case .string(let s): write(s, into: &out)
         case .array(let array):
             out.append(UInt8(ascii: "["))
-            for (i, element) in array.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
+            var first = true
+            for element in array {
+                if !first { out.append(UInt8(ascii: ",")) }
+                first = false
                 write(element, into: &out)
             }
             out.append(UInt8(ascii: "]"))
         case .object(let object):
-            out.append(UInt8(ascii: "{"))
-            for (i, member) in object.members.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                write(member.key, into: &out)
-                out.append(UInt8(ascii: ":"))
-                write(member.value, into: &out)
-            }
-            out.append(UInt8(ascii: "}"))
+            writeObject(object, into: &out)
         }
     }
 
-    static func write(_ number: JSONNumber, into out: inout [UInt8]) {
+    static func writeObject(_ object: JSONObject, into out: inout JSONOutput) {
+        out.append(UInt8(ascii: "{"))
+        writeMembers(of: object, into: &out)
+        out.append(UInt8(ascii: "}"))
+    }
+
+    /// The members of `object`, comma-separated, without the braces.
+    static func writeMembers(of object: JSONObject, into out: inout JSONOutput) {
+        var first = true
+        for member in object.members {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            write(member.key, into: &out)
+            out.append(UInt8(ascii: ":"))
+            write(member.value, into: &out)
+        }
+    }
+
+    static func write(_ number: JSONNumber, into out: inout JSONOutput) {
         if let int = number.int64 {
             appendInteger(int, to: &out)
         } else if !number.double.isFinite {
-            append("null", to: &out)
+            out.append("null")
         } else {
-            out.append(contentsOf: number.description.utf8)
-        }
-    }
-
-    static func appendInteger(_ value: Int64, to out: inout [UInt8]) {
-        if value < 0 { out.append(UInt8(ascii: "-")) }
-        var magnitude = value.magnitude
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            repeat {
-                buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-                count += 1
-            } while magnitude > 0
-            for i in stride(from: count - 1, through: 0, by: -1) { out.append(buffer[i]) }
-        }
-    }
-
-    static func write(_ string: String, into out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        var string = string
-        string.withUTF8 { bytes in
-            var runStart = 0
-            for (i, byte) in bytes.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
-                appendEscaped(byte, to: &out)
-                runStart = i + 1
+            var text = number.description
+            let count = text.utf8.count
+            text.withUTF8 { bytes in
+                out.write(upTo: count) { dst in
+                    dst.update(from: bytes.baseAddress!, count: bytes.count)
+                    return bytes.count
+                }
             }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
         }
-        out.append(UInt8(ascii: "\""))
     }
 
-    private static func appendEscaped(_ byte: UInt8, to out: inout [UInt8]) {
+    static func appendInteger(_ value: Int64, to out: inout JSONOutput) {
+        // At most 19 digits and a sign.
+        out.write(upTo: 20) { dst in
+            var magnitude = value.magnitude
+            var digits = 0
+            var probe = magnitude
+            repeat {
+                digits += 1
+                probe /= 10
+            } while probe > 0
+            var end = digits
+            if value < 0 {
+                dst[0] = UInt8(ascii: "-")
+                end += 1
+            }
+            var i = end
+            repeat {
+                i -= 1
+                dst[i] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            return end
+        }
+    }
+
+    static func write(_ string: String, into out: inout JSONOutput) {
+        var string = string
+        // Worst case: every byte a \u00XX escape, plus the quotes.
+        let maximum = string.utf8.count * 6 + 2
+        string.withUTF8 { bytes in
+            out.write(upTo: maximum) { dst in
+                var n = 0
+                dst[n] = UInt8(ascii: "\""); n += 1
+                var runStart = 0
+                for i in 0..<bytes.count {
+                    let byte = bytes[i]
+                    guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                    if i > runStart {
+                        (dst + n).update(from: bytes.baseAddress! + runStart, count: i - runStart)
+                        n += i - runStart
+                    }
+                    n += escape(byte, into: dst + n)
+                    runStart = i + 1
+                }
+                if bytes.count > runStart {
+                    (dst + n).update(from: bytes.baseAddress! + runStart, count: bytes.count - runStart)
+                    n += bytes.count - runStart
+                }
+                dst[n] = UInt8(ascii: "\""); n += 1
+                return n
+            }
+        }
+    }
+
+    /// Writes the escape of `byte` (a quote, backslash or control character); returns its length.
+    private static func escape(_ byte: UInt8, into dst: UnsafeMutablePointer<UInt8>) -> Int {
+        func two(_ second: UInt8) -> Int {
+            dst[0] = UInt8(ascii: "\\")
+            dst[1] = second
+            return 2
+        }
         switch byte {
-        case UInt8(ascii: "\""): append("\\\"", to: &out)
-        case UInt8(ascii: "\\"): append("\\\\", to: &out)
-        case 0x0A: append("\\n", to: &out)
-        case 0x0D: append("\\r", to: &out)
-        case 0x09: append("\\t", to: &out)
-        case 0x08: append("\\b", to: &out)
-        case 0x0C: append("\\f", to: &out)
+        case UInt8(ascii: "\""): return two(UInt8(ascii: "\""))
+        case UInt8(ascii: "\\"): return two(UInt8(ascii: "\\"))
+        case 0x0A: return two(UInt8(ascii: "n"))
+        case 0x0D: return two(UInt8(ascii: "r"))
+        case 0x09: return two(UInt8(ascii: "t"))
+        case 0x08: return two(UInt8(ascii: "b"))
+        case 0x0C: return two(UInt8(ascii: "f"))
         default:
-            append("\\u00", to: &out)
-            out.append(hexDigit(byte >> 4))
-            out.append(hexDigit(byte & 0xF))
+            dst[0] = UInt8(ascii: "\\")
+            dst[1] = UInt8(ascii: "u")
+            dst[2] = UInt8(ascii: "0")
+            dst[3] = UInt8(ascii: "0")
+            dst[4] = hexDigit(byte >> 4)
+            dst[5] = hexDigit(byte & 0xF)
+            return 6
         }
     }
 
     private static func hexDigit(_ nibble: UInt8) -> UInt8 {
         nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
-    }
-
-    private static func append(_ text: StaticString, to out: inout [UInt8]) {
-        out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 }

@@ -16,6 +16,9 @@ struct OutputMapper: Sendable {
     let spec: OutputSpec
     /// Class code text (`"1"`, `"Urban"`) → label, from `output.labels`.
     let labelByCode: [String: String]
+    /// The entries of `labelByCode` whose code text is an integer's decimal text, by integer:
+    /// integer class codes find their label without formatting the code.
+    let labelByInteger: [Int64: String]
 
     init(kind: Kind, spec: OutputSpec) {
         self.kind = kind
@@ -23,6 +26,11 @@ struct OutputMapper: Sendable {
         var table: [String: String] = [:]
         for entry in spec.labels ?? [] { table[Self.codeText(entry.code)] = entry.label }
         labelByCode = table
+        var integers: [Int64: String] = [:]
+        for (text, label) in table {
+            if let value = Int64(text), String(value) == text { integers[value] = label }
+        }
+        labelByInteger = integers
     }
 
     var isClassifier: Bool {
@@ -38,7 +46,31 @@ struct OutputMapper: Sendable {
         }
     }
 
-    func label(for code: JSONValue) -> String { labelByCode[Self.codeText(code)] ?? Self.codeText(code) }
+    func label(for code: JSONValue) -> String {
+        // An integer's code text is String(integer): look it up by value.
+        if case .number(let n) = code, let integer = n.int64 {
+            return labelByInteger[integer] ?? String(integer)
+        }
+        return labelByCode[Self.codeText(code)] ?? Self.codeText(code)
+    }
+
+    /// Whether two codes have the same code text (integers compared as integers).
+    static func sameCode(_ a: JSONValue, _ b: JSONValue) -> Bool {
+        if case .number(let x) = a, let i = x.int64, case .number(let y) = b, let j = y.int64 { return i == j }
+        return codeText(a) == codeText(b)
+    }
+
+    /// The members of the one row's response object as JSON text (no braces): the bytes
+    /// `map(outputs, rows: 1)[0]` serialises to between its braces.
+    func writeMembers(_ outputs: [Value], into out: inout JSONOutput) throws(RequestError) {
+        switch kind {
+        case .regressor(let index):
+            let objects = try regression(outputs[index], rows: 1)
+            JSONWriter.writeMembers(of: objects[0], into: &out)
+        case .classifier(let label, let probabilities):
+            try writeSingleClassifierRow(outputs[label], probabilities.map { outputs[$0] }, into: &out)
+        }
+    }
 
     /// One response object per row.
     func map(_ outputs: [Value], rows: Int) throws(RequestError) -> [JSONObject] {

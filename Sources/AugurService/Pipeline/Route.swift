@@ -42,6 +42,19 @@ public struct Route: Sendable {
         try pipeline.predict(body: body)
     }
 
+    /// A request body's JSON text: the same answer (or error) as `predict(body: parser.parse(bytes))`,
+    /// with the usual single-object request read straight from the bytes.
+    public func predict(json bytes: UnsafeRawBufferPointer, parser: JSONParser) throws(RequestError) -> JSONValue {
+        try bytes.withMemoryRebound(to: UInt8.self) { bytes throws(RequestError) in try pipeline.predict(json: bytes, parser: parser) }
+    }
+
+    /// The response body (compact JSON text) for a request body: exactly
+    /// `predict(json: bytes, parser: parser).serialized()`, written without building the
+    /// response value for the usual single-object request.
+    public func predictJSON(json bytes: UnsafeRawBufferPointer, parser: JSONParser) throws(RequestError) -> [UInt8] {
+        try bytes.withMemoryRebound(to: UInt8.self) { bytes throws(RequestError) in try pipeline.predictJSON(json: bytes, parser: parser) }
+    }
+
     /// GET `?name=value…`: values converted by parameter type (kedro style).
     public func predict(query: [(String, String)]) throws(RequestError) -> JSONValue {
         try pipeline.predict(query: query)

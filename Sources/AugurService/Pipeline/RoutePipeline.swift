@@ -9,6 +9,18 @@ struct RoutePipeline: Sendable {
     let maxBatch: Int
     /// `{"name": …, "version": …}`.
     let model: JSONValue
+    /// `model` as JSON text.
+    let modelJSON: [UInt8]
+
+    init(schema: RouteSchema, features: FeatureBuilder, plan: Plan, output: OutputMapper, maxBatch: Int, model: JSONValue) {
+        self.schema = schema
+        self.features = features
+        self.plan = plan
+        self.output = output
+        self.maxBatch = maxBatch
+        self.model = model
+        modelJSON = model.serialized()
+    }
 
     /// Rows above this run through `Plan.run(rows:)` in chunks.
     static let chunkRows = 4096
@@ -61,17 +73,10 @@ struct RoutePipeline: Sendable {
         return try respond(storage, rows: rows.count, batch: true)
     }
 
-    private func respond(_ storage: [ParameterValue], rows: Int, batch: Bool) throws(RequestError) -> JSONValue {
+    func respond(_ storage: [ParameterValue], rows: Int, batch: Bool) throws(RequestError) -> JSONValue {
         var objects: [JSONObject] = []
         if rows > 0 {
-            let feeds = try features.build(storage, rows: rows, parameterCount: schema.parameters.count, batch: batch)
-            let outputs: [Value]
-            do {
-                outputs = rows > Self.chunkRows ? try plan.run(rows: feeds, chunkSize: Self.chunkRows) : try plan.run(feeds)
-            } catch {
-                throw RequestError.inferenceFailed("The model failed on this input: \(error).")
-            }
-            objects = try output.map(outputs, rows: rows)
+            objects = try output.map(run(storage, rows: rows, batch: batch), rows: rows)
         }
         if !batch, var object = objects.first {
             object.append("model", model)
@@ -82,5 +87,30 @@ struct RoutePipeline: Sendable {
         response.append("predictions", .array(objects.map { .object($0) }))
         response.append("model", model)
         return .object(response)
+    }
+
+    /// The features and the plan's outputs for `rows` rows.
+    private func run(_ storage: [ParameterValue], rows: Int, batch: Bool) throws(RequestError) -> [Value] {
+        let feeds = try features.build(storage, rows: rows, parameterCount: schema.parameters.count, batch: batch)
+        do {
+            return rows > Self.chunkRows ? try plan.run(rows: feeds, chunkSize: Self.chunkRows) : try plan.run(feeds)
+        } catch {
+            throw RequestError.inferenceFailed("The model failed on this input: \(error).")
+        }
+    }
+
+    /// The JSON text of a single-row (non-batch) response, written directly: the same bytes as
+    /// `respond(storage, rows: 1, batch: false).serialized()`.
+    func respondJSON(_ storage: [ParameterValue]) throws(RequestError) -> [UInt8] {
+        let outputs = try run(storage, rows: 1, batch: false)
+        var out = JSONOutput(capacity: 256)
+        out.append(UInt8(ascii: "{"))
+        let start = out.count
+        try output.writeMembers(outputs, into: &out)
+        if out.count > start { out.append(UInt8(ascii: ",")) }
+        out.append(#""model":"#)
+        out.append(modelJSON)
+        out.append(UInt8(ascii: "}"))
+        return Array(out.bytes)
     }
 }

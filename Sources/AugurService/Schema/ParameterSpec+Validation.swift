@@ -2,7 +2,7 @@
 extension ParameterSpec {
     /// The value as a `ParameterValue`, or nil after appending every issue found.
     func validate(_ value: JSONValue, at location: @autoclosure () -> [LocationPart], issues: inout [Issue]) -> ParameterValue? {
-        if value == .null {
+        if case .null = value {
             if parameter.nullable { return .missing }
             issues.append(typeIssue(value, location()))
             return nil

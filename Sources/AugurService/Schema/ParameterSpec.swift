@@ -1,11 +1,30 @@
 /// A `Parameter` ready to validate request values: pattern compiled, options resolved.
+///
+/// The fields live in one shared immutable box, so copying a spec (as the request path does
+/// when it calls into one) is a single retain rather than a copy of every string and array.
 struct ParameterSpec: Sendable {
-    let parameter: Parameter
-    let pattern: CompiledPattern?
+    private final class Box: Sendable {
+        let parameter: Parameter
+        let pattern: CompiledPattern?
+        let absentValue: ParameterValue
+        let expectedOptions: String
+
+        init(parameter: Parameter, pattern: CompiledPattern?, absentValue: ParameterValue, expectedOptions: String) {
+            self.parameter = parameter
+            self.pattern = pattern
+            self.absentValue = absentValue
+            self.expectedOptions = expectedOptions
+        }
+    }
+
+    private let box: Box
+
+    var parameter: Parameter { box.parameter }
+    var pattern: CompiledPattern? { box.pattern }
     /// The value used when the parameter is absent: its default, or missing.
-    let absentValue: ParameterValue
+    var absentValue: ParameterValue { box.absentValue }
     /// `'Urban', 'Semiurban' or 'Rural'`, for enum messages.
-    let expectedOptions: String
+    var expectedOptions: String { box.expectedOptions }
 
     init?(_ parameter: Parameter, reader: inout ConfigReader, at node: ConfigNode) {
         var pattern: CompiledPattern?
@@ -30,10 +49,8 @@ struct ParameterSpec: Sendable {
     }
 
     private init(parameter: Parameter, pattern: CompiledPattern?, absentValue: ParameterValue) {
-        self.parameter = parameter
-        self.pattern = pattern
-        self.absentValue = absentValue
-        expectedOptions = Self.list(parameter.options.map(Self.repr))
+        box = Box(parameter: parameter, pattern: pattern, absentValue: absentValue,
+                  expectedOptions: Self.list(parameter.options.map(Self.repr)))
     }
 
     var name: String { parameter.name }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A cross-field rule: an expression that must hold, and the message shown when it does not.
 struct RuleSpec: Sendable {
     let check: @Sendable (ParameterRow) -> Bool
@@ -16,6 +22,13 @@ struct RouteSchema: Sendable {
     let rules: [RuleSpec]
     let allowUnknownFields: Bool
     private let index: [String: Int]
+    /// The parameter names in order (scanned by `position(of:)` without touching the specs).
+    private let names: [String]
+    /// The names' UTF-8, for matching raw JSON keys (`position(ofKey:)`).
+    private let nameBytes: [[UInt8]]
+    /// Whether every name is ASCII: then a key's bytes equal a name's exactly when the strings
+    /// are equal (String equality is Unicode canonical equivalence), as the fast path needs.
+    let namesAreASCII: Bool
 
     init(parameters: [ParameterSpec], rules: [RuleSpec], allowUnknownFields: Bool) {
         self.parameters = parameters
@@ -24,11 +37,23 @@ struct RouteSchema: Sendable {
         var index: [String: Int] = [:]
         for (i, p) in parameters.enumerated() { index[p.name] = i }
         self.index = index
+        names = parameters.map(\.name)
+        nameBytes = names.map { Array($0.utf8) }
+        namesAreASCII = nameBytes.allSatisfy { $0.allSatisfy { $0 < 0x80 } }
+    }
+
+    /// The position of the parameter whose name's UTF-8 is exactly `key`.
+    func position(ofKey key: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard key.count > 0, let start = key.baseAddress else { return nameBytes.firstIndex { $0.isEmpty } }
+        for i in nameBytes.indices where nameBytes[i].count == key.count {
+            if nameBytes[i].withUnsafeBufferPointer({ memcmp($0.baseAddress!, start, key.count) == 0 }) { return i }
+        }
+        return nil
     }
 
     func position(of name: String) -> Int? {
-        if parameters.count <= 8 {
-            for i in parameters.indices where parameters[i].name == name { return i }
+        if names.count <= 8 {
+            for i in names.indices where names[i] == name { return i }
             return nil
         }
         return index[name]
@@ -54,20 +79,22 @@ struct RouteSchema: Sendable {
                 for (m, member) in members.enumerated() {
                     if let i = position(of: member.key) { slot[i] = m } else if !allowUnknownFields { unknown.append(m) }
                 }
-                for i in 0..<count {
-                    let spec = parameters[i]
-                    if slot[i] >= 0 {
-                        let member = members[slot[i]]
-                        if let value = spec.validate(member.value, at: loc + [.key(member.key)], issues: &issues) {
-                            storage[base + i] = value
-                        } else {
+                // Specs are read in place: copying one retains every string and array in it.
+                parameters.withUnsafeBufferPointer { specs in
+                    for i in 0..<count {
+                        if slot[i] >= 0 {
+                            let m = slot[i]
+                            if let value = specs[i].validate(members[m].value, at: loc + [.key(members[m].key)], issues: &issues) {
+                                storage[base + i] = value
+                            } else {
+                                valid[i] = false
+                            }
+                        } else if specs[i].parameter.required {
+                            issues.append(Issue(type: "missing", loc: loc + [.key(specs[i].name)], msg: "Field required", input: row))
                             valid[i] = false
+                        } else {
+                            storage[base + i] = specs[i].absentValue
                         }
-                    } else if spec.parameter.required {
-                        issues.append(Issue(type: "missing", loc: loc + [.key(spec.name)], msg: "Field required", input: row))
-                        valid[i] = false
-                    } else {
-                        storage[base + i] = spec.absentValue
                     }
                 }
                 for m in unknown {
