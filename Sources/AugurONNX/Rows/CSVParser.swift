@@ -22,6 +22,24 @@ struct CSVParser {
 
     var atEnd: Bool { position >= end }
 
+    /// A parser over a zero-terminated copy of `data` (strtod stops at the terminator).
+    init(terminating data: Data) {
+        self.init(bytes: [UInt8](unsafeUninitializedCapacity: data.count + 1) { buffer, initialized in
+            let copied = data.copyBytes(to: buffer)
+            buffer[copied] = 0
+            initialized = copied + 1
+        })
+    }
+
+    /// The first record, which must name the columns.
+    mutating func readHeader() throws -> [String] {
+        let header = readRecordStrings()
+        guard !header.isEmpty, !(header.count == 1 && header[0].isEmpty) else {
+            throw RowError(row: nil, column: nil, "the CSV input has no header line.")
+        }
+        return header
+    }
+
     mutating func skipBlankLine() -> Bool {
         if bytes[position] == UInt8(ascii: "\n") { position += 1; return true }
         if bytes[position] == UInt8(ascii: "\r"), bytes[position + 1] == UInt8(ascii: "\n") { position += 2; return true }

@@ -4,16 +4,8 @@ import Foundation
 /// such as training statistics. Prediction input goes through `RowReader` instead.
 public enum CSVTable {
     public static func columns(csv data: Data) throws -> (header: [String], columns: [[String]]) {
-        let bytes = [UInt8](unsafeUninitializedCapacity: data.count + 1) { buffer, initialized in
-            let copied = data.copyBytes(to: buffer)
-            buffer[copied] = 0
-            initialized = copied + 1
-        }
-        var parser = CSVParser(bytes: bytes)
-        let header = parser.readRecordStrings()
-        guard !header.isEmpty, !(header.count == 1 && header[0].isEmpty) else {
-            throw RowError(row: nil, column: nil, "the CSV file has no header line.")
-        }
+        var parser = CSVParser(terminating: data)
+        let header = try parser.readHeader()
         var columns = [[String]](repeating: [], count: header.count)
         var row = 0
         while !parser.atEnd {

@@ -13,17 +13,9 @@ extension RowReader {
     /// unless a quoted cell spans lines. Problems are always reported as a single pass reports
     /// them: when a chunk finds one, the file is parsed again in one pass.
     public func feeds(csv data: Data, threads: Int = 1) throws -> [Value] {
-        // Zero-terminated: strtod stops at the terminator.
-        let bytes = [UInt8](unsafeUninitializedCapacity: data.count + 1) { buffer, initialized in
-            let copied = data.copyBytes(to: buffer)
-            buffer[copied] = 0
-            initialized = copied + 1
-        }
-        var parser = CSVParser(bytes: bytes)
-        let header = parser.readRecordStrings()
-        guard !header.isEmpty, !(header.count == 1 && header[0].isEmpty) else {
-            throw RowError(row: nil, column: nil, "the CSV input has no header line.")
-        }
+        var parser = CSVParser(terminating: data)
+        let bytes = parser.bytes
+        let header = try parser.readHeader()
         let sinks = try inputs.map(ColumnSink.init(port:))
         let layout = CSVLayout(header: header, columns: try mapColumns(header, sinks), sinks: sinks)
         let body = parser.position..<(bytes.count - 1)
