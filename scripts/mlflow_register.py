@@ -5,7 +5,8 @@ set). Logs examples/loan/model.onnx twice with mlflow.onnx.log_model as register
 (versions 1 and 2), sets alias 'champion' -> 1; logs it once more under the name 'loan eu+1'
 (a name that needs URL encoding: a '+' in a query string reads as a space); and logs a tiny
 scikit-learn model with mlflow.sklearn as 'loan-sklearn', which Augur must refuse (no onnx
-flavor); and registers the second loan version again as versions 1 and 2 of `o'brien "q"`.
+flavor); and registers the second loan version again as versions 1 and 2 of `o'brien "q"` and
+of 'loan-reload' (whose aliases the hot-reload tests move; Tests/AugurServiceTests).
 Nothing here is ever loaded back.
 """
 import os
@@ -58,10 +59,14 @@ def main():
     client.create_registered_model(QUOTED)
     for _ in range(2):
         client.create_model_version(QUOTED, source=info.model_uri, run_id=info.run_id, model_id=info.model_id)
+    # For the hot-reload tests, which move their own aliases: versions 1 and 2 of the same model.
+    client.create_registered_model("loan-reload")
+    for _ in range(2):
+        client.create_model_version("loan-reload", source=info.model_uri, run_id=info.run_id, model_id=info.model_id)
     client.set_registered_model_alias("loan", "champion", "1")
     client.set_registered_model_alias("loan eu+1", "champion", "1")
     client.set_registered_model_alias("loan-sklearn", "champion", "1")
-    print(f"registered: loan (1, 2, @champion=1), 'loan eu+1' (1), loan-sklearn (1, not onnx), {QUOTED!r} (1, 2)")
+    print(f"registered: loan (1, 2, @champion=1), 'loan eu+1' (1), loan-sklearn (1, not onnx), {QUOTED!r} (1, 2), loan-reload (1, 2)")
 
 
 if __name__ == "__main__":

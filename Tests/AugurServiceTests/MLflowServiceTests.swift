@@ -13,11 +13,12 @@ enum MLflowServer {
     static let uri = environment["AUGUR_MLFLOW_URI"].flatMap { $0.isEmpty ? nil : $0 }
     static let enabled = uri != nil || environment["AUGUR_REQUIRE_MLFLOW"] == "1"
 
-    /// Sets (or, with version nil, deletes) an alias through MLflow's REST API.
+    /// Sets (or, with version nil, deletes) an alias of `loan-reload` (registered for these
+    /// tests only, so other suites never see its aliases move) through MLflow's REST API.
     static func alias(_ alias: String, _ version: String?, server: String) async throws {
         var request = URLRequest(url: URL(string: "\(server)/api/2.0/mlflow/registered-models/alias")!)
         request.httpMethod = version == nil ? "DELETE" : "POST"
-        var body: [String: String] = ["name": "loan", "alias": alias]
+        var body: [String: String] = ["name": "loan-reload", "alias": alias]
         if let version { body["version"] = version }
         request.httpBody = try JSONSerialization.data(withJSONObject: body)
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
@@ -57,7 +58,7 @@ struct MLflowServiceTests {
         let alias = "augur-test-\(UInt32.random(in: 0...UInt32.max))"
         let server = try #require(MLflowServer.uri)
         try await MLflowServer.alias(alias, "1", server: server)
-        let (_, configuration) = try fixture("models:/loan@\(alias)")
+        let (_, configuration) = try fixture("models:/loan-reload@\(alias)")
         let service = try await Service.load(configuration: configuration, provider: ModelProvider(configuration: configuration))
         #expect(service.route(named: "loan_status")?.modelVersion == "1")
         let registry = ModelRegistry(service: service, provider: ModelProvider(configuration: configuration))
