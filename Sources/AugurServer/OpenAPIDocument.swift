@@ -82,15 +82,26 @@ struct OpenAPIDocument {
         ]))
     }
 
+    /// 200, 400 and 422 come from the route's model and name the version that answered.
     private func responses(_ success: JSONValue, statuses: [String]) -> JSONValue {
-        var pairs: [(String, JSONValue)] = [("200", ["description": "The prediction.", "content": ["application/json": ["schema": success]]])]
+        var pairs: [(String, JSONValue)] = [("200", .object(JSONObject([
+            ("description", "The prediction."), ("headers", Self.versionHeaders), ("content", ["application/json": ["schema": success]]),
+        ])))]
         let texts = ["400": "The body is not valid JSON.", "413": "The body is too large.", "415": "The body is not JSON.",
                      "422": "Some values are not acceptable; every problem is listed."]
         for status in statuses {
-            pairs.append((status, ["description": .string(texts[status] ?? "Error."), "content": ["application/json": ["schema": Self.ref("ErrorResponse")]]]))
+            var response = JSONObject([("description", .string(texts[status] ?? "Error."))])
+            if status == "400" || status == "422" { response.append("headers", Self.versionHeaders) }
+            response.append("content", ["application/json": ["schema": Self.ref("ErrorResponse")]])
+            pairs.append((status, .object(response)))
         }
         return .object(JSONObject(pairs))
     }
+
+    static let versionHeaders: JSONValue = .object(JSONObject([
+        ("X-Model-Name", ["description": "The model that answered.", "schema": ["type": "string"]]),
+        ("X-Model-Version", ["description": "Its version (store or MLflow version, or the file's digest prefix); changes when a new version is swapped in.", "schema": ["type": "string"]]),
+    ]))
 
     private func batchResponse(_ base: String) -> JSONValue {
         .object(JSONObject([

@@ -4,6 +4,7 @@ import AugurStore
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import HTTPTypes
 import Logging
 import Synchronization
 import Testing
@@ -79,6 +80,24 @@ final class RunningFlag: Sendable {
     static func probability(_ body: JSONValue?) -> JSONValue? {
         guard case .object(let o)? = body else { return nil }
         return o["probabilities"] ?? o["probability"]
+    }
+
+    @Test func predictionsAndTheirErrorsNameTheVersion() async throws {
+        let app = Support.app(try Support.service("loan"))
+        let version = try Support.service("loan").route(named: "loan_status")?.modelVersion
+        try await app.test(.router) { client in
+            for (body, status) in [(ReloadFixture.applicant, 200), (#"{"LoanAmount": -1}"#, 422), ("{", 400)] {
+                try await client.execute(uri: "/loan_status", method: .post, headers: [.contentType: "application/json"], body: Support.body(body)) { response in
+                    #expect(response.status.code == status)
+                    #expect(response.headers[HTTPField.Name("X-Model-Name")!] == "loan")
+                    #expect(response.headers[HTTPField.Name("X-Model-Version")!] == version)
+                }
+            }
+            try await client.execute(uri: "/loan_status?ApplicantIncome=5849&LoanAmount=128&Credit_History=1&Property_Area=Urban", method: .get) { response in
+                #expect(response.status.code == 200)
+                #expect(response.headers[HTTPField.Name("X-Model-Version")!] == version)
+            }
+        }
     }
 
     @Test func twentyAliasMovesUnderSteadyTrafficFailNoRequest() async throws {

@@ -90,6 +90,14 @@ import Foundation
         #expect(try errors("routes:\n  a:\n    model: 'lo n'\n").first?.hasPrefix("augur.yaml:3: routes.a.model: 'lo n' is neither a model under models:, a path to an .onnx file, an MLflow models:/ URI nor a store reference") == true)
     }
 
+    @Test func routeNamesOfAugursOwnEndpointsAreRefused() throws {
+        let found = try errors("routes:\n  healthz:\n    model: model.onnx\n  docs:\n    model: model.onnx\n")
+        #expect(found == [
+            "augur.yaml:2: routes.healthz: route name 'healthz' is taken by one of Augur's own endpoints (/admin, /docs, /healthz, /livez, /openapi.json, /readyz); choose another name.",
+            "augur.yaml:4: routes.docs: route name 'docs' is taken by one of Augur's own endpoints (/admin, /docs, /healthz, /livez, /openapi.json, /readyz); choose another name.",
+        ])
+    }
+
     @Test func yamlSyntaxAndDuplicates() throws {
         #expect(try errors("routes:\n  a: [1,\n") .first?.hasPrefix("augur.yaml:3: invalid YAML:") == true)
         #expect(try errors("routes:\n  a:\n    model: model.onnx\n  a:\n    model: model.onnx\n") == ["augur.yaml:2: duplicate key 'a'."])

@@ -45,6 +45,11 @@ struct ConfigurationParser {
                              "route name '\(route.key)' cannot be a URL segment; use letters, digits, '_', '-' and '.'.")
                 continue
             }
+            if Self.reservedRouteNames.contains(route.key) {
+                reader.error(line: route.line, path: route.value.path,
+                             "route name '\(route.key)' is taken by one of Augur's own endpoints (\(Self.reservedRouteNames.sorted().map { "/\($0)" }.joined(separator: ", "))); choose another name.")
+                continue
+            }
             var parser = RouteParser(reader: reader, models: models, allowUnknownFields: configuration.allowUnknownFields)
             let (parsed, entry) = parser.parse(route.key, route.value)
             reader = parser.reader
@@ -55,6 +60,9 @@ struct ConfigurationParser {
         }
         configuration.models = modelEntries
     }
+
+    /// Paths Augur serves itself: a route of the same name would clash with them.
+    static let reservedRouteNames: Set<String> = ["healthz", "livez", "readyz", "openapi.json", "docs", "admin"]
 
     static func isValidRouteName(_ name: String) -> Bool {
         !name.isEmpty && name.unicodeScalars.allSatisfy {
