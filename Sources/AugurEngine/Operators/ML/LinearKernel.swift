@@ -6,21 +6,27 @@ enum LinearKernel {
         let targets = weights.count / max(features, 1)
         let (total, overflow) = rows.multipliedReportingOverflow(by: targets)
         guard !overflow else { throw InferenceError(.tooLarge, "\(rows) rows of \(targets) scores are too many.") }
-        var out = [Float](repeating: 0, count: total)
-        x.withUnsafeBufferPointer { xs in
-            weights.withUnsafeBufferPointer { ws in
-                out.withUnsafeMutableBufferPointer { zs in
-                    for row in 0..<rows {
-                        let xRow = row * features
-                        for target in 0..<targets {
-                            let wRow = target * features
-                            var sum: Float = 0
-                            for k in 0..<features { sum += xs[xRow + k] * ws[wRow + k] }
-                            zs[row * targets + target] = sum + (biases?[target] ?? 0)
+        let bias = (0..<targets).map { target -> Float in
+            guard let biases, target < biases.count else { return 0 }
+            return biases[target]
+        }
+        let out = [Float](unsafeUninitializedCapacity: total) { zs, initialized in
+            x.withUnsafeBufferPointer { xs in
+                weights.withUnsafeBufferPointer { ws in
+                    bias.withUnsafeBufferPointer { bs in
+                        for row in 0..<rows {
+                            let xRow = row * features
+                            for target in 0..<targets {
+                                let wRow = target * features
+                                var sum: Float = 0
+                                for k in 0..<features { sum += xs[xRow + k] * ws[wRow + k] }
+                                zs[row * targets + target] = sum + bs[target]
+                            }
                         }
                     }
                 }
             }
+            initialized = total
         }
         return out
     }
