@@ -82,7 +82,7 @@ let package = Package(
         ),
         // Loader fuzz target: a regression runner normally, libFuzzer entry with -DFUZZING.
         .executableTarget(name: "augur-fuzz", dependencies: ["AugurEngine", "AugurONNX"]),
-        .testTarget(name: "AugurEngineTests", dependencies: ["AugurEngine"]),
+        .testTarget(name: "AugurEngineTests", dependencies: ["AugurEngine", "augur-bench"]),
         .testTarget(
             name: "AugurONNXTests",
             dependencies: ["AugurEngine", "AugurONNX", "augur-bench"],

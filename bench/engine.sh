@@ -40,12 +40,6 @@ ORT_ENV=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=1)
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
 
-stop() {
-    log "interrupted; stopping"
-    if [[ -n $CHILD ]]; then kill -TERM "$CHILD" 2>/dev/null || true; wait "$CHILD" 2>/dev/null || true; fi
-    exit 130
-}
-trap stop INT TERM
 
 ensure_venv() {
     if [[ ! -x $VENV/bin/python ]]; then

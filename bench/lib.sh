@@ -4,6 +4,14 @@ log() { printf '[%4ds] %s\n' "$(($(date +%s) - START))" "$*" >&2; }
 
 CHILD=""
 KILL_AFTER=${KILL_AFTER:-5}
+
+# Ctrl-C or TERM: stop the running measurement (which stops its server), then exit.
+stop() {
+    log "interrupted; stopping"
+    if [[ -n $CHILD ]]; then kill -TERM "$CHILD" 2>/dev/null || true; wait "$CHILD" 2>/dev/null || true; fi
+    exit 130
+}
+trap stop INT TERM
 # bounded [-t CAP] OUT ERR cmd...: runs cmd (stdout to OUT, stderr to ERR; the same file for
 # both when equal) under `timeout`, for at most CAP seconds and never past the whole run's
 # limit; sets RC. Runs in the background and waits, so an interrupt reaches the trap at once and

@@ -21,7 +21,7 @@
 #   BENCH_LIMIT          whole-run limit in seconds (default 1500); every step is bounded by what is left
 #
 # Every server is started by bench/http_bench.py in its own session and stopped by its PID at
-# the end of its turn, on an error, at the time limit or on Ctrl-C (the trap here stops the
+# the end of its turn, on an error, at the time limit or on Ctrl-C (the trap in bench/lib.sh stops the
 # measuring process, which stops its server). Only 127.0.0.1 is contacted.
 set -euo pipefail
 
@@ -53,12 +53,6 @@ PYENV=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=1)
 KILL_AFTER=20
 source "$ROOT/bench/lib.sh"
 
-stop() {
-    log "interrupted; stopping"
-    if [[ -n $CHILD ]]; then kill -TERM "$CHILD" 2>/dev/null || true; wait "$CHILD" 2>/dev/null || true; fi
-    exit 130
-}
-trap stop INT TERM
 
 build() {
     if [[ ${BENCH_SKIP_BUILD:-0} == 1 ]]; then log "skipping the build ($BIN/augur, $HELLO_BIN/augur-hello)"; return 0; fi

@@ -1,4 +1,5 @@
 import Testing
+@testable import augur_bench
 @testable import AugurEngine
 
 /// Trees given in flat arrays compile to the same forest as the same trees given as
@@ -36,7 +37,7 @@ import Testing
 
     @Test(arguments: [1, 7, 100])
     func randomForestsScoreAlike(rows: Int) throws {
-        var random = SplitMix(seed: UInt64(rows) + 99)
+        var random = SplitMix(testSeed: UInt64(rows) + 99)
         for round in 0..<12 {
             let targets = round % 3 == 0 ? 1 : 1 + Int(random.next() % 3)
             let trees = (0..<(1 + Int(random.next() % 20))).map { _ in

@@ -1,4 +1,5 @@
 import Testing
+@testable import augur_bench
 @testable import AugurEngine
 
 /// Compilation checks (structure errors, limits, stats) and agreement of every walk and
@@ -58,7 +59,7 @@ import Testing
 
     @Test(arguments: [1, 2, 3, 5, 7, 8, 15, 16, 17, 100, 300])
     func randomForestsMatchAPlainWalk(rows: Int) throws {
-        var random = SplitMix(seed: UInt64(rows))
+        var random = SplitMix(testSeed: UInt64(rows))
         for round in 0..<12 {
             let targets = round % 3 == 0 ? 1 : 1 + Int(random.next() % 3)
             let general = round % 4 == 3
@@ -74,17 +75,11 @@ import Testing
     }
 }
 
-/// A small deterministic generator (SplitMix64).
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+/// augur-bench's SplitMix64, seeded as these tests always were.
+typealias SplitMix = SplitMix64
+
+extension SplitMix64 {
+    init(testSeed seed: UInt64) { self.init(seed: seed &+ 0x9E37_79B9_7F4A_7C15) }
 }
 
 /// Random trees and the plain evaluation they are checked against.

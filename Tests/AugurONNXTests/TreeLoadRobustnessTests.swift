@@ -1,21 +1,18 @@
 import Testing
 @testable import AugurEngine
 @testable import AugurONNX
+@testable import augur_bench
 
 /// Random, mostly invalid tree attributes: loading and running must only ever throw
 /// ModelLoadError or InferenceError (a trap would crash the test process).
 @Suite struct TreeLoadRobustnessTests {
     typealias S = TreeLoadSupport
 
+    /// augur-bench's SplitMix64 with the choices these tests make.
     struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var generator: SplitMix64
+        init(state: UInt64) { generator = SplitMix64(seed: state) }
+        mutating func next() -> UInt64 { generator.next() }
         mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
         mutating func pick<T>(_ values: [T]) -> T { values[below(values.count)] }
         /// Mostly small valid ids; now and then a hostile value.

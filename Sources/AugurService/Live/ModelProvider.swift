@@ -91,7 +91,7 @@ public struct ModelProvider: Sendable {
     public func loadLocal(_ entry: ModelEntry, at pointer: ModelPointer) throws -> LoadedModel {
         switch entry.source {
         case .file(let path):
-            let bytes = try Self.readFile(path, limit: importer.maxFileSize)
+            let bytes = try StoreFiles.read(path, limit: importer.maxFileSize)
             let digest = SHA256.hex(bytes)
             let model = try importer.load(bytes: Data(bytes))
             return LoadedModel(entry: entry.name, name: entry.name, version: String(digest.prefix(ServiceDefaults.versionDigits)),
@@ -111,19 +111,5 @@ public struct ModelProvider: Sendable {
         let model = try importer.load(bytes: Data(bytes))
         return LoadedModel(entry: entry.name, name: name ?? record.name, version: record.version, sha256: record.sha256,
                            origin: origin, pointer: pointer, model: model)
-    }
-
-    private static func readFile(_ path: String, limit: Int) throws -> [UInt8] {
-        let url = URL(fileURLWithPath: path)
-        let values = try? url.resourceValues(forKeys: [.fileSizeKey, .isRegularFileKey])
-        guard values?.isRegularFile == true else { throw StoreError(.notFound, "'\(path)' is not a regular file.") }
-        guard (values?.fileSize ?? 0) <= limit else {
-            throw StoreError(.integrity, "'\(path)' is \(values?.fileSize ?? 0) bytes; the limit is \(limit).")
-        }
-        do {
-            return Array(try Data(contentsOf: url))
-        } catch {
-            throw StoreError(.io, "cannot read '\(path)': \(error.localizedDescription)")
-        }
     }
 }

@@ -75,13 +75,11 @@ public final class ModelRegistry: Sendable {
             }
             do {
                 let loaded = try await loadOffRequestPath(entry, pointer)
-                guard loaded.sha256 != current.sha256 || loaded.version != current.version else {
-                    // Same bytes under a new file identity (touched, copied back): keep serving, remember the pointer.
-                    try swap(entry: entry.name, to: loaded)
-                    continue
-                }
                 try swap(entry: entry.name, to: loaded)
-                events.append(.swapped(entry: entry.name, from: current.version, to: loaded.version))
+                // The same bytes under a new file identity (touched, copied back) are not news.
+                if loaded.sha256 != current.sha256 || loaded.version != current.version {
+                    events.append(.swapped(entry: entry.name, from: current.version, to: loaded.version))
+                }
             } catch {
                 let version = pointer.version
                 let failure = ReloadFailure(version: version, message: "\(error)", at: now, key: pointer.key)

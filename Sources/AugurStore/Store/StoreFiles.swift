@@ -74,7 +74,7 @@ public enum StoreFiles {
     }
 
     /// Reads a regular file, refusing a symlink.
-    static func read(_ path: String, limit: Int = Int.max) throws(StoreError) -> [UInt8] {
+    public static func read(_ path: String, limit: Int = Int.max) throws(StoreError) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else {
             let code = errno
