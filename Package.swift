@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "augur", targets: ["augur"]),
         .library(name: "AugurEngine", targets: ["AugurEngine"]),
         .library(name: "AugurONNX", targets: ["AugurONNX"]),
+        .library(name: "AugurRows", targets: ["AugurRows"]),
         .library(name: "AugurStore", targets: ["AugurStore"]),
         .library(name: "AugurService", targets: ["AugurService"]),
     ],
@@ -31,6 +32,9 @@ let package = Package(
             dependencies: ["AugurEngine", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             exclude: ["Proto/onnx-subset.proto"]
         ),
+        // Tabular rows: CSV parsing, JSON/CSV rows read straight into a model's input tensors
+        // (`augur predict --model`), whole CSV tables (training statistics, rows through a route).
+        .target(name: "AugurRows", dependencies: ["AugurEngine", "AugurONNX"]),
         // The model store on disk (versions, aliases, digests, atomic writes) and the MLflow
         // Model Registry client. Knows bytes and records, not ONNX.
         .target(
@@ -46,7 +50,7 @@ let package = Package(
         // the transport-free prediction pipeline, and the registry of live model versions.
         .target(
             name: "AugurService",
-            dependencies: ["AugurEngine", "AugurONNX", "AugurStore", .product(name: "Yams", package: "Yams")]
+            dependencies: ["AugurEngine", "AugurONNX", "AugurRows", "AugurStore", .product(name: "Yams", package: "Yams")]
         ),
         // HTTP adapter: routes, errors, OpenAPI, docs, health, access log.
         .target(
@@ -65,7 +69,7 @@ let package = Package(
         .executableTarget(
             name: "augur",
             dependencies: [
-                "AugurEngine", "AugurONNX", "AugurStore", "AugurService", "AugurServer",
+                "AugurEngine", "AugurONNX", "AugurRows", "AugurStore", "AugurService", "AugurServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -88,8 +92,9 @@ let package = Package(
             dependencies: ["AugurEngine", "AugurONNX", "augur-bench"],
             exclude: ["onnx-node-known-failures.txt"]
         ),
+        .testTarget(name: "AugurRowsTests", dependencies: ["AugurEngine", "AugurONNX", "AugurRows"]),
         .testTarget(name: "AugurStoreTests", dependencies: ["AugurStore"]),
-        .testTarget(name: "AugurServiceTests", dependencies: ["AugurEngine", "AugurONNX", "AugurStore", "AugurService"]),
+        .testTarget(name: "AugurServiceTests", dependencies: ["AugurEngine", "AugurONNX", "AugurStore", "AugurService", "AugurServer", "augur-bench"]),
         .testTarget(
             name: "AugurServerTests",
             dependencies: [

@@ -2,10 +2,10 @@
 
 - finalize(): makes an exported model byte-for-byte reproducible and checks it.
 - sanity_check(): onnxruntime and the trained scikit-learn model agree on a few rows.
-- record(): checks augur.yaml against the model (scripts/augur_reference.py), answers every
-  example request with that reference, writes requests.json and the generated request
-  section of README.md (between the BEGIN/END markers), and fails if a request does not get
-  the status and the validation issues the example says it gets.
+- record(): serves the example with the built augur (scripts/augur_process.py: $AUGUR_BIN or
+  .build/debug/augur), answers every example request, writes requests.json and the generated
+  request section of README.md (between the BEGIN/END markers), and fails if a request does
+  not get the status and the validation issues the example says it gets.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import onnx  # noqa: E402
 from onnx import helper  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from augur_reference import Service  # noqa: E402
+from augur_process import serving  # noqa: E402
 
 TARGET_OPSET = {"": 21, "ai.onnx.ml": 3}
 BASE_URL = "http://127.0.0.1:8000"
@@ -119,12 +119,17 @@ def record(folder: Path, requests: list[dict]):
     """Check augur.yaml, answer `requests`, write requests.json and README.md's request section.
 
     Each request: name, title (README heading), method, path, body (POST), status, and for a
-    failing request `issues`: the (type, loc) pairs the reference must report, in order.
+    failing request `issues`: the (type, loc) pairs augur must report, in order.
     """
-    service = Service(folder / "augur.yaml")
+    import yaml
+
+    routes = yaml.safe_load((folder / "augur.yaml").read_text(encoding="utf-8")).get("routes", {})
+    with serving(folder) as server:
+        answers = [server.request(r["method"], r["path"], None if r["method"] == "GET" else json.dumps(r.get("body")))
+                   for r in requests]
     recorded, sections = [], []
-    for r in requests:
-        status, response = service.request(r["method"], r["path"], r.get("body"))
+    for r, (status, _, data) in zip(requests, answers):
+        response = json.loads(data)
         if status != r["status"]:
             raise SystemExit(f"{folder.name}/{r['name']}: status {status}, expected {r['status']}: {response}")
         if status != 200:
@@ -132,8 +137,8 @@ def record(folder: Path, requests: list[dict]):
             want = [(t, list(loc)) for t, loc in r["issues"]]
             if got != want:
                 raise SystemExit(f"{folder.name}/{r['name']}: issues {got}, expected {want}")
-        route = service.routes.get(r["path"].split("?")[0].strip("/"))
-        _check_margin(f"{folder.name}/{r['name']}", response, route.output.get("threshold") if route else None)
+        route = routes.get(r["path"].split("?")[0].strip("/")) or {}
+        _check_margin(f"{folder.name}/{r['name']}", response, (route.get("output") or {}).get("threshold"))
         recorded.append({"name": r["name"], "method": r["method"], "path": r["path"], "body": r.get("body"),
                          "status": status, "expect": _strip(response, status)})
         sections.append(
@@ -149,4 +154,3 @@ def record(folder: Path, requests: list[dict]):
     head, rest = old.split(BEGIN, 1)
     tail = rest.split(END, 1)[1]
     readme.write_text(head + BEGIN + "\n\n" + "\n".join(sections) + "\n" + END + tail, encoding="utf-8")
-    return service

@@ -5,7 +5,7 @@ import Logging
 /// `POST /admin/reload` (opt-in, bearer token): checks every model for a new version now and
 /// answers with what changed and each model's status.
 struct AdminEndpoint: Sendable {
-    static let path = "/admin/reload"
+    static let path = ReservedPaths.adminReload.path
     let registry: ModelRegistry
     let token: String
     let logger: Logger

@@ -26,12 +26,13 @@ public struct AugurServer: Sendable {
         router.add(middleware: AccessLogMiddleware(logger: logger))
         let document = OpenAPIDocument(service: service).json
         let docs = DocsPage(title: service.configuration.title, assets: settings.docsAssets)
+        let encoders = EncoderChoice(settings.encoders)
         let fixed: [(String, @Sendable () -> Response)] = [
-            ("/healthz", { .json(["status": "ok"]) }),
-            ("/livez", { .json(["status": "ok"]) }),
-            ("/readyz", { .json(Self.readiness(registry)) }),
-            ("/openapi.json", { .json(document) }),
-            ("/docs", { .html(docs.html) }),
+            (ReservedPaths.healthz.path, { .json(["status": "ok"]) }),
+            (ReservedPaths.livez.path, { .json(["status": "ok"]) }),
+            (ReservedPaths.readyz.path, { .json(Self.readiness(registry)) }),
+            (ReservedPaths.openAPI.path, { .json(document) }),
+            (ReservedPaths.docs.path, { .html(docs.html) }),
         ]
         for (path, _) in fixed { methods[path] = [.get] }
         if settings.adminToken != nil { methods[AdminEndpoint.path] = [.post] }
@@ -39,7 +40,8 @@ public struct AugurServer: Sendable {
         router.add(middleware: ErrorMiddleware(methods: methods))
         // Prediction routes first: the router tries sibling paths in the order they were added.
         for route in service.routes {
-            let handler = PredictionHandler(registry: registry, routeName: route.name, maxBodyBytes: service.configuration.maxBodyBytes)
+            let handler = PredictionHandler(registry: registry, routeName: route.name, maxBodyBytes: service.configuration.maxBodyBytes,
+                                            encoders: encoders)
             router.post(RouterPath("/\(route.name)")) { request, context in try await handler.post(request, context: context) }
             router.get(RouterPath("/\(route.name)")) { request, context in try await handler.get(request, context: context) }
         }

@@ -10,13 +10,6 @@ extension Response {
         return Response(status: status, headers: headers, body: .init(byteBuffer: body))
     }
 
-    /// A 200 JSON response whose body is already JSON text.
-    static func json(bytes: [UInt8], headers extra: HTTPFields = [:]) -> Response {
-        var headers = jsonHeaders
-        if !extra.isEmpty { headers.append(contentsOf: extra) }
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
-    }
-
     private static let jsonHeaders: HTTPFields = [.contentType: "application/json"]
 
     /// The one error shape: `{"detail": [{"type", "loc", "msg", "input"?}]}` with its status.

@@ -17,7 +17,7 @@ struct OpenAPIDocument {
             schemas.append(("\(base)BatchResponse", batchResponse(base)))
             paths.append(("/\(route.name)", .object(JSONObject([("post", post(route, base)), ("get", get(route, base))]))))
         }
-        for (path, summary) in [("/healthz", "Liveness and readiness summary"), ("/livez", "Liveness probe"), ("/readyz", "Readiness probe, with each route's model and version")] {
+        for (path, summary) in ReservedPaths.health.map({ ($0.path, $0.summary) }) {
             paths.append((path, ["get": .object(JSONObject([
                 ("summary", .string(summary)), ("operationId", .string("health_\(path.dropFirst())")), ("tags", ["health"]),
                 ("responses", ["200": ["description": "The service is up.", "content": ["application/json": ["schema": ["type": "object"]]]]]),

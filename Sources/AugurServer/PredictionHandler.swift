@@ -3,29 +3,20 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 
-/// The HTTP side of one route: content type and size checks, then the transport-free pipeline
-/// of the route as it is in the registry's current snapshot, read once per request.
+/// The HTTP side of one route: content type and size checks, a decoder (JSON body or GET
+/// query), the route's pipeline as it is in the registry's current snapshot (read once per
+/// request), and the encoder the request accepts.
 struct PredictionHandler: Sendable {
     let registry: ModelRegistry
     let routeName: String
     let maxBodyBytes: Int
+    let encoders: EncoderChoice
     let parser = JSONParser()
 
     /// The route in the current snapshot (a reload never removes a route).
     private func current() throws -> Route {
         guard let route = registry.service.route(named: routeName) else { throw RequestError.notFound("/\(routeName)") }
         return route
-    }
-
-    /// Runs `predict` and labels the response, success or validation error, with the model
-    /// version that answered.
-    private func respond(_ route: Route, _ predict: (Route) throws(RequestError) -> JSONValue) -> Response {
-        let headers = Self.versionHeaders(route)
-        do {
-            return .json(try predict(route), headers: headers)
-        } catch {
-            return .error(error, headers: headers)
-        }
     }
 
     static func versionHeaders(_ route: Route) -> HTTPFields {
@@ -36,12 +27,13 @@ struct PredictionHandler: Sendable {
     static let modelVersion = HTTPField.Name("X-Model-Version")!
 
     func post(_ request: Request, context: some RequestContext) async throws -> Response {
-        if let type = request.headers.value(.contentType), !Self.isJSON(type) {
+        if let type = request.headers.value(.contentType), !MediaType.isJSON(type) {
             throw RequestError.unsupportedMediaType(type)
         }
         if let length = request.headers.value(.contentLength).flatMap(Int.init), length > maxBodyBytes {
             throw RequestError.payloadTooLarge(limit: maxBodyBytes)
         }
+        let encoder = try encoders.pick(accept: request.headers.value(.accept))
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: maxBodyBytes)
@@ -49,25 +41,35 @@ struct PredictionHandler: Sendable {
             throw RequestError.payloadTooLarge(limit: maxBodyBytes)
         }
         let route = try current()
-        let headers = Self.versionHeaders(route)
-        let result: Result<[UInt8], RequestError> = buffer.withUnsafeReadableBytes { bytes in
+        let decoded: Result<ParameterRows, RequestError> = buffer.withUnsafeReadableBytes { bytes in
             do throws(RequestError) {
-                return .success(try route.predictJSON(json: bytes, parser: parser))
+                return .success(try route.pipeline.decode(json: bytes, parser: parser))
             } catch {
                 return .failure(error)
             }
         }
-        switch result {
-        case .success(let bytes): return .json(bytes: bytes, headers: headers)
-        case .failure(let error): return .error(error, headers: headers)
-        }
+        return respond(route, encoder: encoder) { () throws(RequestError) in try decoded.get() }
     }
 
     func get(_ request: Request, context: some RequestContext) async throws -> Response {
+        let encoder = try encoders.pick(accept: request.headers.value(.accept))
         let pairs = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
-        return respond(try current()) { route throws(RequestError) in try route.predict(query: pairs) }
+        let route = try current()
+        return respond(route, encoder: encoder) { () throws(RequestError) in try route.pipeline.decode(query: pairs) }
     }
 
-    /// `application/json`, `application/*+json`, with any parameters (charset).
-    static func isJSON(_ contentType: String) -> Bool { MediaType.isJSON(contentType) }
+    /// Decodes, predicts and encodes, labelling the response (success or error) with the model
+    /// version that answered.
+    private func respond(_ route: Route, encoder: Int, _ decode: () throws(RequestError) -> ParameterRows) -> Response {
+        var headers = encoders.headers[encoder]
+        headers.append(contentsOf: Self.versionHeaders(route))
+        do throws(RequestError) {
+            let predictions = try route.pipeline.predict(try decode())
+            var out = JSONOutput(capacity: 256)
+            encoders.encoders[encoder].encode(predictions, into: &out)
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: out.bytes)))
+        } catch {
+            return .error(error, headers: Self.versionHeaders(route))
+        }
+    }
 }

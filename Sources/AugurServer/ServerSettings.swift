@@ -7,11 +7,16 @@ public struct ServerSettings: Sendable {
     public var docsAssets: String?
     /// Bearer token for `POST /admin/reload`; nil (the default) leaves the endpoint out.
     public var adminToken: String?
+    /// The formats prediction routes answer in, the first the default; with more than one,
+    /// the request's `Accept` header chooses (`EncoderChoice`).
+    public var encoders: [any PredictionEncoder]
 
-    public init(host: String, port: Int, docsAssets: String? = nil, adminToken: String? = nil) {
+    public init(host: String, port: Int, docsAssets: String? = nil, adminToken: String? = nil,
+                encoders: [any PredictionEncoder] = [OwnJSONEncoder()]) {
         self.host = host
         self.port = port
         self.docsAssets = docsAssets
         self.adminToken = adminToken
+        self.encoders = encoders
     }
 }

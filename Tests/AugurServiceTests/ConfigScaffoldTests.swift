@@ -24,7 +24,7 @@ import Testing
         let service = try Service(configuration: try ServiceConfiguration.load(contentsOf: file.path))
         let route = try #require(service.route(named: "predict"))
         let body = try JSONParser().parse(String(scaffold.curl().components(separatedBy: "-d '").last?.dropLast() ?? ""))
-        let response = try route.predict(body: body)
+        let response = try route.answer(body: body)
         #expect(response["prediction"] != nil, "\(response)")
     }
 }

@@ -54,7 +54,7 @@ routes:
 
     @Test func predictsOneRowLikeOnnxRuntime() throws {
         // Fixture row 0: [5849, 128, 1, 2] → label 1, P = 0.2152609 / 0.7847391.
-        let response = try route.predict(body: json(#"{"ApplicantIncome": 5849, "LoanAmount": 128, "Credit_History": 1, "Property_Area": "Urban"}"#))
+        let response = try route.answer(body: json(#"{"ApplicantIncome": 5849, "LoanAmount": 128, "Credit_History": 1, "Property_Area": "Urban"}"#))
         // Probabilities match onnxruntime to float32 rounding (the ensemble sums in its own order).
         let p = try #require(response["probability"]?.double)
         #expect(abs(p - 0.7847391366958618) < 1e-6)
@@ -75,28 +75,30 @@ routes:
          {"ApplicantIncome": 4000, "CoapplicantIncome": 583, "LoanAmount": 128, "Credit_History": 1, "Property_Area": "Rural"},
          {"ApplicantIncome": 4941, "LoanAmount": 120, "Credit_History": 0, "Property_Area": "Semiurban", "Name": null}]
         """)
-        let response = try route.predict(body: body)
+        let response = try route.answer(body: body)
         let predictions = try #require(response["predictions"])
         #expect(predictions[0]?["class"] == 1)
         #expect(predictions[1]?["class"] == 1)
-        #expect(predictions[1]?["probability"] == .number(JSONNumber(Float(0.614733099937439))))
+        // Written with Float's shortest digits, read back as that decimal.
+        #expect(predictions[1]?["probability"] == .number(JSONNumber(Double("\(Float(0.614733099937439))")!)))
+        #expect(try route.predict(body: body).classification?.probability[1] == Float(0.614733099937439))
         #expect(predictions[2]?["prediction"] == "Not approved")
         #expect(predictions[0]?["model"] == nil)
         #expect(response["model"]?["name"] == "loan")
-        let instances = try route.predict(body: json(#"{"instances": \#(body.serializedString)}"#))
+        let instances = try route.answer(body: json(#"{"instances": \#(body.serializedString)}"#))
         #expect(instances == response)
     }
 
     @Test func getQuery() throws {
-        let response = try route.predict(query: [("ApplicantIncome", "5849"), ("LoanAmount", "128"), ("Credit_History", "1"), ("Property_Area", "Urban")])
+        let response = try route.answer(query: [("ApplicantIncome", "5849"), ("LoanAmount", "128"), ("Credit_History", "1"), ("Property_Area", "Urban")])
         #expect(response["class"] == 1)
-        #expect(errorBody { try route.predict(query: [("ApplicantIncome", "abc"), ("LoanAmount", "128"), ("Credit_History", "2"), ("Property_Area", "Urban"), ("x", "1")]) }
+        #expect(errorBody { try route.answer(query: [("ApplicantIncome", "abc"), ("LoanAmount", "128"), ("Credit_History", "2"), ("Property_Area", "Urban"), ("x", "1")]) }
             == #"{"detail":[{"type":"float_parsing","loc":["query","ApplicantIncome"],"msg":"Input should be a valid number, unable to parse string as a number","input":"abc"},{"type":"enum","loc":["query","Credit_History"],"msg":"Input should be 0 or 1","input":"2","ctx":{"expected":"0 or 1"}},{"type":"extra_forbidden","loc":["query","x"],"msg":"Extra inputs are not permitted","input":"1"}]}"#)
     }
 
     @Test func collectsEveryProblem() throws {
         let body = try json(#"{"ApplicantIncome": -1, "LoanAmount": 0, "Credit_History": "1", "Property_Area": "Town", "Name": "R2D2", "Age": 3}"#)
-        #expect(errorBody { try route.predict(body: body) } == """
+        #expect(errorBody { try route.answer(body: body) } == """
         {"detail":[\
         {"type":"greater_than_equal","loc":["body","ApplicantIncome"],"msg":"Input should be greater than or equal to 0","input":-1,"ctx":{"ge":0}},\
         {"type":"greater_than","loc":["body","LoanAmount"],"msg":"Input should be greater than 0","input":0,"ctx":{"gt":0}},\
@@ -109,7 +111,7 @@ routes:
 
     @Test func missingTypesAndRules() throws {
         let body = try json(#"[{"ApplicantIncome": "5849", "Credit_History": 1.0, "Property_Area": "Urban"}, {"ApplicantIncome": 100, "LoanAmount": 128, "Credit_History": 1, "Property_Area": "Urban", "Name": ""}, 3]"#)
-        #expect(errorBody { try route.predict(body: body) } == """
+        #expect(errorBody { try route.answer(body: body) } == """
         {"detail":[\
         {"type":"float_type","loc":["body",0,"ApplicantIncome"],"msg":"Input should be a valid number","input":"5849"},\
         {"type":"missing","loc":["body",0,"LoanAmount"],"msg":"Field required","input":{"ApplicantIncome":"5849","Credit_History":1.0,"Property_Area":"Urban"}},\
@@ -123,9 +125,9 @@ routes:
     @Test func batchLimitAndBodyType() throws {
         let row = #"{"ApplicantIncome": 5849, "LoanAmount": 128, "Credit_History": 1, "Property_Area": "Urban"}"#
         let four = try json("[\(row), \(row), \(row), \(row)]")
-        #expect(errorBody { try route.predict(body: four) } == #"{"detail":[{"type":"too_long","loc":["body"],"msg":"List should have at most 3 items after validation, not 4","ctx":{"field_type":"List","max_length":3,"actual_length":4}}]}"#)
-        #expect(errorBody { try route.predict(body: "text") } == #"{"detail":[{"type":"model_attributes_type","loc":["body"],"msg":"Input should be a valid dictionary or object to extract fields from","input":"text"}]}"#)
-        #expect(try route.predict(body: []) == ["predictions": [], "model": ["name": "loan", "version": .string(route.modelVersion)]])
+        #expect(errorBody { try route.answer(body: four) } == #"{"detail":[{"type":"too_long","loc":["body"],"msg":"List should have at most 3 items after validation, not 4","ctx":{"field_type":"List","max_length":3,"actual_length":4}}]}"#)
+        #expect(errorBody { try route.answer(body: "text") } == #"{"detail":[{"type":"model_attributes_type","loc":["body"],"msg":"Input should be a valid dictionary or object to extract fields from","input":"text"}]}"#)
+        #expect(try route.answer(body: []) == ["predictions": [], "model": ["name": "loan", "version": .string(route.modelVersion)]])
     }
 }
 
@@ -141,7 +143,7 @@ routes:
         var bytes = 0
         let clock = ContinuousClock()
         let elapsed = try clock.measure {
-            for _ in 0..<n { bytes += try route.predict(body: parser.parse(body)).serialized().count }
+            for _ in 0..<n { bytes += try route.answer(body: parser.parse(body)).serialized().count }
         }
         let perRequest = elapsed / n
         print("loan request path: \(perRequest) per request (debug build)")

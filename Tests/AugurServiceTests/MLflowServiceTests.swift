@@ -47,7 +47,7 @@ struct MLflowServiceTests {
         let record = try f.store.record(name: cached, version: "2")
         #expect(record.source == "models:/loan/2" && record.metadata["mlflow.version"] == "2")
         #expect(record.sha256 == SHA256.hex(Array(try Data(contentsOf: URL(fileURLWithPath: StoreFixture.loanModel)))))
-        let response = try route.predict(body: try json(StoreFixture.applicant))
+        let response = try route.answer(body: try json(StoreFixture.applicant))
         #expect(StoreFixture.version(of: response) == "2")
         // A second load finds the version in the cache: still one version stored.
         _ = try await Service.load(configuration: configuration, provider: ModelProvider(configuration: configuration))

@@ -60,7 +60,7 @@ struct StoreFixture {
         let route = try #require(service.route(named: "loan_status"))
         #expect(route.modelName == "loan")
         #expect(route.modelVersion == "1")
-        let response = try route.predict(body: try json(StoreFixture.applicant))
+        let response = try route.answer(body: try json(StoreFixture.applicant))
         #expect(StoreFixture.version(of: response) == "1")
     }
 

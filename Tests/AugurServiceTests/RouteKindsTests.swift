@@ -18,7 +18,7 @@ import Testing
         """
         let route = try #require(try TempService(yaml: yaml, models: ["pipeline.onnx": "column_transformer_pipeline"]).service().route(named: "approve"))
         // Fixture row 0 → label 1 with P(1) = 0.5599103569984436.
-        let response = try route.predict(body: json(#"{"applicant_income": 5849, "loan_amount": 128, "property_area": "Urban", "education": "Graduate"}"#))
+        let response = try route.answer(body: json(#"{"applicant_income": 5849, "loan_amount": 128, "property_area": "Urban", "education": "Graduate"}"#))
         #expect(response["class"] == 1)
         #expect(response["prediction"] == "1")
         #expect(abs((response["probabilities"]?["1"]?.double ?? 0) - 0.5599103569984436) < 1e-5)
@@ -42,7 +42,7 @@ import Testing
                              0.10891438275575638, 0.02286863513290882, 0.017703354358673096, -0.035816192626953125, 0.003064409364014864]
         var object = JSONObject()
         for (name, x) in zip(names, row) { object[name] = .number(x) }
-        let response = try route.predict(body: .object(object))
+        let response = try route.answer(body: .object(object))
         #expect(response["prediction"] == 118.85)
         #expect(response["unit"] == "points")
         #expect(route.responseSchema()["properties"]?["prediction"]?["description"] == "The predicted value, in points.")
@@ -60,7 +60,7 @@ import Testing
               petal_width: {type: float}
         """
         let route = try #require(try TempService(yaml: yaml, models: ["iris.onnx": "rf_classifier_string_labels"]).service().route(named: "iris"))
-        let response = try route.predict(query: [("sepal_length", "5.4"), ("sepal_width", "3.9"), ("petal_length", "1.7"), ("petal_width", "0.4")])
+        let response = try route.answer(query: [("sepal_length", "5.4"), ("sepal_width", "3.9"), ("petal_length", "1.7"), ("petal_width", "0.4")])
         #expect(response["prediction"] == "setosa")
         #expect(response["class"] == "setosa")
         guard case .object(let probabilities)? = response["probabilities"] else { Issue.record("no probabilities"); return }
@@ -72,7 +72,7 @@ import Testing
                                                  with: "      - \"map(Property_Area, {Rural: 0, Semiurban: 1, Urban: 2})\"")
             .replacingOccurrences(of: "probabilities: true", with: "probabilities: false\n      threshold: 0.8")
         let route = try #require(try TempService(yaml: yaml, models: ["model.onnx": "rf_classifier_binary_loan"]).service().route(named: "loan_status"))
-        let response = try route.predict(body: json(#"{"ApplicantIncome": 5849, "LoanAmount": 128, "Credit_History": 1, "Property_Area": "Urban"}"#))
+        let response = try route.answer(body: json(#"{"ApplicantIncome": 5849, "LoanAmount": 128, "Credit_History": 1, "Property_Area": "Urban"}"#))
         #expect(response["class"] == 0)
         #expect(response["prediction"] == "Not approved")
         #expect(response["probabilities"] == nil)
@@ -92,6 +92,6 @@ import Testing
         #expect(route.responseSchema()["properties"]?["prediction"]?["enum"] == ["Not approved", "Approved"])
         let example = route.exampleRequest()
         #expect(example == ["ApplicantIncome": 5849, "CoapplicantIncome": 0, "LoanAmount": 128, "Credit_History": 0, "Property_Area": "Urban"])
-        #expect(try route.predict(body: example)["model"] != nil)
+        #expect(try route.answer(body: example)["model"] != nil)
     }
 }

@@ -45,9 +45,9 @@ struct ConfigurationParser {
                              "route name '\(route.key)' cannot be a URL segment; use letters, digits, '_', '-' and '.'.")
                 continue
             }
-            if Self.reservedRouteNames.contains(route.key) {
+            if ReservedPaths.routeNames.contains(route.key) {
                 reader.error(line: route.line, path: route.value.path,
-                             "route name '\(route.key)' is taken by one of Augur's own endpoints (\(Self.reservedRouteNames.sorted().map { "/\($0)" }.joined(separator: ", "))); choose another name.")
+                             "route name '\(route.key)' is taken by one of Augur's own endpoints (\(ReservedPaths.routeNames.sorted().map { "/\($0)" }.joined(separator: ", "))); choose another name.")
                 continue
             }
             var parser = RouteParser(reader: reader, models: models, allowUnknownFields: configuration.allowUnknownFields)
@@ -60,9 +60,6 @@ struct ConfigurationParser {
         }
         configuration.models = modelEntries
     }
-
-    /// Paths Augur serves itself: a route of the same name would clash with them.
-    static let reservedRouteNames: Set<String> = ["healthz", "livez", "readyz", "openapi.json", "docs", "admin"]
 
     static func isValidRouteName(_ name: String) -> Bool {
         !name.isEmpty && name.unicodeScalars.allSatisfy {

@@ -59,6 +59,14 @@ public struct RequestError: Error, Sendable, Equatable {
             msg: "Content type '\(type)' is not supported; send 'application/json'.", input: .string(type))])
     }
 
+    /// 406: the `Accept` header accepts none of the formats the route answers in.
+    public static func notAcceptable(_ accept: String, available: [String]) -> RequestError {
+        RequestError(status: 406, issues: [Issue(
+            type: "not_acceptable", loc: ["header", "accept"],
+            msg: "None of the accepted types is available; this route answers in \(available.map { "'\($0)'" }.joined(separator: ", ")).",
+            input: .string(accept), context: .object(JSONObject([("available", .array(available.map { .string($0) }))])))])
+    }
+
     /// 422: the request is well-formed JSON but its values are not acceptable.
     public static func validation(_ issues: [Issue]) -> RequestError {
         RequestError(status: 422, issues: issues)

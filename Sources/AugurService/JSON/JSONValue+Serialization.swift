@@ -21,79 +21,82 @@ extension JSONValue {
 
 /// A growable byte buffer for JSON text: appends go straight to raw memory (no Array
 /// uniqueness checks per byte). Freed when it goes out of scope.
-struct JSONOutput: ~Copyable {
-    private(set) var base: UnsafeMutablePointer<UInt8>
-    private(set) var count = 0
-    private var capacity: Int
+public struct JSONOutput: ~Copyable {
+    @usableFromInline var base: UnsafeMutablePointer<UInt8>
+    @usableFromInline var used = 0
+    @usableFromInline var capacity: Int
 
-    init(capacity: Int) {
+    /// Bytes written so far.
+    public var count: Int { used }
+
+    public init(capacity: Int) {
         self.capacity = max(capacity, 16)
         base = .allocate(capacity: self.capacity)
     }
 
     deinit { base.deallocate() }
 
-    var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+    public var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: used) }
 
     /// Room for `n` more bytes.
-    @inline(__always)
-    mutating func reserve(_ n: Int) {
-        if capacity - count < n { grow(count + n) }
+    @inlinable @inline(__always)
+    public mutating func reserve(_ n: Int) {
+        if capacity - used < n { grow(used + n) }
     }
 
-    @inline(never)
-    private mutating func grow(_ needed: Int) {
+    @usableFromInline @inline(never)
+    mutating func grow(_ needed: Int) {
         var newCapacity = capacity * 2
         while newCapacity < needed { newCapacity *= 2 }
         let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-        newBase.update(from: base, count: count)
+        newBase.update(from: base, count: used)
         base.deallocate()
         base = newBase
         capacity = newCapacity
     }
 
-    @inline(__always)
-    mutating func append(_ byte: UInt8) {
+    @inlinable @inline(__always)
+    public mutating func append(_ byte: UInt8) {
         reserve(1)
-        base[count] = byte
-        count += 1
+        base[used] = byte
+        used += 1
     }
 
-    @inline(__always)
-    mutating func append(_ text: StaticString) {
+    @inlinable @inline(__always)
+    public mutating func append(_ text: StaticString) {
         let n = text.utf8CodeUnitCount
         reserve(n)
-        (base + count).update(from: text.utf8Start, count: n)
-        count += n
+        (base + used).update(from: text.utf8Start, count: n)
+        used += n
     }
 
-    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+    public mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let start = bytes.baseAddress else { return }
         reserve(bytes.count)
-        (base + count).update(from: start, count: bytes.count)
-        count += bytes.count
+        (base + used).update(from: start, count: bytes.count)
+        used += bytes.count
     }
 
-    mutating func append(_ bytes: [UInt8]) {
-        let count = bytes.count
-        guard count > 0 else { return }
-        write(upTo: count) { dst in
-            bytes.withUnsafeBufferPointer { dst.update(from: $0.baseAddress!, count: count) }
-            return count
+    public mutating func append(_ bytes: [UInt8]) {
+        let n = bytes.count
+        guard n > 0 else { return }
+        write(upTo: n) { dst in
+            bytes.withUnsafeBufferPointer { dst.update(from: $0.baseAddress!, count: n) }
+            return n
         }
     }
 
     /// Lets `body` write up to `maximum` bytes at the end; it returns how many it wrote.
-    @inline(__always)
-    mutating func write(upTo maximum: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
+    @inlinable @inline(__always)
+    public mutating func write(upTo maximum: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
         reserve(maximum)
-        count += body(base + count)
+        used += body(base + used)
     }
 }
 
 /// Appends JSON text to a byte buffer.
-enum JSONWriter {
-    static func write(_ value: JSONValue, into out: inout JSONOutput) {
+public enum JSONWriter {
+    public static func write(_ value: JSONValue, into out: inout JSONOutput) {
         switch value {
         case .null: out.append("null")
         case .bool(let b): out.append(b ? "true" : "false")
@@ -113,14 +116,14 @@ enum JSONWriter {
         }
     }
 
-    static func writeObject(_ object: JSONObject, into out: inout JSONOutput) {
+    public static func writeObject(_ object: JSONObject, into out: inout JSONOutput) {
         out.append(UInt8(ascii: "{"))
         writeMembers(of: object, into: &out)
         out.append(UInt8(ascii: "}"))
     }
 
     /// The members of `object`, comma-separated, without the braces.
-    static func writeMembers(of object: JSONObject, into out: inout JSONOutput) {
+    public static func writeMembers(of object: JSONObject, into out: inout JSONOutput) {
         var first = true
         for member in object.members {
             if !first { out.append(UInt8(ascii: ",")) }
@@ -131,7 +134,7 @@ enum JSONWriter {
         }
     }
 
-    static func write(_ number: JSONNumber, into out: inout JSONOutput) {
+    public static func write(_ number: JSONNumber, into out: inout JSONOutput) {
         if let int = number.int64 {
             appendInteger(int, to: &out)
         } else if !number.double.isFinite {
@@ -148,7 +151,7 @@ enum JSONWriter {
         }
     }
 
-    static func appendInteger(_ value: Int64, to out: inout JSONOutput) {
+    public static func appendInteger(_ value: Int64, to out: inout JSONOutput) {
         // At most 19 digits and a sign.
         out.write(upTo: 20) { dst in
             var magnitude = value.magnitude
@@ -173,7 +176,7 @@ enum JSONWriter {
         }
     }
 
-    static func write(_ string: String, into out: inout JSONOutput) {
+    public static func write(_ string: String, into out: inout JSONOutput) {
         var string = string
         // Worst case: every byte a \u00XX escape, plus the quotes.
         let maximum = string.utf8.count * 6 + 2

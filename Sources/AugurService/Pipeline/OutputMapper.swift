@@ -1,7 +1,8 @@
 import AugurEngine
 
-/// Turns model outputs into response objects: labels, probabilities keyed by label, an
-/// optional binary threshold, or a rounded regression value with its unit.
+/// Turns model outputs into typed predictions: labels, probabilities keyed by label, an
+/// optional binary threshold, or a rounded regression value with its unit. The only place
+/// where outputs become answers: every encoder writes what this produces.
 ///
 /// Classifiers are models whose first output is a rank-1 (or [N, 1]) int64/string label
 /// tensor; probabilities come from a ZipMap output or a float [N, C] tensor. Everything else
@@ -19,18 +20,30 @@ struct OutputMapper: Sendable {
     /// The entries of `labelByCode` whose code text is an integer's decimal text, by integer:
     /// integer class codes find their label without formatting the code.
     let labelByInteger: [Int64: String]
+    /// The configured codes sorted like scikit-learn's `classes_`: the columns of a plain
+    /// [N, C] probability tensor when there are C of them.
+    let sortedCodes: [ClassCode]
 
     init(kind: Kind, spec: OutputSpec) {
         self.kind = kind
         self.spec = spec
         var table: [String: String] = [:]
-        for entry in spec.labels ?? [] { table[Self.codeText(entry.code)] = entry.label }
+        var codes: [ClassCode] = []
+        for entry in spec.labels ?? [] {
+            let code = Self.classCode(entry.code)
+            codes.append(code)
+            table[code.description] = entry.label
+        }
         labelByCode = table
         var integers: [Int64: String] = [:]
         for (text, label) in table {
             if let value = Int64(text), String(value) == text { integers[value] = label }
         }
         labelByInteger = integers
+        sortedCodes = codes.sorted { a, b in
+            if case .integer(let x) = a, case .integer(let y) = b { return x < y }
+            return a.description < b.description
+        }
     }
 
     var isClassifier: Bool {
@@ -38,54 +51,41 @@ struct OutputMapper: Sendable {
         return false
     }
 
-    static func codeText(_ code: JSONValue) -> String {
+    /// A configured code (`output.labels` keys are integers or strings).
+    static func classCode(_ code: JSONValue) -> ClassCode {
         switch code {
-        case .string(let s): s
-        case .number(let n): n.description
-        default: code.serializedString
+        case .number(let n): n.int64.map(ClassCode.integer) ?? .string(n.description)
+        case .string(let s): .string(s)
+        default: .string(code.serializedString)
         }
     }
 
-    func label(for code: JSONValue) -> String {
-        // An integer's code text is String(integer): look it up by value.
-        if case .number(let n) = code, let integer = n.int64 {
-            return labelByInteger[integer] ?? String(integer)
+    func label(for code: ClassCode) -> String {
+        switch code {
+        case .integer(let i): labelByInteger[i] ?? String(i)
+        case .string(let s): labelByCode[s] ?? s
         }
-        return labelByCode[Self.codeText(code)] ?? Self.codeText(code)
     }
 
-    /// Whether two codes have the same code text (integers compared as integers).
-    static func sameCode(_ a: JSONValue, _ b: JSONValue) -> Bool {
-        if case .number(let x) = a, let i = x.int64, case .number(let y) = b, let j = y.int64 { return i == j }
-        return codeText(a) == codeText(b)
-    }
-
-    /// The members of the one row's response object as JSON text (no braces): the bytes
-    /// `map(outputs, rows: 1)[0]` serialises to between its braces.
-    func writeMembers(_ outputs: [Value], into out: inout JSONOutput) throws(RequestError) {
+    /// The predictions for `rows` rows of outputs (`rows` may be 0: then outputs are unread).
+    func map(_ outputs: [Value], rows: Int) throws(RequestError) -> Predictions.Outcome {
         switch kind {
         case .regressor(let index):
-            let objects = try regression(outputs[index], rows: 1)
-            JSONWriter.writeMembers(of: objects[0], into: &out)
+            guard rows > 0 else { return .regression(Regression(values: [], width: 1, unit: spec.unit)) }
+            return .regression(try regression(outputs[index], rows: rows))
         case .classifier(let label, let probabilities):
-            try writeSingleClassifierRow(outputs[label], probabilities.map { outputs[$0] }, into: &out)
+            guard rows > 0 else {
+                return .classification(Classification(codes: [], labels: [], probability: [], classes: nil, scores: [],
+                                                      reportsProbabilities: spec.probabilities))
+            }
+            return .classification(try classification(outputs[label], probabilities.map { outputs[$0] }, rows: rows))
         }
     }
 
-    /// One response object per row.
-    func map(_ outputs: [Value], rows: Int) throws(RequestError) -> [JSONObject] {
-        switch kind {
-        case .regressor(let index): return try regression(outputs[index], rows: rows)
-        case .classifier(let label, let probabilities):
-            return try classification(outputs[label], probabilities.map { outputs[$0] }, rows: rows)
-        }
-    }
-
-    private func regression(_ value: Value, rows: Int) throws(RequestError) -> [JSONObject] {
-        guard case .tensor(let tensor) = value, rows > 0, tensor.count % rows == 0 else {
+    private func regression(_ value: Value, rows: Int) throws(RequestError) -> Regression {
+        guard case .tensor(let tensor) = value, tensor.count % rows == 0 else {
             throw RequestError.inferenceFailed("The model's output does not have one value per row.")
         }
-        let width = tensor.count / rows
         let numbers: [JSONNumber]
         switch tensor.storage {
         case .float32(let v): numbers = v.map { spec.round == nil ? JSONNumber($0) : rounded(Double($0)) }
@@ -94,17 +94,7 @@ struct OutputMapper: Sendable {
         case .int32(let v): numbers = v.map { JSONNumber(Int64($0)) }
         default: throw RequestError.inferenceFailed("The model's output is \(tensor.elementType), not a number.")
         }
-        return (0..<rows).map { r in
-            var object = JSONObject()
-            object.reserveCapacity(3)
-            if width == 1 {
-                object.append("prediction", .number(numbers[r]))
-            } else {
-                object.append("prediction", .array(numbers[(r * width)..<((r + 1) * width)].map { .number($0) }))
-            }
-            if let unit = spec.unit { object.append("unit", .string(unit)) }
-            return object
-        }
+        return Regression(values: numbers, width: tensor.count / rows, unit: spec.unit)
     }
 
     private func rounded(_ x: Double) -> JSONNumber {

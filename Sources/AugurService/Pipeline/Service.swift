@@ -85,10 +85,9 @@ public final class Service: Sendable {
         let plan = loaded.model.plan
         guard let features = FeatureBuilder.make(route: route, inputs: plan.inputs, reader: &reader) else { return nil }
         guard let kind = outputKind(plan.outputs, route, reader: &reader) else { return nil }
-        let modelJSON: JSONValue = .object(JSONObject([("name", .string(loaded.name)), ("version", .string(loaded.version))]))
-        let pipeline = RoutePipeline(schema: route.schema, features: features, plan: plan,
-                                     output: OutputMapper(kind: kind, spec: route.output),
-                                     maxBatch: configuration.maxBatch, model: modelJSON)
+        let pipeline = PredictionPipeline(schema: route.schema, features: features, plan: plan,
+                                          output: OutputMapper(kind: kind, spec: route.output),
+                                          maxBatch: configuration.maxBatch, model: ModelIdentity(name: loaded.name, version: loaded.version))
         return Route(configuration: route, model: loaded, pipeline: pipeline)
     }
 

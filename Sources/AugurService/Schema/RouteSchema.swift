@@ -107,42 +107,43 @@ struct RouteSchema: Sendable {
         }
     }
 
-    /// Decodes GET query pairs (the last of repeated names wins) into `storage[0 ..< count]`.
-    func decode(query: [(String, String)], into storage: inout [ParameterValue], issues: inout [Issue]) {
+    /// Decodes text pairs (a GET query, a CSV record) into `storage[base ..< base + count]`:
+    /// values converted by parameter type (kedro style), the last of repeated names winning;
+    /// issues at `loc + [name]`.
+    func decode(text pairs: [(String, String)], at loc: [LocationPart], into storage: inout [ParameterValue], base: Int,
+                issues: inout [Issue]) {
         let count = parameters.count
-        var seen = [Bool](repeating: false, count: count)
         var valid = [Bool](repeating: true, count: count)
         var object = JSONObject()
-        for (name, text) in query { object[name] = .string(text) }
+        for (name, text) in pairs { object[name] = .string(text) }
         var unknown: [Issue] = []
         var present = [String?](repeating: nil, count: count)
         for member in object.members {
             guard let i = position(of: member.key) else {
                 if !allowUnknownFields {
-                    unknown.append(Issue(type: "extra_forbidden", loc: ["query", .key(member.key)], msg: "Extra inputs are not permitted", input: member.value))
+                    unknown.append(Issue(type: "extra_forbidden", loc: loc + [.key(member.key)], msg: "Extra inputs are not permitted", input: member.value))
                 }
                 continue
             }
-            seen[i] = true
             present[i] = member.value.string ?? ""
         }
         for i in 0..<count {
             if let text = present[i] {
-                if let value = parameters[i].validate(query: text, at: ["query", .key(parameters[i].name)], issues: &issues) {
-                    storage[i] = value
+                if let value = parameters[i].validate(query: text, at: loc + [.key(parameters[i].name)], issues: &issues) {
+                    storage[base + i] = value
                 } else {
                     valid[i] = false
                 }
             } else if parameters[i].parameter.required {
-                issues.append(Issue(type: "missing", loc: ["query", .key(parameters[i].name)], msg: "Field required",
+                issues.append(Issue(type: "missing", loc: loc + [.key(parameters[i].name)], msg: "Field required",
                                     input: .object(object)))
                 valid[i] = false
             } else {
-                storage[i] = parameters[i].absentValue
+                storage[base + i] = parameters[i].absentValue
             }
         }
         issues += unknown
-        valid.withUnsafeBufferPointer { checkRules(ParameterRow(storage), valid: $0, row: object, at: ["query"], issues: &issues) }
+        valid.withUnsafeBufferPointer { checkRules(ParameterRow(storage, base: base), valid: $0, row: object, at: loc, issues: &issues) }
     }
 
     private func checkRules(_ row: ParameterRow, valid: UnsafeBufferPointer<Bool>, row object: JSONObject, at loc: [LocationPart],

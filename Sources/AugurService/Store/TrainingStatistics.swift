@@ -1,4 +1,5 @@
 import AugurONNX
+import AugurRows
 import AugurStore
 import Foundation
 

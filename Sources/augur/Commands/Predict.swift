@@ -1,38 +1,129 @@
 import ArgumentParser
 import AugurEngine
 import AugurONNX
+import AugurRows
+import AugurServer
+import AugurService
 import Foundation
 
-struct Predict: ParsableCommand {
+struct Predict: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Score a file of rows offline and print one JSON object of outputs.",
+        abstract: "Score a file of rows offline, through a route or straight through a model.",
         discussion: """
-        ROWS is JSON (an array of objects keyed by input name; null is a missing value; an \
-        input of shape [N, k] takes a list of k values) or CSV with a header (one column per \
-        input, or k columns in order for a single [N, k] input). '-' reads standard input.
+        With --config, rows go through a route of the configuration as a batch request would: \
+        validated (every bad row reported, nothing scored), features built, labels and \
+        probabilities mapped; the output is the route's batch answer, \
+        {"predictions": [...], "model": {...}}. JSON rows are an array of objects keyed by \
+        parameter (or {"instances": [...]}, or one object); CSV has a header of parameter \
+        names, cells read as query values are, an empty cell an absent value.
+
+        With --model, rows are model inputs and the output is one JSON object of the raw \
+        outputs. JSON is an array of objects keyed by input name (null is a missing value; an \
+        input of shape [N, k] takes a list of k values); CSV has a header (one column per \
+        input, or k columns in order for a single [N, k] input).
+
+        '-' reads standard input.
         """)
 
-    @Option(help: "The ONNX model file.") var model: String
+    @Option(help: "The ONNX model file (raw model inputs and outputs).") var model: String?
+    @Option(help: "Configuration file, or a folder holding augur.yaml (rows through a route).") var config: String?
+    @Option(help: "The route to score through (default: the only route).") var route: String?
+    @Option(help: "Model store folder (default $AUGUR_HOME/models, else ~/.augur/models).") var store: String?
     @Option(help: "Rows to score: a .json or .csv file, or '-' for standard input.") var input: String
     @Option(help: "Write the JSON result here instead of standard output.") var output: String?
     @Option(help: "Format of the input when its name does not say: json or csv.") var format: String?
-    @Option(help: "Threads to split the rows across.") var threads: Int = 1
+    @Option(help: "Threads to split the rows across (--model).") var threads: Int = 1
+    @Flag(help: "With --config: write the model's input and output tensors, {\"inputs\": {…}, \"outputs\": {…}}, instead of the answer.")
+    var modelIO = false
 
     func validate() throws {
         guard threads >= 1, threads <= 256 else { throw ValidationError("The value '\(threads)' is invalid for '--threads'. Please provide a number from 1 to 256.") }
         if let format, !["json", "csv"].contains(format) {
             throw ValidationError("The value '\(format)' is invalid for '--format'. Please provide one of 'json', 'csv'.")
         }
+        guard (model == nil) != (config == nil) else { throw ValidationError("Please provide exactly one of '--model' and '--config'.") }
+        if route != nil, config == nil { throw ValidationError("'--route' needs '--config'.") }
+        if store != nil, config == nil { throw ValidationError("'--store' needs '--config'.") }
+        if modelIO, config == nil { throw ValidationError("'--model-io' needs '--config'.") }
     }
 
-    func run() throws {
-        let loaded = try loadModel(model)
-        let data: Data
-        do {
-            data = input == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: input))
-        } catch {
-            throw CommandFailure("Cannot read '\(input)': \(error.localizedDescription)")
+    func run() async throws {
+        let data = try readInput()
+        let bytes: [UInt8]
+        if let config {
+            bytes = try await predictThroughRoute(config, data)
+        } else {
+            bytes = try predictThroughModel(model ?? "", data)
         }
+        try write(bytes)
+    }
+
+    private func predictThroughRoute(_ config: String, _ data: Data) async throws -> [UInt8] {
+        let service = try await ConfigLocation.loadService(ConfigLocation.resolve(config), store: store)
+        let chosen: Route
+        if let route {
+            guard let found = service.route(named: route) else {
+                throw CommandFailure("No route '\(route)'; the configuration has \(service.routes.map { "'\($0.name)'" }.joined(separator: ", ")).")
+            }
+            chosen = found
+        } else {
+            guard service.routes.count == 1, let only = service.routes.first else {
+                throw CommandFailure("The configuration has \(service.routes.count) routes (\(service.routes.map { "'\($0.name)'" }.joined(separator: ", "))); choose one with '--route'.")
+            }
+            chosen = only
+        }
+        let pipeline = chosen.pipeline
+        do throws(RequestError) {
+            let rows: ParameterRows
+            if isCSV(data) {
+                let table: (header: [String], records: [[String]])
+                do { table = try CSVTable.records(csv: data) } catch {
+                    throw RequestError.validation([Issue(type: "csv_invalid", loc: [], msg: "\(error)")])
+                }
+                rows = try pipeline.decode(header: table.header, records: table.records, at: [])
+            } else {
+                let body = try JSONParser().parse(data)
+                if case .array(let items) = body {
+                    rows = try pipeline.decode(rows: items, at: [])
+                } else if case .object(let object) = body, !chosen.parameters.contains(where: { $0.name == "instances" }),
+                          case .array(let items)? = object["instances"] {
+                    rows = try pipeline.decode(rows: items, at: ["instances"])
+                } else {
+                    rows = try pipeline.decode(rows: [body], at: [])
+                }
+            }
+            let predictions = try pipeline.predict(rows)
+            guard modelIO else { return OwnJSONEncoder().encode(predictions) + [UInt8(ascii: "\n")] }
+            var out = JSONOutput(capacity: 1 << 16)
+            out.append(#"{"inputs":"#)
+            JSONWriter.write(outputs: try pipeline.modelInputs(rows), into: &out)
+            out.append(#","outputs":"#)
+            JSONWriter.write(outputs: Array(zip(predictions.outputNames, predictions.outputs)).map { ($0, $1) }, into: &out)
+            out.append("}\n")
+            return Array(out.bytes)
+        } catch {
+            throw CommandFailure("Invalid input '\(input)':\n" + error.issues.map(Self.line).joined(separator: "\n"))
+        }
+    }
+
+    /// `row 3, 'LoanAmount': Input should be greater than 0 (got -1)`, rows counted from 1.
+    static func line(_ issue: Issue) -> String {
+        var parts: [String] = []
+        for part in issue.loc {
+            switch part {
+            case .index(let i): parts.append("row \(i + 1)")
+            case .key(let key): parts.append("'\(key)'")
+            }
+        }
+        let got = issue.input.map { input -> String in
+            if case .object = input { return "" }
+            return " (got \(input.serializedString))"
+        } ?? ""
+        return "  " + (parts.isEmpty ? "" : parts.joined(separator: ", ") + ": ") + issue.msg + got
+    }
+
+    private func predictThroughModel(_ model: String, _ data: Data) throws -> [UInt8] {
+        let loaded = try loadModel(model)
         let reader = RowReader(signature: loaded.signature)
         let feeds: [Value]
         do {
@@ -48,7 +139,18 @@ struct Predict: ParsableCommand {
         } catch let error as InferenceError {
             throw CommandFailure("Prediction failed: \(error)")
         }
-        let bytes = PredictionWriter.json(Array(zip(loaded.plan.outputs.map(\.name), outputs)).map { ($0, $1) }, threads: threads)
+        return JSONWriter.outputs(Array(zip(loaded.plan.outputs.map(\.name), outputs)).map { ($0, $1) }, threads: threads)
+    }
+
+    private func readInput() throws -> Data {
+        do {
+            return input == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: input))
+        } catch {
+            throw CommandFailure("Cannot read '\(input)': \(error.localizedDescription)")
+        }
+    }
+
+    private func write(_ bytes: [UInt8]) throws {
         try bytes.withUnsafeBytes { buffer in
             // Written from the buffer itself: the output can be tens of megabytes.
             let data = buffer.baseAddress.map {

@@ -1,5 +1,18 @@
+import AugurServer
 import Foundation
 @testable import AugurService
+
+extension Route {
+    /// The route's own-JSON answer to a body, as `POST /{route}` writes it.
+    func answer(body: JSONValue) throws -> JSONValue { try Self.ownJSON(predict(body: body)) }
+
+    /// The route's own-JSON answer to a query, as `GET /{route}` writes it.
+    func answer(query: [(String, String)]) throws -> JSONValue { try Self.ownJSON(predict(query: query)) }
+
+    static func ownJSON(_ predictions: Predictions) throws -> JSONValue {
+        try JSONParser().parse(OwnJSONEncoder().encode(predictions))
+    }
+}
 
 /// A temporary folder holding an augur.yaml and copies of fixture models.
 struct TempService {
@@ -40,7 +53,7 @@ struct TempService {
 func json(_ text: String) throws -> JSONValue { try JSONParser().parse(text) }
 
 /// The error body of a failing prediction, serialised; nil if it succeeds.
-func errorBody(_ body: () throws -> JSONValue) -> String? {
+func errorBody<T>(_ body: () throws -> T) -> String? {
     do {
         _ = try body()
         return nil

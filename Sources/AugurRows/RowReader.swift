@@ -1,4 +1,5 @@
 import AugurEngine
+import AugurONNX
 import Foundation
 
 /// Reads tabular rows (JSON or CSV) into model inputs, checking every cell against the

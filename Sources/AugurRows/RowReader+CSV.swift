@@ -1,4 +1,5 @@
 import AugurEngine
+import AugurONNX
 import Foundation
 
 extension RowReader {

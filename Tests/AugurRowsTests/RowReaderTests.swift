@@ -2,6 +2,7 @@ import AugurEngine
 import Foundation
 import Testing
 @testable import AugurONNX
+@testable import AugurRows
 
 @Suite struct RowReaderTests {
     static func signature(_ ports: [(String, ValueType)]) -> ModelSignature {
@@ -68,13 +69,5 @@ import Testing
         }
         #expect(throws: RowError.self) { try columns.feeds(csv: Data("income,area\n1,Urban\n".utf8)) }
         #expect(throws: RowErrors.self) { try matrix.feeds(csv: Data("a,b,c\n1,2\n".utf8)) }
-    }
-
-    @Test func writerRendersTensorsMapsAndNonFinite() throws {
-        let labels = try Tensor(int64: [1, 0], shape: [2])
-        let scores = try Tensor(float32: [0.25, .nan, 1, 2], shape: [2, 2])
-        let maps = ProbabilityMaps(keys: .string(["no", "y\"es"]), scores: [0.75, 0.25, 0.5, 0.5])
-        let text = String(decoding: PredictionWriter.json([("label", .tensor(labels)), ("scores", .tensor(scores)), ("p", .maps(maps))]), as: UTF8.self)
-        #expect(text == #"{"label":[1,0],"scores":[[0.25,null],[1.0,2.0]],"p":[{"no":0.75,"y\"es":0.25},{"no":0.5,"y\"es":0.5}]}"# + "\n")
     }
 }

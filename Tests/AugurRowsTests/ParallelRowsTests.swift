@@ -2,6 +2,7 @@ import AugurEngine
 import Foundation
 import Testing
 @testable import AugurONNX
+@testable import AugurRows
 
 /// Parsing CSV and writing JSON on several threads gives the same values, bytes and error
 /// messages as one thread.
@@ -92,36 +93,5 @@ import Testing
         // A quote inside an unquoted cell is a character, not an opening quote.
         #expect(!spans("ab\"c,d\ne\"f,g\n"))
         #expect(spans("\"unclosed\n"))
-    }
-
-    @Test func chunkedWritingGivesTheSameBytes() throws {
-        let rows = 20_000
-        let labels = try Tensor(int64: (0..<rows).map { Int64($0 % 3) - 1 + ($0 == 7 ? Int64.min : 0) }, shape: [rows])
-        let scores = try Tensor(float32: (0..<(rows * 2)).map { $0 % 11 == 0 ? .nan : Float($0) / 7 }, shape: [rows, 2])
-        let cube = try Tensor(float64: (0..<(rows * 4)).map { Double($0) * 1e-3 }, shape: [rows, 2, 2])
-        let names = try Tensor(shape: [rows], storage: .string((0..<rows).map { "n\"\($0)" }))
-        let flags = try Tensor(shape: [rows], storage: .bool((0..<rows).map { $0 % 2 == 0 }))
-        let maps = ProbabilityMaps(keys: .int64([0, 1]), scores: (0..<(rows * 2)).map { Float($0 % 100) / 100 })
-        let outputs: [(name: String, value: Value)] = [
-            ("label", .tensor(labels)), ("scores", .tensor(scores)), ("cube", .tensor(cube)), ("names", .tensor(names)),
-            ("flags", .tensor(flags)), ("p", .maps(maps)), ("small", .tensor(try Tensor(int64: [3], shape: [1]))),
-        ]
-        let single = PredictionWriter.json(outputs, threads: 1)
-        for threads in [2, 3, 7] {
-            #expect(PredictionWriter.json(outputs, threads: threads) == single, "\(threads) threads")
-        }
-    }
-
-    @Test func integersAreWrittenAsStringDoes() {
-        for value: Int64 in [0, 1, -1, 9, 10, -10, 1234567890, .max, .min] {
-            var out: [UInt8] = []
-            PredictionWriter.writeInteger(value, to: &out)
-            #expect(String(decoding: out, as: UTF8.self) == String(value))
-        }
-        for value: Int32 in [.max, .min, 0] {
-            var out: [UInt8] = []
-            PredictionWriter.writeInteger(value, to: &out)
-            #expect(String(decoding: out, as: UTF8.self) == String(value))
-        }
     }
 }

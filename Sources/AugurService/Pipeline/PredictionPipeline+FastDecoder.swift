@@ -1,33 +1,17 @@
-/// The common request read straight from its bytes: one flat JSON object whose keys are all
-/// parameter names (plain ASCII, no escapes, each once) and whose values are scalars that
-/// validate and pass the rules.
+/// The fast decoder: the common request read straight from its bytes, one flat JSON object
+/// whose keys are all parameter names (plain ASCII, no escapes, each once) and whose values
+/// are scalars that validate and pass the rules. It feeds the same `predict(_:)` as every
+/// other decoder; only the reading of the body is faster.
 ///
 /// Anything else (a batch, `instances`, an unknown or repeated key, a nested value, a syntax
 /// error, an invalid value, a missing required parameter, a failed rule) makes it give up,
-/// and the caller takes the general path (`JSONParser` → `JSONValue` → `RouteSchema.decode`),
-/// which produces the same values or the errors. When it succeeds, the general path would
-/// have produced exactly the same parameter values: the same reader code parses each value
-/// and the same `ParameterSpec.validate` and rules check it.
-extension RoutePipeline {
-    /// A JSON request body: the fast path when it applies, else parse and predict as usual.
-    func predict(json bytes: UnsafeBufferPointer<UInt8>, parser: JSONParser) throws(RequestError) -> JSONValue {
-        if let storage = fastStorage(bytes, maxDepth: parser.maxDepth) {
-            return try respond(storage, rows: 1, batch: false)
-        }
-        return try predict(body: parser.parse(bytes))
-    }
-
-    /// The response's JSON text for a request body: the same bytes as `predict(json:parser:)`
-    /// serialises to, written straight from the outputs on the fast path.
-    func predictJSON(json bytes: UnsafeBufferPointer<UInt8>, parser: JSONParser) throws(RequestError) -> [UInt8] {
-        if let storage = fastStorage(bytes, maxDepth: parser.maxDepth) {
-            return try respondJSON(storage)
-        }
-        return try predict(body: parser.parse(bytes)).serialized()
-    }
-
-    /// The validated parameter values of a single-row request, or nil to take the general path.
-    func fastStorage(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) -> [ParameterValue]? {
+/// and `decode(json:parser:)` takes the general path (`JSONParser` → `JSONValue` →
+/// `decode(body:)`), which produces the same values or the errors. When it succeeds, the
+/// general path would have produced exactly the same rows: the same reader code parses each
+/// value and the same `ParameterSpec.validate` and rules check it (`FastDecoderTests`).
+extension PredictionPipeline {
+    /// The validated row of a single-object request, or nil to take the general path.
+    func fastRows(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) -> ParameterRows? {
         let count = schema.parameters.count
         guard count <= 64, maxDepth >= 1, schema.namesAreASCII else { return nil }
         var reader = JSONReader(bytes: bytes, maxDepth: maxDepth)
@@ -74,7 +58,7 @@ extension RoutePipeline {
         for r in schema.rules.indices where schema.rules[r].parameterIndices.allSatisfy({ row[$0] != .missing }) {
             if !schema.rules[r].check(row) { return nil }
         }
-        return storage
+        return ParameterRows(storage: storage, count: 1, isBatch: false)
     }
 
     /// The parameter index of a plain key at the cursor (moved past its closing quote).

@@ -1,4 +1,5 @@
 import AugurEngine
+import AugurONNX
 
 /// Collects the values of one model input, row by row, into a tensor of its element type.
 ///

@@ -2,7 +2,7 @@ import Dispatch
 
 /// Runs `body` for every index in `0..<count` on up to `threads` threads and returns the
 /// results in index order.
-func parallelMap<T: Sendable>(_ count: Int, threads: Int, _ body: @Sendable (Int) -> T) -> [T] {
+public func parallelMap<T: Sendable>(_ count: Int, threads: Int, _ body: @Sendable (Int) -> T) -> [T] {
     guard count > 1, threads > 1 else { return (0..<count).map(body) }
     let results = ParallelResults<T>(count: count)
     let workers = min(threads, count)

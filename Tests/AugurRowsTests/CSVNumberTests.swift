@@ -2,6 +2,7 @@ import AugurEngine
 import Foundation
 import Testing
 @testable import AugurONNX
+@testable import AugurRows
 
 /// CSV numbers read by the fast decimal path are the very doubles strtod gives.
 @Suite struct CSVNumberTests {

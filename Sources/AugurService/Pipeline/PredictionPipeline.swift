@@ -1,0 +1,67 @@
+import AugurEngine
+
+/// The validated parameter values of one or more rows, from any decoder (JSON body, query,
+/// CSV, tensors): what a pipeline predicts from. Only a decoder of this module makes one, so
+/// holding one means every value passed its parameter's checks and the route's rules.
+public struct ParameterRows: Sendable, Equatable {
+    /// `count × parameters` values, row-major.
+    let storage: [ParameterValue]
+    public let count: Int
+    /// Whether the rows came as a batch (array, `instances`, CSV, tensors) or as one object.
+    public let isBatch: Bool
+}
+
+/// The transport-free prediction path of one route: decode (the `decode` methods) → rules →
+/// features → `Plan.run` → output mapping, returning typed `Predictions`.
+///
+/// Built once per route at load, immutable and shared by all requests. Every adapter (HTTP
+/// routes, the protocols, `augur predict`) is a decoder into `ParameterRows` and an encoder
+/// of `Predictions` around `predict(_:)`; no adapter maps outputs itself.
+public struct PredictionPipeline: Sendable {
+    let schema: RouteSchema
+    let features: FeatureBuilder
+    let plan: Plan
+    let output: OutputMapper
+    /// The most rows a request body may hold (`server.max_batch`).
+    public let maxBatch: Int
+    public let model: ModelIdentity
+    /// The plan's output names, shared by every `Predictions`.
+    let outputNames: [String]
+
+    init(schema: RouteSchema, features: FeatureBuilder, plan: Plan, output: OutputMapper, maxBatch: Int, model: ModelIdentity) {
+        self.schema = schema
+        self.features = features
+        self.plan = plan
+        self.output = output
+        self.maxBatch = maxBatch
+        self.model = model
+        outputNames = plan.outputs.map(\.name)
+    }
+
+    /// Rows above this run through `Plan.run(rows:)` in chunks.
+    static let chunkRows = 4096
+
+    /// The predictions for validated rows; a 500 `inference_failed` when the model fails.
+    public func predict(_ rows: ParameterRows) throws(RequestError) -> Predictions {
+        let outputs = rows.count > 0 ? try run(rows) : []
+        return Predictions(isBatch: rows.isBatch, count: rows.count, outcome: try output.map(outputs, rows: rows.count),
+                           model: model, outputs: outputs, outputNames: outputNames)
+    }
+
+    /// The model's input tensors for validated rows, named, in signature order: what
+    /// `predict(_:)` feeds the plan (`augur predict --model-io` shows them).
+    public func modelInputs(_ rows: ParameterRows) throws(RequestError) -> [(name: String, value: Value)] {
+        let feeds = try features.build(rows.storage, rows: rows.count, parameterCount: schema.parameters.count, batch: rows.isBatch)
+        return Array(zip(plan.inputs.map(\.name), feeds)).map { ($0, $1) }
+    }
+
+    /// The features and the plan's outputs.
+    private func run(_ rows: ParameterRows) throws(RequestError) -> [Value] {
+        let feeds = try features.build(rows.storage, rows: rows.count, parameterCount: schema.parameters.count, batch: rows.isBatch)
+        do {
+            return rows.count > Self.chunkRows ? try plan.run(rows: feeds, chunkSize: Self.chunkRows) : try plan.run(feeds)
+        } catch {
+            throw RequestError.inferenceFailed("The model failed on this input: \(error).")
+        }
+    }
+}
