@@ -52,11 +52,14 @@ let package = Package(
             name: "AugurService",
             dependencies: ["AugurEngine", "AugurONNX", "AugurRows", "AugurStore", .product(name: "Yams", package: "Yams")]
         ),
-        // HTTP adapter: routes, errors, OpenAPI, docs, health, access log.
+        // The Open Inference Protocol (v2) over a service, transport-free: tensors, the catalogue
+        // of V2 models (routes and raw models), inference. REST (AugurServer) and gRPC adapt it.
+        .target(name: "AugurV2", dependencies: ["AugurEngine", "AugurService"]),
+        // HTTP adapter: routes, encoders, errors, OpenAPI, docs, health, access log, protocols.
         .target(
             name: "AugurServer",
             dependencies: [
-                "AugurService",
+                "AugurService", "AugurV2",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -98,7 +101,7 @@ let package = Package(
         .testTarget(
             name: "AugurServerTests",
             dependencies: [
-                "AugurStore", "AugurService", "AugurServer",
+                "AugurStore", "AugurService", "AugurServer", "AugurV2",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],

@@ -4,6 +4,9 @@
 # with a pinned MLflow for the Model Registry tests (scripts/requirements-mlflow.txt; a venv of its
 # own because MLflow's numpy, scikit-learn and protobuf conflict with the fixture pins). Never
 # needed to build or run Augur itself.
+# Also .venv-protocols (Python 3.11) with the protocol clients of the Open Inference Protocol and
+# KServe v1 tests: tritonclient[http,grpc] and kserve (scripts/requirements-protocols.txt; its own
+# venv because kserve needs newer numpy and pandas than the fixture pins).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -x .venv/bin/python ]; then
@@ -11,3 +14,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/pip install -q --disable-pip-version-check -r scripts/requirements-fixtures.txt
 scripts/mlflow-server.sh setup
+if [ ! -x .venv-protocols/bin/python ]; then
+  "$(command -v python3.11 || command -v python3)" -m venv .venv-protocols
+fi
+.venv-protocols/bin/pip install -q --disable-pip-version-check -r scripts/requirements-protocols.txt

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Every test: unit and fixture tests (swift test), onnx's own operator tests, a seeded
-# differential test against onnxruntime, a bounded fuzz run of the model loader, and the MLflow
-# Model Registry client against a real `mlflow server` on 127.0.0.1.
-# Needs .venv and .venv-mlflow (scripts/setup-venv.sh).
+# Every test: unit and fixture tests (swift test), onnx's own operator tests, the examples and a
+# seeded differential test against onnxruntime, the standard protocols with their real clients, a
+# bounded fuzz run of the model loader, and the MLflow Model Registry client against a real
+# `mlflow server` on 127.0.0.1. Needs .venv, .venv-mlflow and .venv-protocols (scripts/setup-venv.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -17,6 +17,9 @@ swift build --build-tests
 
 echo "== examples: the model inputs Augur builds for every documented request, run by onnxruntime"
 "$PY" scripts/check_examples.py --augur .build/debug/augur
+
+echo "== standard protocols with their real clients (tritonclient, kserve, MLflow's ScoringServerClient)"
+scripts/protocols/run.sh .build/debug/augur
 
 echo "== differential test against onnxruntime"
 "$PY" scripts/differential.py --augur .build/debug/augur

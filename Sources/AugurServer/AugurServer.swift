@@ -48,6 +48,10 @@ public struct AugurServer: Sendable {
         for (path, respond) in fixed {
             router.get(RouterPath(path)) { _, _ in respond() }
         }
+        let limit = service.configuration.maxBodyBytes
+        V2Endpoints(registry: registry, maxBodyBytes: limit).register(on: router)
+        KServeV1Endpoints(registry: registry, maxBodyBytes: limit).register(on: router)
+        MLflowEndpoints(registry: registry, maxBodyBytes: limit).register(on: router)
         if settings.docsAssets != nil {
             router.get("/docs/assets/:file") { _, context in try docs.asset(context.parameters.get("file") ?? "") }
         }

@@ -35,13 +35,13 @@ struct EncoderChoice: Sendable {
     static func ranges(_ accept: String) -> [(type: Substring, subtype: Substring, q: Double)] {
         accept.lowercased().split(separator: ",").compactMap { part in
             let pieces = part.split(separator: ";")
-            guard let range = pieces.first?.trimmingCharacters(in: " \t") else { return nil }
+            guard let range = pieces.first?.trimming(" \t") else { return nil }
             let names = range.split(separator: "/", maxSplits: 1)
             guard names.count == 2 else { return nil }
             var q = 1.0
             for parameter in pieces.dropFirst() {
                 let pair = parameter.split(separator: "=", maxSplits: 1)
-                if pair.count == 2, pair[0].trimmingCharacters(in: " \t") == "q", let value = Double(pair[1].trimmingCharacters(in: " \t")) {
+                if pair.count == 2, pair[0].trimming(" \t") == "q", let value = Double(pair[1].trimming(" \t")) {
                     q = min(max(value, 0), 1)
                 }
             }
@@ -64,14 +64,5 @@ struct EncoderChoice: Sendable {
             if level > specificity { (specificity, q) = (level, range.q) }
         }
         return q
-    }
-}
-
-extension Substring {
-    fileprivate func trimmingCharacters(in set: String) -> Substring {
-        var s = self
-        while let c = s.first, set.contains(c) { s.removeFirst() }
-        while let c = s.last, set.contains(c) { s.removeLast() }
-        return s
     }
 }

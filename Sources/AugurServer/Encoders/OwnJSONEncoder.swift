@@ -14,14 +14,9 @@ public struct OwnJSONEncoder: PredictionEncoder {
 
     public func encode(_ predictions: Predictions, into out: inout JSONOutput) {
         if predictions.isBatch {
-            out.append(#"{"predictions":["#)
-            for row in 0..<predictions.count {
-                if row > 0 { out.append(UInt8(ascii: ",")) }
-                out.append(UInt8(ascii: "{"))
-                writeMembers(predictions.outcome, row: row, into: &out)
-                out.append(UInt8(ascii: "}"))
-            }
-            out.append("],")
+            out.append(#"{"predictions":"#)
+            writeRows(predictions, into: &out)
+            out.append(UInt8(ascii: ","))
         } else {
             out.append(UInt8(ascii: "{"))
             if predictions.count > 0 {
@@ -34,6 +29,18 @@ public struct OwnJSONEncoder: PredictionEncoder {
         out.append(#","version":"#)
         JSONWriter.write(predictions.model.version, into: &out)
         out.append("}}")
+    }
+
+    /// `[row, …]`: each row's object without the model.
+    func writeRows(_ predictions: Predictions, into out: inout JSONOutput) {
+        out.append(UInt8(ascii: "["))
+        for row in 0..<predictions.count {
+            if row > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "{"))
+            writeMembers(predictions.outcome, row: row, into: &out)
+            out.append(UInt8(ascii: "}"))
+        }
+        out.append(UInt8(ascii: "]"))
     }
 
     /// One row's members, without braces.

@@ -4,7 +4,7 @@ import Yams
 struct ConfigurationParser {
     static let keys = ["service", "server", "models", "mlflow", "routes"]
     static let serviceKeys = ["name", "title", "version", "description"]
-    static let serverKeys = ["host", "port", "max_body_bytes", "max_batch", "allow_unknown_fields", "reload_interval"]
+    static let serverKeys = ["host", "port", "max_body_bytes", "max_batch", "allow_unknown_fields", "reload_interval", "invocations_route"]
 
     let folder: String
 
@@ -59,6 +59,12 @@ struct ConfigurationParser {
             }
         }
         configuration.models = modelEntries
+        if let name = configuration.invocationsRoute, !configuration.routes.contains(where: { $0.name == name }),
+           let server = values["server"], let entries = reader.mapping(server),
+           let entry = entries.first(where: { $0.key == "invocations_route" }) {
+            reader.error(entry.value, "'\(name)' is not a route; routes: \(configuration.routes.map { "'\($0.name)'" }.joined(separator: ", ")).")
+        }
+        if configuration.invocationsRoute == nil, configuration.routes.count == 1 { configuration.invocationsRoute = configuration.routes[0].name }
     }
 
     static func isValidRouteName(_ name: String) -> Bool {
@@ -93,6 +99,7 @@ struct ConfigurationParser {
             case "max_batch": c.maxBatch = reader.int(value, in: 1...10_000_000) ?? c.maxBatch
             case "allow_unknown_fields": c.allowUnknownFields = reader.bool(value) ?? c.allowUnknownFields
             case "reload_interval": c.reloadInterval = reader.double(value, in: 0...86_400) ?? c.reloadInterval
+            case "invocations_route": c.invocationsRoute = reader.string(value)
             default: break
             }
         }

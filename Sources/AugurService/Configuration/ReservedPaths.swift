@@ -14,9 +14,34 @@ public enum ReservedPaths {
     public static let docs = Endpoint(path: "/docs", summary: "Swagger UI")
     public static let adminReload = Endpoint(path: "/admin/reload", summary: "Check every model source now and swap in new versions")
 
+    /// The Open Inference Protocol v2 (REST).
+    public static let v2 = [
+        Endpoint(path: "/v2", summary: "V2 server metadata"),
+        Endpoint(path: "/v2/health/live", summary: "V2 liveness"),
+        Endpoint(path: "/v2/health/ready", summary: "V2 readiness"),
+        Endpoint(path: "/v2/models/{model}", summary: "V2 model metadata (also under /versions/{version})"),
+        Endpoint(path: "/v2/models/{model}/ready", summary: "V2 model readiness (also under /versions/{version})"),
+        Endpoint(path: "/v2/models/{model}/infer", summary: "V2 inference (also under /versions/{version})"),
+    ]
+
+    /// KServe's v1 protocol.
+    public static let v1 = [
+        Endpoint(path: "/v1/models", summary: "KServe v1: the routes"),
+        Endpoint(path: "/v1/models/{model}", summary: "KServe v1: a route's readiness"),
+        Endpoint(path: "/v1/models/{model}:predict", summary: "KServe v1: predict"),
+    ]
+
+    /// The MLflow scoring protocol.
+    public static let mlflow = [
+        Endpoint(path: "/ping", summary: "MLflow: liveness"),
+        Endpoint(path: "/health", summary: "MLflow: liveness"),
+        Endpoint(path: "/version", summary: "MLflow: the server's version"),
+        Endpoint(path: "/invocations", summary: "MLflow: score rows through the invocations route"),
+    ]
+
     /// The health probes, documented in OpenAPI under the `health` tag.
     public static let health = [healthz, livez, readyz]
-    public static let all = health + [openAPI, docs, adminReload]
+    public static let all = health + [openAPI, docs, adminReload] + v2 + v1 + mlflow
 
     /// The route names these paths take: their first segments.
     public static let routeNames: Set<String> = Set(all.map { String($0.path.dropFirst().prefix { $0 != "/" }) })

@@ -102,24 +102,8 @@ struct Predict: AsyncParsableCommand {
             out.append("}\n")
             return Array(out.bytes)
         } catch {
-            throw CommandFailure("Invalid input '\(input)':\n" + error.issues.map(Self.line).joined(separator: "\n"))
+            throw CommandFailure("Invalid input '\(input)':\n" + error.issues.map { "  " + $0.line(firstRow: 1) }.joined(separator: "\n"))
         }
-    }
-
-    /// `row 3, 'LoanAmount': Input should be greater than 0 (got -1)`, rows counted from 1.
-    static func line(_ issue: Issue) -> String {
-        var parts: [String] = []
-        for part in issue.loc {
-            switch part {
-            case .index(let i): parts.append("row \(i + 1)")
-            case .key(let key): parts.append("'\(key)'")
-            }
-        }
-        let got = issue.input.map { input -> String in
-            if case .object = input { return "" }
-            return " (got \(input.serializedString))"
-        } ?? ""
-        return "  " + (parts.isEmpty ? "" : parts.joined(separator: ", ") + ": ") + issue.msg + got
     }
 
     private func predictThroughModel(_ model: String, _ data: Data) throws -> [UInt8] {
