@@ -71,6 +71,7 @@ public struct AugurServer: Sendable {
                 .object(JSONObject([("route", .string("/\(route.name)")), ("model", .string(route.modelName)), ("version", .string(route.modelVersion))]))
             })),
             ("models", .array(registry.statuses.map(AdminEndpoint.json))),
+            ("protocols", ProtocolSummary(service).json),
         ]))
     }
 

@@ -9,7 +9,7 @@ struct OpenAPIDocument {
     var json: JSONValue {
         let c = service.configuration
         var paths: [(String, JSONValue)] = []
-        var schemas: [(String, JSONValue)] = [("ErrorDetail", Self.errorDetail), ("ErrorResponse", Self.errorResponse)]
+        var schemas: [(String, JSONValue)] = [("ErrorDetail", Self.errorDetail), ("ErrorResponse", Self.errorResponse)] + Self.protocolSchemas
         for route in service.routes {
             let base = Self.schemaName(route.name)
             schemas.append(("\(base)Request", route.requestSchema()))
@@ -23,6 +23,7 @@ struct OpenAPIDocument {
                 ("responses", ["200": ["description": "The service is up.", "content": ["application/json": ["schema": ["type": "object"]]]]]),
             ]))]))
         }
+        paths += protocolPaths()
         return .object(JSONObject([
             ("openapi", "3.1.0"),
             ("info", .object(JSONObject([("title", .string(c.title)), ("version", .string(c.version)), ("description", .string(c.description))]))),

@@ -93,9 +93,15 @@ import Foundation
     @Test func routeNamesOfAugursOwnEndpointsAreRefused() throws {
         let found = try errors("routes:\n  healthz:\n    model: model.onnx\n  docs:\n    model: model.onnx\n")
         #expect(found == [
-            "augur.yaml:2: routes.healthz: route name 'healthz' is taken by one of Augur's own endpoints (/admin, /docs, /healthz, /livez, /openapi.json, /readyz); choose another name.",
-            "augur.yaml:4: routes.docs: route name 'docs' is taken by one of Augur's own endpoints (/admin, /docs, /healthz, /livez, /openapi.json, /readyz); choose another name.",
+            "augur.yaml:2: routes.healthz: route name 'healthz' is taken by one of Augur's own endpoints (/admin, /docs, /health, /healthz, /invocations, /livez, /openapi.json, /ping, /readyz, /v1, /v2, /version); choose another name.",
+            "augur.yaml:4: routes.docs: route name 'docs' is taken by one of Augur's own endpoints (/admin, /docs, /health, /healthz, /invocations, /livez, /openapi.json, /ping, /readyz, /v1, /v2, /version); choose another name.",
         ])
+        #expect(try errors("routes:\n  v2:\n    model: model.onnx\n").first?.contains("route name 'v2' is taken") == true)
+    }
+
+    @Test func invocationsRouteMustNameARoute() throws {
+        let found = try errors("server:\n  invocations_route: nope\nroutes:\n  a:\n    model: model.onnx\n")
+        #expect(found.contains("augur.yaml:2: server.invocations_route: 'nope' is not a route; routes: 'a'."), "\(found)")
     }
 
     @Test func yamlSyntaxAndDuplicates() throws {

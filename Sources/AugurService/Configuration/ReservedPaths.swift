@@ -5,6 +5,14 @@ public enum ReservedPaths {
         public let path: String
         /// For OpenAPI and messages.
         public let summary: String
+        /// `GET` or `POST`.
+        public let method: String
+
+        init(path: String, summary: String, method: String = "GET") {
+            self.path = path
+            self.summary = summary
+            self.method = method
+        }
     }
 
     public static let healthz = Endpoint(path: "/healthz", summary: "Liveness and readiness summary")
@@ -12,7 +20,7 @@ public enum ReservedPaths {
     public static let readyz = Endpoint(path: "/readyz", summary: "Readiness probe, with each route's model and version")
     public static let openAPI = Endpoint(path: "/openapi.json", summary: "This OpenAPI document")
     public static let docs = Endpoint(path: "/docs", summary: "Swagger UI")
-    public static let adminReload = Endpoint(path: "/admin/reload", summary: "Check every model source now and swap in new versions")
+    public static let adminReload = Endpoint(path: "/admin/reload", summary: "Check every model source now and swap in new versions", method: "POST")
 
     /// The Open Inference Protocol v2 (REST).
     public static let v2 = [
@@ -21,14 +29,14 @@ public enum ReservedPaths {
         Endpoint(path: "/v2/health/ready", summary: "V2 readiness"),
         Endpoint(path: "/v2/models/{model}", summary: "V2 model metadata (also under /versions/{version})"),
         Endpoint(path: "/v2/models/{model}/ready", summary: "V2 model readiness (also under /versions/{version})"),
-        Endpoint(path: "/v2/models/{model}/infer", summary: "V2 inference (also under /versions/{version})"),
+        Endpoint(path: "/v2/models/{model}/infer", summary: "V2 inference (also under /versions/{version})", method: "POST"),
     ]
 
     /// KServe's v1 protocol.
     public static let v1 = [
         Endpoint(path: "/v1/models", summary: "KServe v1: the routes"),
         Endpoint(path: "/v1/models/{model}", summary: "KServe v1: a route's readiness"),
-        Endpoint(path: "/v1/models/{model}:predict", summary: "KServe v1: predict"),
+        Endpoint(path: "/v1/models/{model}:predict", summary: "KServe v1: predict", method: "POST"),
     ]
 
     /// The MLflow scoring protocol.
@@ -36,7 +44,7 @@ public enum ReservedPaths {
         Endpoint(path: "/ping", summary: "MLflow: liveness"),
         Endpoint(path: "/health", summary: "MLflow: liveness"),
         Endpoint(path: "/version", summary: "MLflow: the server's version"),
-        Endpoint(path: "/invocations", summary: "MLflow: score rows through the invocations route"),
+        Endpoint(path: "/invocations", summary: "MLflow: score rows through the invocations route", method: "POST"),
     ]
 
     /// The health probes, documented in OpenAPI under the `health` tag.

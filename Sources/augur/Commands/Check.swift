@@ -1,4 +1,5 @@
 import ArgumentParser
+import AugurServer
 import AugurService
 
 struct Check: AsyncParsableCommand {
@@ -15,5 +16,6 @@ struct Check: AsyncParsableCommand {
         for route in service.routes {
             print("  /\(route.name): model \(route.modelName) \(route.modelVersion), \(route.parameters.count) parameters")
         }
+        for (name, path, what) in ProtocolSummary(service).lines { print("  \(name) \(path): \(what)") }
     }
 }

@@ -54,6 +54,7 @@ struct Serve: AsyncParsableCommand {
             let base = "http://\(c.host.contains(":") ? "[\(c.host)]" : c.host):\(c.port)"
             var lines = ["Augur is serving '\(c.title)' at \(base) (ready in \(ms) ms)", "  docs:    \(base)/docs", "  openapi: \(base)/openapi.json"]
             lines += service.routes.map { "  route:   \(base)/\($0.name)  (model \($0.modelName) \($0.modelVersion))" }
+            lines += ProtocolSummary(service).lines.map { "  \($0.0): \(base)\($0.1)  (\($0.2))" }
             FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         }
     }
