@@ -1,6 +1,7 @@
 import AugurService
 import Hummingbird
 import Logging
+import ServiceLifecycle
 
 /// The HTTP adapter: a service's routes over Hummingbird, plus OpenAPI, docs, health, and the
 /// reloader that keeps the registry's models current.
@@ -14,7 +15,7 @@ public struct AugurServer: Sendable {
     }
 
     /// Serves a loaded service, reloading its models from their sources.
-    public init(service: Service, settings: ServerSettings) {
+    public init(service: AugurService.Service, settings: ServerSettings) {
         self.init(registry: ModelRegistry(service: service, provider: ModelProvider(configuration: service.configuration)), settings: settings)
     }
 
@@ -75,13 +76,15 @@ public struct AugurServer: Sendable {
         ]))
     }
 
-    /// Binds and serves until the process is asked to stop (SIGINT/SIGTERM: graceful shutdown).
-    public func run(logger: Logger = Logger(label: "augur"), onServerRunning: (@Sendable () async -> Void)? = nil) async throws {
+    /// Binds and serves until the process is asked to stop (SIGINT/SIGTERM: graceful shutdown),
+    /// with `services` (the gRPC server) running beside it in the same service group.
+    public func run(logger: Logger = Logger(label: "augur"), services: [any ServiceLifecycle.Service] = [],
+                    onServerRunning: (@Sendable () async -> Void)? = nil) async throws {
         let reloader = ReloadService(registry: registry, interval: registry.configuration.reloadInterval, logger: logger)
         let app = Application(
             router: makeRouter(logger: logger),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "augur"),
-            services: [reloader],
+            services: [reloader] + services,
             onServerRunning: { _ in await onServerRunning?() },
             logger: logger)
         try await app.runService()

@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # The standard protocols against a live `augur serve examples/loan` on a free port of 127.0.0.1,
-# with the real clients: tritonclient.http and the kserve SDK (V2 REST, .venv-protocols), the
+# with the real clients: tritonclient.http and the kserve SDK (V2 REST, .venv-protocols),
+# tritonclient.grpc (V2 gRPC, on --grpc-port), the
 # kserve SDK and test_server.py's cases (KServe v1), MLflow's ScoringServerClient and
 # test_scoring_server.py's cases (.venv-mlflow). Then the server must still answer.
 #   scripts/protocols/run.sh [AUGUR_BINARY]      (default .build/debug/augur)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BIN=${1:-.build/debug/augur}
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+PORT=$(free_port)
+GRPC_PORT=$(free_port)
 LOG=$(mktemp)
-"$BIN" serve examples/loan --port "$PORT" --log-level warning --reload-interval 0 >"$LOG" 2>&1 &
+"$BIN" serve examples/loan --port "$PORT" --grpc-port "$GRPC_PORT" --log-level warning --reload-interval 0 >"$LOG" 2>&1 &
 SERVER=$!
 trap 'kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; rm -f "$LOG"' EXIT
 for _ in $(seq 100); do
@@ -19,6 +22,7 @@ for _ in $(seq 100); do
 done
 status=0
 .venv-protocols/bin/python scripts/protocols/v2_http.py "127.0.0.1:$PORT" || status=1
+.venv-protocols/bin/python scripts/protocols/v2_grpc.py "127.0.0.1:$PORT" "127.0.0.1:$GRPC_PORT" || status=1
 .venv-protocols/bin/python scripts/protocols/kserve_v1.py "127.0.0.1:$PORT" || status=1
 .venv-mlflow/bin/python scripts/protocols/mlflow_scoring.py "127.0.0.1:$PORT" || status=1
 curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null || { echo "the server stopped answering"; cat "$LOG"; exit 1; }

@@ -22,6 +22,9 @@ public struct ServiceConfiguration: Sendable {
     /// Seconds between checks for a new version behind `latest`, an alias or a changed file;
     /// 0 turns polling off (SIGHUP and the admin endpoint still reload).
     public var reloadInterval: Double
+    /// The port of the Open Inference Protocol's gRPC server (`server.grpc_port`,
+    /// `--grpc-port`); nil: no gRPC server.
+    public var grpcPort: Int?
     /// The route `POST /invocations` (the MLflow scoring protocol) serves: `server.invocations_route`,
     /// else the only route when there is one.
     public var invocationsRoute: String?

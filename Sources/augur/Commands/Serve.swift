@@ -1,4 +1,5 @@
 import ArgumentParser
+import AugurGRPC
 import AugurServer
 import AugurService
 import Foundation
@@ -19,6 +20,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds between checks for new model versions behind latest, an alias or a changed file (0: off; default: server.reload_interval, else 30).")
     var reloadInterval: Double?
     @Flag(help: "Enable POST /admin/reload, authorised by the bearer token in $AUGUR_ADMIN_TOKEN.") var admin = false
+    @Option(help: "Serve the Open Inference Protocol over gRPC on this port too (default: server.grpc_port, else off).")
+    var grpcPort: Int?
 
     func validate() throws {
         if let port, !(0...65535).contains(port) {
@@ -26,6 +29,9 @@ struct Serve: AsyncParsableCommand {
         }
         if Logger.Level(rawValue: logLevel) == nil {
             throw ValidationError("The value '\(logLevel)' is invalid for '--log-level'. Please provide one of \(Logger.Level.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")).")
+        }
+        if let grpcPort, !(1...65535).contains(grpcPort) {
+            throw ValidationError("The value '\(grpcPort)' is invalid for '--grpc-port'. Please provide a number from 1 to 65535.")
         }
         if config != nil && path != nil { throw ValidationError("Give the configuration either as an argument or with -p, not both.") }
         if let reloadInterval, !(0...86_400).contains(reloadInterval) {
@@ -42,6 +48,7 @@ struct Serve: AsyncParsableCommand {
         let service = try await ConfigLocation.loadService(file, store: store) { configuration in
             configuration.host = host ?? configuration.host
             configuration.port = port ?? configuration.port
+            configuration.grpcPort = grpcPort ?? configuration.grpcPort
             configuration.reloadInterval = reloadInterval ?? configuration.reloadInterval
         }
         let c = service.configuration
@@ -49,12 +56,14 @@ struct Serve: AsyncParsableCommand {
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let token = admin ? ProcessInfo.processInfo.environment["AUGUR_ADMIN_TOKEN"] : nil
         let server = AugurServer(service: service, settings: ServerSettings(host: c.host, port: c.port, docsAssets: docsAssets, adminToken: token))
-        try await server.run(logger: logger) {
+        let grpc = c.grpcPort.map { GRPCInferenceServer(registry: server.registry, host: c.host, port: $0, logger: logger) }
+        try await server.run(logger: logger, services: grpc.map { [$0] } ?? []) {
             let ms = (ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000
             let base = "http://\(c.host.contains(":") ? "[\(c.host)]" : c.host):\(c.port)"
             var lines = ["Augur is serving '\(c.title)' at \(base) (ready in \(ms) ms)", "  docs:    \(base)/docs", "  openapi: \(base)/openapi.json"]
             lines += service.routes.map { "  route:   \(base)/\($0.name)  (model \($0.modelName) \($0.modelVersion))" }
             lines += ProtocolSummary(service).lines.map { "  \($0.0): \(base)\($0.1)  (\($0.2))" }
+            if let port = c.grpcPort { lines.append("  V2 (gRPC): \(c.host):\(port)  (inference.GRPCInferenceService)") }
             FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         }
     }
