@@ -24,11 +24,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BODY = {"ApplicantIncome": 5849, "CoapplicantIncome": 0, "LoanAmount": 128, "Credit_History": 1,
         "Property_Area": "Urban"}
+# The Open Inference Protocol body: the loan forest's four model columns as one FP32 [1, 4]
+# tensor (JSON; MLServer's HTTP side has no binary extension), for Augur's raw model `loan`
+# and MLServer's `loan`.
+V2_BODY = {"inputs": [{"name": "input", "shape": [1, 4], "datatype": "FP32", "data": [5849, 128, 1, 2]}]}
 TICK = os.sysconf("SC_CLK_TCK")
 
 
 def stack_table(a) -> dict:
-    """name -> (command, path, port, extra environment)."""
+    """name -> (command, path, port, extra environment[, body])."""
     py_env = {"HTTP_MODEL": str(a.pickle), "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
     uvicorn = [str(a.venv / "bin/python"), "-m", "uvicorn", "bench.http_apps:app", "--host", "127.0.0.1",
                "--workers", "1", "--no-access-log", "--log-level", "warning", "--port"]
@@ -40,6 +44,10 @@ def stack_table(a) -> dict:
                                 {**py_env, "HTTP_BACKEND": "onnx", "HTTP_MODEL": str(ROOT / "examples/loan/model.onnx")}),
         "bentoml": ([str(a.bento_venv / "bin/bentoml"), "serve", "bench.http_bento:Loan", "--host", "127.0.0.1", "--port"],
                     "/predictions", 18085, py_env),
+        "augur_v2": ([str(a.augur), "serve", "examples/loan", "--log-level", "warning", "--port"], "/v2/models/loan/infer", 18086, {},
+                     V2_BODY),
+        "mlserver": ([str(a.mlserver_venv / "bin/python"), str(ROOT / "bench/http_mlserver.py"), str(a.work)],
+                     "/v2/models/loan/infer", 18087, {"OMP_NUM_THREADS": "1"}, V2_BODY),
     }
 
 
@@ -87,7 +95,7 @@ def memory_mb(pid: int, key: str) -> float:
 
 class Server:
     def __init__(self, name: str, spec, log: Path):
-        self.name, (self.cmd, self.path, self.port, self.env) = name, spec
+        self.name, (self.cmd, self.path, self.port, self.env), self.body = name, spec[:4], (spec[4] if len(spec) > 4 else BODY)
         self.log, self.proc, self.started = log, None, 0
 
     def start(self) -> None:
@@ -100,7 +108,7 @@ class Server:
     def post(self, timeout=2.0) -> tuple[int, bytes]:
         c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         try:
-            c.request("POST", self.path, json.dumps(BODY), {"Content-Type": "application/json"})
+            c.request("POST", self.path, json.dumps(self.body), {"Content-Type": "application/json"})
             r = c.getresponse()
             return r.status, r.read()
         finally:
@@ -147,7 +155,9 @@ def port_free(port: int) -> bool:
 def wrk(server: Server, a, conns: int, seconds: float) -> dict:
     cmd = ["wrk", "-t2", f"-c{conns}", f"-d{seconds:g}s", "--timeout", "10s", "-s", str(ROOT / "bench/http_wrk.lua"),
            f"http://127.0.0.1:{server.port}{server.path}"]
-    out = subprocess.run(cmd, env={**os.environ, "BENCH_BODY": str(a.body)}, capture_output=True, text=True,
+    body = a.work / f"body-{server.name}.json"
+    body.write_text(json.dumps(server.body))
+    out = subprocess.run(cmd, env={**os.environ, "BENCH_BODY": str(body)}, capture_output=True, text=True,
                          timeout=seconds + 60)
     line = next((l for l in reversed(out.stdout.splitlines()) if l.startswith("{")), None)
     if out.returncode != 0 or line is None:
@@ -191,6 +201,7 @@ def main() -> None:
     p.add_argument("--hello", type=Path, required=True)
     p.add_argument("--venv", type=Path, required=True)
     p.add_argument("--bento-venv", type=Path, required=True)
+    p.add_argument("--mlserver-venv", type=Path, required=True)
     p.add_argument("--pickle", type=Path, required=True)
     p.add_argument("--seconds", type=float, default=8)
     p.add_argument("--warmup", type=float, default=2)
@@ -215,7 +226,7 @@ def main() -> None:
     names = [n for n in a.stacks.split(",") if n]
     servers = {n: Server(n, table[n], a.work / f"server-{n}.log") for n in names}
     result = {"stacks": names, "conns": a.conns, "seconds": a.seconds, "warmup": a.warmup, "rounds": a.rounds,
-              "body": BODY, "runs": [], "launches": {n: [] for n in names}, "errors": {}}
+              "body": BODY, "v2_body": V2_BODY, "runs": [], "launches": {n: [] for n in names}, "errors": {}}
 
     def save() -> None:
         a.out.write_text(json.dumps(result, indent=1))

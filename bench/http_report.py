@@ -16,7 +16,9 @@ import statistics
 from pathlib import Path
 
 NAMES = {"augur": "Augur", "hello": "Hummingbird hello-world (ceiling)", "fastapi_sklearn": "FastAPI + scikit-learn",
-         "fastapi_onnxruntime": "FastAPI + onnxruntime", "bentoml": "BentoML + scikit-learn"}
+         "fastapi_onnxruntime": "FastAPI + onnxruntime", "bentoml": "BentoML + scikit-learn",
+         "augur_v2": "Augur, V2 REST (raw model)", "mlserver": "MLServer + scikit-learn, V2 REST"}
+# Python stacks answering the own-route body; MLServer answers the V2 body and is compared with augur_v2.
 PYTHON = ("fastapi_sklearn", "fastapi_onnxruntime", "bentoml")
 BEGIN, END = "<!-- http-benchmark:begin -->", "<!-- http-benchmark:end -->"
 
@@ -50,7 +52,8 @@ def summarize(raw: dict) -> dict:
                                                      "cpu_us_per_request", "requests")}
                                  | {"vs_best_python": ratio(r["rps"], best), "vs_hello": ratio(r["rps"], hello),
                                     "vs_fastapi_onnxruntime": ratio(r["rps"], by(runs, "fastapi_onnxruntime", c).get(n, {}).get("rps")),
-                                    "vs_fastapi_sklearn": ratio(r["rps"], by(runs, "fastapi_sklearn", c).get(n, {}).get("rps"))})
+                                    "vs_fastapi_sklearn": ratio(r["rps"], by(runs, "fastapi_sklearn", c).get(n, {}).get("rps")),
+                                    "vs_mlserver": ratio(r["rps"], by(runs, "mlserver", c).get(n, {}).get("rps"))})
             rows[s] = per_round
         out["per_conns"][str(c)] = rows
     for s in raw["stacks"]:
@@ -86,6 +89,7 @@ def targets(summary: dict) -> list[tuple[str, str, bool | None]]:
     check("idle RSS ≤ 40 MB (MB)", [idle] if idle is not None else [], lambda v: v <= 40)
     for c in (8, 64):
         check(f"≥ 0.8 of the hello-world ceiling at {c} connections", vals(c, "augur", "vs_hello"), lambda v: v >= 0.8)
+    check("V2 REST: throughput ≥ 20× MLServer at 64 connections", vals(64, "augur_v2", "vs_mlserver"), lambda v: v >= 20)
     return rows
 
 
@@ -94,7 +98,8 @@ def markdown(raw, facts, summary, chart: str, json_name: str) -> str:
     lines += [BEGIN, "## HTTP benchmark: Augur vs the Python serving stacks", "",
               f"`bench/run.sh`, {raw['date']}; raw results [`{json_name}`]({json_name}). Every stack serves the same loan "
               "model (examples/loan: random forest, 25 trees, depth 7) the same JSON body on 127.0.0.1: "
-              f"`{json.dumps(raw['body'])}`. wrk: 2 threads, {raw['warmup']:g} s warm-up then {raw['seconds']:g} s measured, "
+              f"`{json.dumps(raw['body'])}`; the two V2 stacks (Augur's raw model `loan`, MLServer's) the V2 JSON tensor "
+              f"`{json.dumps(raw.get('v2_body'))}`. wrk: 2 threads, {raw['warmup']:g} s warm-up then {raw['seconds']:g} s measured, "
               f"{raw['rounds']} rounds taking turns (round 1 in order, round 2 reversed); each cell shows round 1 / round 2. "
               "wrk runs on the same 2 cores as the server, so every stack shares the CPU with the load generator.", "",
               f"Machine: {f.get('nproc')} cores, {f.get('cpu_model')}, {f.get('mem_total')}, Linux {f.get('kernel')}; "
@@ -105,12 +110,12 @@ def markdown(raw, facts, summary, chart: str, json_name: str) -> str:
               f"Git {f.get('git_commit')}; Augur binary {f.get('augur_binary', 'unrecorded')}.", "", f"![throughput and p99 per stack]({chart})", ""]
     for c, rows in summary["per_conns"].items():
         lines += [f"### {c} connections", "",
-                  "| stack | requests/s | × best Python | × hello | p50 µs | p99 µs | p99.9 µs | CPU µs/request | errors |",
-                  "|---|---|---|---|---|---|---|---|---|"]
+                  "| stack | requests/s | × best Python | × hello | × MLServer | p50 µs | p99 µs | p99.9 µs | CPU µs/request | errors |",
+                  "|---|---|---|---|---|---|---|---|---|---|"]
         for s, rs in rows.items():
             errs = sum(r["non_2xx"] + r["connect_errors"] + r["read_errors"] + r["write_errors"] + r["timeouts"] for r in rs)
             lines.append(f"| {NAMES.get(s, s)} | {fmt([r['rps'] for r in rs])} | {fmt([r['vs_best_python'] for r in rs])} | "
-                         f"{fmt([r['vs_hello'] for r in rs])} | {fmt([r['p50_us'] for r in rs])} | {fmt([r['p99_us'] for r in rs])} | "
+                         f"{fmt([r['vs_hello'] for r in rs])} | {fmt([r['vs_mlserver'] for r in rs])} | {fmt([r['p50_us'] for r in rs])} | {fmt([r['p99_us'] for r in rs])} | "
                          f"{fmt([r['p999_us'] for r in rs])} | {fmt([r['cpu_us_per_request'] for r in rs])} | {errs} |")
         lines.append("")
     lines += ["### Start-up and memory", "", "| stack | launch → first prediction, median ms (samples) | idle RSS MB | peak RSS MB |",

@@ -9,7 +9,9 @@
 # Stacks, all serving examples/loan's forest with the same JSON body: Augur (`augur serve
 # examples/loan`), a Hummingbird hello-world route (augur-hello: the framework ceiling), FastAPI +
 # pydantic + scikit-learn pickle, FastAPI + pydantic + onnxruntime (1 thread), both on uvicorn with
-# 1 worker, and BentoML + scikit-learn when it installs (in its own venv, bench/work/venv-bento).
+# 1 worker, and BentoML + scikit-learn when it installs (in its own venv, bench/work/venv-bento);
+# and the Open Inference Protocol v2 over REST: Augur's raw model `loan` against MLServer 1.7.1 +
+# mlserver-sklearn (bench/work/venv-mlserver, one process), both with the same JSON tensor body.
 #
 # Environment:
 #   BENCH_SKIP_BUILD=1   use binaries already built: BENCH_BIN (default .build/release) for augur,
@@ -17,7 +19,7 @@
 #   BENCH_SECONDS        measured seconds per wrk run (default 8; a 2 s warm-up precedes each)
 #   BENCH_ROUNDS         rounds, the stacks taking turns (default 2)
 #   BENCH_LAUNCHES       launches per stack for launch → first prediction (default 5)
-#   BENCH_STACKS         comma-separated subset (default augur,hello,fastapi_sklearn,fastapi_onnxruntime,bentoml)
+#   BENCH_STACKS         comma-separated subset (default augur,hello,fastapi_sklearn,fastapi_onnxruntime,bentoml,augur_v2,mlserver)
 #   BENCH_LIMIT          whole-run limit in seconds (default 1500); every step is bounded by what is left
 #
 # Every server is started by bench/http_bench.py in its own session and stopped by its PID at
@@ -37,7 +39,8 @@ BIN=${BENCH_BIN:-$ROOT/.build/release}
 HELLO_BIN=${BENCH_HELLO_BIN:-$BIN}
 VENV="$WORK/venv-http"
 BENTO_VENV="$WORK/venv-bento"
-STACKS=${BENCH_STACKS:-augur,hello,fastapi_sklearn,fastapi_onnxruntime,bentoml}
+MLSERVER_VENV="$WORK/venv-mlserver"
+STACKS=${BENCH_STACKS:-augur,hello,fastapi_sklearn,fastapi_onnxruntime,bentoml,augur_v2,mlserver}
 ENGINE=0
 for arg in "$@"; do
     case $arg in
@@ -82,6 +85,10 @@ setup() {
             STACKS=$(sed -e 's/,*bentoml//' <<<"$STACKS")
         fi
     fi
+    if [[ ,$STACKS, == *,mlserver,* ]]; then
+        venv "$MLSERVER_VENV" bench/requirements-mlserver.txt
+        [[ -f $MLSERVER_VENV/.bench-stamp ]] || { log "MLServer did not install: skipping it"; STACKS=$(sed -e 's/,*mlserver//' <<<"$STACKS"); }
+    fi
     log "training the scikit-learn forest of examples/loan/train.py into bench/work/loan.pkl"
     bounded -t 120 "$WORK/train.log" "$WORK/train.log" "${PYENV[@]}" "$VENV/bin/python" bench/http_train.py "$WORK/loan.pkl"
     ((RC == 0)) || { cat "$WORK/train.log" >&2; log "training failed"; exit 1; }
@@ -125,7 +132,7 @@ main() {
     local raw="$WORK/http-raw-$STAMP.json"
     bounded "$WORK/http-bench.log" "$WORK/http-bench.log" "${PYENV[@]}" "$VENV/bin/python" bench/http_bench.py --out "$raw" --work "$WORK" \
         --stacks "$STACKS" --augur "$BIN/augur" --hello "$HELLO_BIN/augur-hello" --venv "$VENV" \
-        --bento-venv "$BENTO_VENV" --pickle "$WORK/loan.pkl" --seconds "${BENCH_SECONDS:-8}" \
+        --bento-venv "$BENTO_VENV" --mlserver-venv "$MLSERVER_VENV" --pickle "$WORK/loan.pkl" --seconds "${BENCH_SECONDS:-8}" \
         --rounds "${BENCH_ROUNDS:-2}" --launches "${BENCH_LAUNCHES:-5}" --deadline $((END - 60))
     cat "$WORK/http-bench.log" >&2
     ((RC == 0)) || { log "the measurement failed ($RC)"; [[ -s $raw ]] || exit 1; }
