@@ -119,4 +119,28 @@ import Testing
             #expect(status == 404 && String(decoding: body, as: UTF8.self).contains("server.invocations_route"))
         }
     }
+
+    /// MLServer's `np` content type (one [N, P] matrix, columns in parameter order) and the
+    /// default named columns (`pd`) give the same answer; a regressor answers `prediction`
+    /// with its unit.
+    @Test func v2ContentTypesAndRegressors() async throws {
+        try await Support.app(try Support.service("loan")).test(.router) { client in
+            let np = #"{"parameters":{"content_type":"np"},"inputs":[{"name":"x","shape":[1,6],"datatype":"FP64","data":[5849,0,128,360,1,2]}]}"#
+            // Property_Area is text: as numbers it fails validation, every problem listed.
+            let (status, _, body) = try await post(client, "/v2/models/loan_status/infer", Array(np.utf8))
+            #expect(status == 400 && String(decoding: body, as: UTF8.self).contains("'Property_Area'"))
+            let pd = #"{"parameters":{"content_type":"pd"},"inputs":[{"name":"ApplicantIncome","shape":[1],"datatype":"FP64","data":[5849]},{"name":"LoanAmount","shape":[1],"datatype":"FP64","data":[128]},{"name":"Credit_History","shape":[1],"datatype":"INT64","data":[1]},{"name":"Property_Area","shape":[1],"datatype":"BYTES","parameters":{"content_type":"str"},"data":["Urban"]}]}"#
+            let (ok, _, answer) = try await post(client, "/v2/models/loan_status/infer", Array(pd.utf8))
+            #expect(ok == 200 && String(decoding: answer, as: UTF8.self).contains(#""data":["Approved"]"#))
+        }
+        try await Support.app(try Support.service("house")).test(.router) { client in
+            let np = #"{"inputs":[{"name":"m","shape":[2,3],"datatype":"FP32","parameters":{"content_type":"np"},"data":[1800,3,2,900,1,1]}]}"#
+            let (status, _, body) = try await post(client, "/v2/models/house_price/infer", Array(np.utf8))
+            #expect(status == 200, "\(String(decoding: body, as: UTF8.self))")
+            let json = try JSONParser().parse(body)
+            #expect(json["outputs"]?[0]?["name"] == "prediction" && json["outputs"]?[0]?["datatype"] == "FP64")
+            #expect(json["outputs"]?[0]?["parameters"]?["unit"] == "USD")
+            #expect(json["outputs"]?[0]?["data"]?[0] == 386218.94)
+        }
+    }
 }
