@@ -30,14 +30,8 @@ struct PredictionHandler: Sendable {
         if let type = request.headers.value(.contentType), !MediaType.isJSON(type) {
             throw RequestError.unsupportedMediaType(type)
         }
-        if let length = request.headers.value(.contentLength).flatMap(Int.init), length > maxBodyBytes {
-            throw RequestError.payloadTooLarge(limit: maxBodyBytes)
-        }
         let encoder = try encoders.pick(accept: request.headers.value(.accept))
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: maxBodyBytes)
-        } catch is NIOTooManyBytesError {
+        guard let buffer = try await ProtocolBody.collect(request, limit: maxBodyBytes) else {
             throw RequestError.payloadTooLarge(limit: maxBodyBytes)
         }
         let route = try current()

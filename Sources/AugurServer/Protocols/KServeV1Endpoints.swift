@@ -61,7 +61,7 @@ struct KServeV1Endpoints: Sendable {
     }
 }
 
-/// A protocol request's body, collected up to the limit (nil when it is larger).
+/// A request's body, collected up to the limit (nil when it is larger): for the own routes and every protocol.
 enum ProtocolBody {
     static func collect(_ request: Request, limit: Int) async throws -> ByteBuffer? {
         if let length = request.headers.value(.contentLength).flatMap(Int.init), length > limit { return nil }
