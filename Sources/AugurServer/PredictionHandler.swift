@@ -47,7 +47,7 @@ struct PredictionHandler: Sendable {
 
     func get(_ request: Request, context: some RequestContext) async throws -> Response {
         let encoder = try encoders.pick(accept: request.headers.value(.accept))
-        let pairs = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
+        let pairs = FormQuery.pairs(request.uri.query.map { Substring($0) } ?? "")
         let route = try current()
         return respond(route, encoder: encoder) { () throws(RequestError) in try route.pipeline.decode(query: pairs) }
     }
