@@ -14,6 +14,7 @@ struct OpenAPIDocument {
             let base = Self.schemaName(route.name)
             schemas.append(("\(base)Request", route.requestSchema()))
             schemas.append(("\(base)Response", route.responseSchema()))
+            schemas.append(("\(base)Prediction", route.predictionSchema()))
             schemas.append(("\(base)BatchResponse", batchResponse(base)))
             paths.append(("/\(route.name)", .object(JSONObject([("post", post(route, base)), ("get", get(route, base))]))))
         }
@@ -109,7 +110,7 @@ struct OpenAPIDocument {
             ("type", "object"),
             ("required", ["predictions", "model"]),
             ("properties", .object(JSONObject([
-                ("predictions", ["type": "array", "items": Self.ref("\(base)Response")]),
+                ("predictions", ["type": "array", "items": Self.ref("\(base)Prediction")]),
                 ("model", Self.model),
             ]))),
         ]))

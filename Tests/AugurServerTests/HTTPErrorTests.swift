@@ -78,4 +78,31 @@ import Testing
             }
         }
     }
+
+    /// The batch envelope is `{"instances": [...]}` and nothing else (the OpenAPI document says
+    /// `additionalProperties: false`); its extra keys are listed with the rows' own problems.
+    @Test func batchEnvelopeRefusesUnknownKeys() async throws {
+        let app = Support.app(try Support.service("loan"))
+        let row = #"{"ApplicantIncome": 5849, "LoanAmount": 128, "Credit_History": 1, "Property_Area": "Urban"}"#
+        try await app.test(.router) { client in
+            for (body, expected) in [
+                (#"{"instances": [\#(row)], "x": 1, "id": "a"}"#, [#"["body","x"]"#, #"["body","id"]"#]),
+                (#"{"instances": [\#(row), {"LoanAmount": -1}], "x": 1}"#, [#"["body","x"]"#, #"["body",1,"ApplicantIncome"]"#]),
+            ] {
+                try await client.execute(uri: "/loan_status", method: .post, headers: [.contentType: "application/json"],
+                                         body: Support.body(body)) { response in
+                    #expect(response.status.code == 422)
+                    let json = try Support.json(response.body)
+                    guard case .array(let detail)? = json["detail"] else { Issue.record("\(json)"); return }
+                    let locs = detail.compactMap { $0["loc"]?.serializedString }
+                    for loc in expected { #expect(locs.contains(loc), "\(locs)") }
+                    #expect(detail.first?["type"] == "extra_forbidden")
+                }
+            }
+            try await client.execute(uri: "/loan_status", method: .post, headers: [.contentType: "application/json"],
+                                     body: Support.body(#"{"instances": [\#(row)]}"#)) { response in
+                #expect(response.status == .ok)
+            }
+        }
+    }
 }

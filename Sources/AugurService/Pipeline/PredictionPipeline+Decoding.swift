@@ -10,7 +10,18 @@ extension PredictionPipeline {
         case .array(let rows): return try decode(rows: rows, at: ["body"], limit: maxBatch)
         case .object(let object):
             if schema.position(of: "instances") == nil, case .array(let rows)? = object["instances"] {
-                return try decode(rows: rows, at: ["body"], limit: maxBatch)
+                // The envelope is Augur's, not the route's: `instances` and nothing else,
+                // whatever `allow_unknown_fields` says about rows.
+                let extra = object.members.filter { $0.key != "instances" }.map {
+                    Issue(type: "extra_forbidden", loc: ["body", .key($0.key)], msg: "Extra inputs are not permitted", input: $0.value)
+                }
+                guard !extra.isEmpty else { return try decode(rows: rows, at: ["body"], limit: maxBatch) }
+                do throws(RequestError) {
+                    _ = try decode(rows: rows, at: ["body"], limit: maxBatch)
+                } catch {
+                    throw .validation(extra + error.issues)
+                }
+                throw .validation(extra)
             }
             var storage = [ParameterValue](filled: .missing, count: schema.parameters.count)
             var issues: [Issue] = []

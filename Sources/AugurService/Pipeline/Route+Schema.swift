@@ -46,8 +46,18 @@ extension Route {
         return .object(s)
     }
 
-    /// JSON Schema of one (non-batch) response.
+    /// JSON Schema of one (non-batch) response: a prediction and the model that made it.
     public func responseSchema() -> JSONValue {
+        schema(title: "response", model: true)
+    }
+
+    /// JSON Schema of one item of a batch response: a prediction without the model, which
+    /// the batch names once.
+    public func predictionSchema() -> JSONValue {
+        schema(title: "prediction", model: false)
+    }
+
+    private func schema(title: String, model: Bool) -> JSONValue {
         var properties = JSONObject()
         if isClassifier {
             var prediction: JSONObject = ["type": "string", "description": "The predicted class's label."]
@@ -65,16 +75,18 @@ extension Route {
             properties["prediction"] = .object(prediction)
             if let unit { properties["unit"] = ["type": "string", "enum": [.string(unit)]] }
         }
-        properties["model"] = [
-            "type": "object",
-            "properties": ["name": ["type": "string"], "version": ["type": "string"]],
-            "required": ["name", "version"],
-        ]
+        if model {
+            properties["model"] = [
+                "type": "object",
+                "properties": ["name": ["type": "string"], "version": ["type": "string"]],
+                "required": ["name", "version"],
+            ]
+        }
         var schema = JSONObject()
-        schema["title"] = .string(RouteParser.title(name) + " response")
+        schema["title"] = .string(RouteParser.title(name) + " " + title)
         schema["type"] = "object"
         schema["properties"] = .object(properties)
-        schema["required"] = .array(["prediction", "model"])
+        schema["required"] = model ? ["prediction", "model"] : ["prediction"]
         return .object(schema)
     }
 
