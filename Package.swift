@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
         .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // Tensors, operators, tree/linear kernels, passes and the immutable Plan. No dependencies.
@@ -44,6 +45,7 @@ let package = Package(
             name: "AugurStore",
             dependencies: [
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
@@ -53,7 +55,8 @@ let package = Package(
         // the transport-free prediction pipeline, and the registry of live model versions.
         .target(
             name: "AugurService",
-            dependencies: ["AugurEngine", "AugurONNX", "AugurRows", "AugurStore", .product(name: "Yams", package: "Yams")]
+            dependencies: ["AugurEngine", "AugurONNX", "AugurRows", "AugurStore", .product(name: "Yams", package: "Yams"),
+                           .product(name: "Crypto", package: "swift-crypto")]
         ),
         // The Open Inference Protocol (v2) over a service, transport-free: tensors, the catalogue
         // of V2 models (routes and raw models), inference. REST (AugurServer) and gRPC adapt it.

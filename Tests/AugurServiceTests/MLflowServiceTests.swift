@@ -46,7 +46,7 @@ struct MLflowServiceTests {
         let cached = try #require(f.store.names().first { $0.hasPrefix("mlflow-loan-") })
         let record = try f.store.record(name: cached, version: "2")
         #expect(record.source == "models:/loan/2" && record.metadata["mlflow.version"] == "2")
-        #expect(record.sha256 == SHA256.hex(Array(try Data(contentsOf: URL(fileURLWithPath: StoreFixture.loanModel)))))
+        #expect(record.sha256 == Digests.sha256(Array(try Data(contentsOf: URL(fileURLWithPath: StoreFixture.loanModel)))))
         let response = try route.answer(body: try json(StoreFixture.applicant))
         #expect(StoreFixture.version(of: response) == "2")
         // A second load finds the version in the cache: still one version stored.

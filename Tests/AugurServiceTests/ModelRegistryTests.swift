@@ -144,7 +144,7 @@ struct StoreFixture {
         let before = try #require(registry.service.route(named: "loan_status")?.modelVersion)
         let replacement = try Data(contentsOf: URL(fileURLWithPath: StoreFixture.otherLoanModel))
         try replacement.write(to: path, options: .atomic)
-        let after = String(SHA256.hex(Array(replacement)).prefix(12))
+        let after = String(Digests.sha256(Array(replacement)).prefix(12))
         #expect(await registry.check() == [.swapped(entry: "loan", from: before, to: after)])
     }
 

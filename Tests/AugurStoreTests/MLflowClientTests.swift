@@ -19,7 +19,7 @@ enum LiveMLflow {
     static let loanModelSHA256: String = {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("../../examples/loan/model.onnx").standardizedFileURL
-        return SHA256.hex([UInt8]((try? Data(contentsOf: url)) ?? Data()))
+        return Digests.sha256([UInt8]((try? Data(contentsOf: url)) ?? Data()))
     }()
 }
 
@@ -66,7 +66,7 @@ struct MLflowClientTests {
         let version = try await client.resolve(MLflowReference(parsing: text))
         let artifact = try await client.downloadONNX(version)
         #expect(artifact.fileName == "model.onnx")
-        #expect(SHA256.hex(artifact.bytes) == LiveMLflow.loanModelSHA256)
+        #expect(Digests.sha256(artifact.bytes) == LiveMLflow.loanModelSHA256)
         #expect(artifact.artifactURI.hasPrefix("mlflow-artifacts:/"))
         #expect(artifact.location.hasPrefix(client.server + "/api/2.0/mlflow-artifacts/artifacts/"))
     }

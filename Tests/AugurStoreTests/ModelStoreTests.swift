@@ -45,7 +45,7 @@ final class TemporaryStore {
         request.source = "/data/model.onnx"
         request.reference = ReferenceStatistics(source: "train.csv", rows: 3, features: [FeatureStatistics(name: "age", kind: "numeric", count: 3, missing: 0)])
         let record = try t.store.importModel(request)
-        #expect(record.sha256 == SHA256.hex(bytes))
+        #expect(record.sha256 == Digests.sha256(bytes))
         #expect(record.size == bytes.count)
         #expect(record.importedAt.hasSuffix("Z") && record.importedAt.count == 20)
         let read = try t.store.record(name: "loan", version: "1")

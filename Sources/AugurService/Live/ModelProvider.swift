@@ -92,7 +92,7 @@ public struct ModelProvider: Sendable {
         switch entry.source {
         case .file(let path):
             let bytes = try StoreFiles.read(path, limit: importer.maxFileSize)
-            let digest = SHA256.hex(bytes)
+            let digest = Digests.sha256(bytes)
             let model = try importer.load(bytes: Data(bytes))
             return LoadedModel(entry: entry.name, name: entry.name, version: String(digest.prefix(ServiceDefaults.versionDigits)),
                                sha256: digest, origin: path, pointer: pointer, model: model)

@@ -102,7 +102,7 @@ public final class MLflowClient: Sendable {
     /// replaced by `-` + 8 hex digits of SHA-256(server, name), so two servers or two names
     /// that read alike never share an entry. Versions are cached under `version.version`.
     public func storeName(for name: String) -> String {
-        let digest = SHA256.hex(Array("\(server)\n\(name)".utf8)).prefix(8)
+        let digest = Digests.sha256(Array("\(server)\n\(name)".utf8)).prefix(8)
         var slug = String(name.unicodeScalars.map { scalar -> Character in
             scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "." || scalar == "_" || scalar == "-")
                 ? Character(scalar) : "-"

@@ -42,7 +42,7 @@ extension ModelStore {
             throw StoreError(.conflict, "\(request.name):\(version) already exists; versions are immutable. Import under another version, or omit --version to get the next number.")
         }
         let record = VersionRecord(
-            name: request.name, version: version, sha256: SHA256.hex(request.bytes), size: request.bytes.count,
+            name: request.name, version: version, sha256: Digests.sha256(request.bytes), size: request.bytes.count,
             importedAt: StoreFiles.timestamp(), sequence: (existing.map(\.sequence).max() ?? 0) + 1,
             signature: request.signature, labels: request.labels, metadata: request.metadata,
             source: request.source, hasReference: request.reference != nil)

@@ -152,7 +152,7 @@ public final class ModelStore: Sendable {
     public func modelBytes(_ record: VersionRecord) throws(StoreError) -> [UInt8] {
         let path = "\(try versionFolder(record.name, record.version))/\(record.file)"
         let bytes = try StoreFiles.read(path)
-        let digest = SHA256.hex(bytes)
+        let digest = Digests.sha256(bytes)
         guard bytes.count == record.size, digest == record.sha256 else {
             throw StoreError(.integrity, "\(record.tag) failed its integrity check: '\(path)' has SHA-256 \(digest) (\(bytes.count) bytes) but \(record.sha256) (\(record.size) bytes) was recorded at import. The file was changed or damaged; import the model again as a new version.")
         }
