@@ -7,6 +7,7 @@
 # Also .venv-protocols (Python 3.11) with the protocol clients of the Open Inference Protocol and
 # KServe v1 tests: tritonclient[http,grpc] and kserve (scripts/requirements-protocols.txt; its own
 # venv because kserve needs newer numpy and pandas than the fixture pins).
+# And .venv-schemathesis with schemathesis (scripts/requirements-schemathesis.txt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -x .venv/bin/python ]; then
@@ -18,3 +19,7 @@ if [ ! -x .venv-protocols/bin/python ]; then
   "$(command -v python3.11 || command -v python3)" -m venv .venv-protocols
 fi
 .venv-protocols/bin/pip install -q --disable-pip-version-check -r scripts/requirements-protocols.txt
+if [ ! -x .venv-schemathesis/bin/python ]; then
+  python3 -m venv .venv-schemathesis
+fi
+.venv-schemathesis/bin/pip install -q --disable-pip-version-check -r scripts/requirements-schemathesis.txt

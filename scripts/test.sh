@@ -2,7 +2,8 @@
 # Every test: unit and fixture tests (swift test), onnx's own operator tests, the examples and a
 # seeded differential test against onnxruntime, the standard protocols with their real clients, a
 # bounded fuzz run of the model loader, and the MLflow Model Registry client against a real
-# `mlflow server` on 127.0.0.1. Needs .venv, .venv-mlflow and .venv-protocols (scripts/setup-venv.sh).
+# `mlflow server` on 127.0.0.1. Needs .venv, .venv-mlflow, .venv-protocols
+# and .venv-schemathesis (scripts/setup-venv.sh); schemathesis runs every check on every example.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -20,6 +21,9 @@ echo "== examples: the model inputs Augur builds for every documented request, r
 
 echo "== standard protocols with their real clients (tritonclient, kserve, MLflow's ScoringServerClient)"
 scripts/protocols/run.sh .build/debug/augur
+
+echo "== schemathesis: every check on every example's OpenAPI document (scripts/schemathesis/run.sh)"
+scripts/schemathesis/run.sh .build/debug/augur
 
 echo "== differential test against onnxruntime"
 "$PY" scripts/differential.py --augur .build/debug/augur

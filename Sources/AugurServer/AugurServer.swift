@@ -23,7 +23,7 @@ public struct AugurServer: Sendable {
     public func makeRouter(logger: Logger = Logger(label: "augur")) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         let service = registry.service, registry = registry
-        var methods: [String: [HTTPRequest.Method]] = [:]
+        var methods = AllowedMethods()
         router.add(middleware: AccessLogMiddleware(logger: logger))
         let document = OpenAPIDocument(service: service).json
         let docs = DocsPage(title: service.configuration.title, assets: settings.docsAssets)
@@ -35,9 +35,18 @@ public struct AugurServer: Sendable {
             (ReservedPaths.openAPI.path, { .json(document) }),
             (ReservedPaths.docs.path, { .html(docs.html) }),
         ]
-        for (path, _) in fixed { methods[path] = [.get] }
-        if settings.adminToken != nil { methods[AdminEndpoint.path] = [.post] }
-        for route in service.routes { methods["/\(route.name)"] = [.get, .post] }
+        for (path, _) in fixed { methods.add(path, [.get]) }
+        if settings.adminToken != nil { methods.add(AdminEndpoint.path, [.post]) }
+        if settings.docsAssets != nil { methods.add("/docs/assets/{file}", [.get]) }
+        for route in service.routes { methods.add("/\(route.name)", [.get, .post]) }
+        for endpoint in ReservedPaths.v2 + ReservedPaths.v1 {
+            methods.add(endpoint.path, [HTTPRequest.Method(endpoint.method)!], .protocolError)
+            if endpoint.path.hasPrefix("/v2/models/{model}") {
+                let versioned = "/v2/models/{model}/versions/{version}" + endpoint.path.dropFirst("/v2/models/{model}".count)
+                methods.add(versioned, [HTTPRequest.Method(endpoint.method)!], .protocolError)
+            }
+        }
+        for endpoint in ReservedPaths.mlflow { methods.add(endpoint.path, [HTTPRequest.Method(endpoint.method)!], .mlflow) }
         router.add(middleware: ErrorMiddleware(methods: methods))
         // Prediction routes first: the router tries sibling paths in the order they were added.
         for route in service.routes {

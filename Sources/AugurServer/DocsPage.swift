@@ -1,4 +1,5 @@
 import Foundation
+import AugurService
 import Hummingbird
 
 /// The Swagger UI page at /docs: assets from a CDN, like FastAPI, or from a local folder
@@ -32,9 +33,9 @@ struct DocsPage: Sendable {
 
     /// One of the two asset files; any other name is a 404 (no paths, so no traversal).
     func asset(_ name: String) throws -> Response {
-        guard let assets, Self.files.contains(name) else { throw HTTPError(.notFound) }
+        guard let assets, Self.files.contains(name) else { throw RequestError.notFound("/docs/assets/\(name)") }
         let url = URL(fileURLWithPath: assets).appendingPathComponent(name)
-        guard let data = try? Data(contentsOf: url) else { throw HTTPError(.notFound) }
+        guard let data = try? Data(contentsOf: url) else { throw RequestError.notFound("/docs/assets/\(name)") }
         let type = name.hasSuffix(".css") ? "text/css" : "application/javascript"
         return Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }

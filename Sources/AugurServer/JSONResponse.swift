@@ -17,6 +17,13 @@ extension Response {
         json(error.body, status: HTTPResponse.Status(code: error.status), headers: headers)
     }
 
+    /// The same response with `extra` headers added.
+    func with(_ extra: HTTPFields) -> Response {
+        var response = self
+        response.headers.append(contentsOf: extra)
+        return response
+    }
+
     static func html(_ text: String) -> Response {
         Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
                  body: .init(byteBuffer: ByteBuffer(string: text)))

@@ -23,7 +23,10 @@ struct KServeV1Endpoints: Sendable {
         }
         router.post("/v1/models/:model") { request, context in
             let segment = context.parameters.get("model") ?? ""
-            guard segment.hasSuffix(":predict") else { return Self.error(404, "Unknown path; use POST /v1/models/{name}:predict.") }
+            guard segment.hasSuffix(":predict") else {
+                return Self.error(405, "Method POST is not allowed at '/v1/models/\(segment)'; it answers GET (predict with POST /v1/models/{name}:predict).")
+                    .with([.allow: "GET"])
+            }
             let name = String(segment.dropLast(":predict".count))
             guard let route = registry.service.route(named: name) else { return Self.error(404, Self.unknown(name)) }
             guard let body = try await ProtocolBody.collect(request, limit: maxBodyBytes) else {

@@ -5,8 +5,9 @@ import Hummingbird
 import NIOCore
 
 /// The MLflow scoring protocol (what `mlflow models serve` answers) over one route, the
-/// configuration's `server.invocations_route` or its only route: `GET /ping`, `/health`,
-/// `/version`; `POST /invocations` with `application/json` holding exactly one of
+/// configuration's `server.invocations_route` or its only route: `GET /ping`, `/health` (a
+/// newline) and `/version` (Augur's version) as plain text (MLflow labels them
+/// `application/json`, but they are not JSON); `POST /invocations` with `application/json` holding exactly one of
 /// `dataframe_split`, `dataframe_records`, `instances`, `inputs` (and optionally `params`,
 /// which no route takes) or `text/csv` with a header → `{"predictions": [...]}`. Errors are
 /// MLflow's `{"error_code", "message"}` with 400; a content type or charset other than these
@@ -21,11 +22,11 @@ struct MLflowEndpoints: Sendable {
     func register(on router: Router<BasicRequestContext>) {
         for path in ["/ping", "/health"] {
             router.get(RouterPath(path)) { _, _ in
-                Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "\n")))
+                Self.plain(200, "\n")
             }
         }
         router.get("/version") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: AugurVersion.current)))
+            Self.plain(200, AugurVersion.current)
         }
         router.post("/invocations") { request, _ in
             guard let name = registry.configuration.invocationsRoute, let route = registry.service.route(named: name) else {
@@ -94,6 +95,7 @@ struct MLflowEndpoints: Sendable {
                 }
                 rows.append(.object(JSONObject(Array(zip(names, cells)))))
             }
+            try Self.checkColumns(names, rows: rows.count, route)
             return try route.pipeline.decode(rows: rows, at: loc, limit: route.pipeline.maxBatch)
         case ("dataframe_split", _):
             throw bad("Dataframe split format must be a dictionary. Got \(kind(value)).")
@@ -118,6 +120,7 @@ struct MLflowEndpoints: Sendable {
                     return (member.key, .null)
                 }))
             }
+            try Self.checkColumns(columns.keys, rows: rows.count, route)
             return try route.pipeline.decode(rows: rows, at: loc, limit: route.pipeline.maxBatch)
         default:
             throw bad("'\(format)' must be a list of rows or a dictionary of columns. Got \(kind(value)).")
@@ -136,6 +139,13 @@ struct MLflowEndpoints: Sendable {
 
     static func bad(_ message: String) -> RequestError {
         RequestError(status: 400, issues: [Issue(type: "bad_request", loc: [], msg: message)])
+    }
+
+    /// Columns without rows still name the route's parameters (rows check them otherwise).
+    static func checkColumns(_ names: [String], rows: Int, _ route: Route) throws(RequestError) {
+        guard rows == 0 else { return }
+        let issues = route.pipeline.columnIssues(names, at: ["columns"])
+        if !issues.isEmpty { throw .validation(issues) }
     }
 
     static func kind(_ value: JSONValue) -> String {

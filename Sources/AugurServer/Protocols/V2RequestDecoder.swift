@@ -22,6 +22,7 @@ struct V2RequestDecoder {
         }
         guard case .object(let object) = header else { throw .invalid("The request must be a JSON object with 'inputs'.") }
         guard case .array(let items)? = object["inputs"] else { throw .invalid("The request needs 'inputs', a list of tensors.") }
+        guard !items.isEmpty else { throw .invalid("The request's 'inputs' is empty; send one tensor per input of the model.") }
         var binary = body[jsonEnd...]
         var inputs: [V2Tensor] = []
         for (i, item) in items.enumerated() { inputs.append(try input(item, at: i, binary: &binary)) }

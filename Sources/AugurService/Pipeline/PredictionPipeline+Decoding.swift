@@ -74,13 +74,39 @@ extension PredictionPipeline {
         try checkLimit(records.count, limit, at: loc)
         let count = schema.parameters.count
         var storage = [ParameterValue](filled: .missing, count: try checkedCells(records.count, at: loc))
+        // The header is checked once, also when no record follows it.
+        let headerIssues = columnIssues(header, at: loc + ["header"])
+        let reported = Set(headerIssues.compactMap { $0.loc.last?.description })
         var issues: [Issue] = []
         for (i, record) in records.enumerated() {
             let pairs = zip(header, record).filter { !$0.1.isEmpty }
             schema.decode(text: pairs, at: loc + [.index(i)], into: &storage, base: i * count, issues: &issues)
         }
+        if !headerIssues.isEmpty {
+            // Drop the per-row echoes of the header's problems; keep every other problem.
+            issues = headerIssues + issues.filter { issue in
+                !((issue.type == "extra_forbidden" || issue.type == "missing") && issue.loc.count == loc.count + 2
+                  && issue.loc.last.map { reported.contains($0.description) } == true)
+            }
+        }
         guard issues.isEmpty else { throw .validation(issues) }
         return ParameterRows(storage: storage, count: records.count, isBatch: true)
+    }
+
+    /// The problems of a table's column names, whatever its rows: a column that is not a
+    /// parameter (unless unknown fields are allowed), or a required parameter without a
+    /// column, each one issue at `loc + [name]` rather than one per row.
+    public func columnIssues(_ names: [String], at loc: [LocationPart]) -> [Issue] {
+        var issues: [Issue] = []
+        for name in names where schema.position(of: name) == nil && !schema.allowUnknownFields {
+            issues.append(Issue(type: "extra_forbidden", loc: loc + [.key(name)], msg: "Extra inputs are not permitted", input: .string(name)))
+        }
+        let columns = Set(names)
+        for parameter in schema.parameters where parameter.parameter.required && !columns.contains(parameter.name) {
+            issues.append(Issue(type: "missing", loc: loc + [.key(parameter.name)], msg: "Field required",
+                                input: .array(names.map { .string($0) })))
+        }
+        return issues
     }
 
     private func checkLimit(_ count: Int, _ limit: Int?, at loc: [LocationPart]) throws(RequestError) {

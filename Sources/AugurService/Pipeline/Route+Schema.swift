@@ -15,6 +15,16 @@ extension Route {
         schema["properties"] = .object(properties)
         if !required.isEmpty { schema["required"] = .array(required) }
         if !pipeline.schema.allowUnknownFields { schema["additionalProperties"] = false }
+        // Rules relate several fields, which JSON Schema cannot say: documented as an
+        // extension, and a failure is a 422 `rule_failed` on otherwise schema-valid data.
+        let rules = pipeline.schema.rules
+        if !rules.isEmpty {
+            schema["x-augur-rules"] = .array(rules.map { rule in
+                var object = JSONObject([("rule", .string(rule.source)), ("message", .string(rule.message))])
+                if let field = rule.locName { object.append("field", .string(field)) }
+                return .object(object)
+            })
+        }
         return .object(schema)
     }
 
