@@ -120,6 +120,14 @@ let package = Package(
         .testTarget(name: "AugurStoreTests", dependencies: ["AugurStore"]),
         .testTarget(name: "AugurServiceTests", dependencies: ["AugurEngine", "AugurONNX", "AugurStore", "AugurService", "AugurServer", "augur-bench"]),
         .testTarget(
+            name: "AugurGRPCTests",
+            dependencies: [
+                "AugurService", "AugurGRPC",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
+            ]
+        ),
+        .testTarget(
             name: "AugurServerTests",
             dependencies: [
                 "AugurStore", "AugurService", "AugurServer", "AugurV2",

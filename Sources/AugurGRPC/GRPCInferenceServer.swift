@@ -10,18 +10,24 @@ public struct GRPCInferenceServer: ServiceLifecycle.Service {
     public let registry: ModelRegistry
     public let host: String
     public let port: Int
+    /// `server.auth`: every RPC but the health checks needs one of these keys.
+    public let apiKeys: APIKeys?
     let logger: Logger
 
-    public init(registry: ModelRegistry, host: String, port: Int, logger: Logger) {
+    public init(registry: ModelRegistry, host: String, port: Int, apiKeys: APIKeys? = nil, logger: Logger) {
         self.registry = registry
         self.host = host
         self.port = port
+        self.apiKeys = apiKeys
         self.logger = logger
     }
 
+    /// The RPCs' guards: API keys when `server.auth` is on.
+    var interceptors: [any ServerInterceptor] { apiKeys.map { [APIKeyInterceptor(keys: $0)] } ?? [] }
+
     public func run() async throws {
         let transport = HTTP2ServerTransport.Posix(address: .ipv4(host: host, port: port), transportSecurity: .plaintext)
-        let server = GRPCServer(transport: transport, services: [InferenceService(registry: registry)])
+        let server = GRPCServer(transport: transport, services: [InferenceService(registry: registry)], interceptors: interceptors)
         try await withGracefulShutdownHandler {
             try await server.serve()
         } onGracefulShutdown: {

@@ -25,7 +25,12 @@ public struct AugurServer: Sendable {
         let service = registry.service, registry = registry
         var methods = AllowedMethods()
         router.add(middleware: AccessLogMiddleware(logger: logger))
-        let document = OpenAPIDocument(service: service).json
+        if let cors = service.configuration.cors { router.add(middleware: CrossOriginMiddleware(cors: cors)) }
+        if let auth = AuthMiddleware<BasicRequestContext>(keys: service.configuration.apiKeys, adminToken: settings.adminToken) {
+            router.add(middleware: auth)
+        }
+        let openAPI = OpenAPIDocument(service: service)
+        let document = openAPI.secured(openAPI.json)
         let docs = DocsPage(title: service.configuration.title, assets: settings.docsAssets)
         let encoders = EncoderChoice(settings.encoders)
         let fixed: [(String, @Sendable () -> Response)] = [
@@ -65,8 +70,8 @@ public struct AugurServer: Sendable {
         if settings.docsAssets != nil {
             router.get("/docs/assets/:file") { _, context in try docs.asset(context.parameters.get("file") ?? "") }
         }
-        if let token = settings.adminToken {
-            let admin = AdminEndpoint(registry: registry, token: token, logger: logger)
+        if settings.adminToken != nil {
+            let admin = AdminEndpoint(registry: registry, logger: logger)
             router.post(RouterPath(AdminEndpoint.path)) { request, _ in try await admin.reload(request) }
         }
         return router

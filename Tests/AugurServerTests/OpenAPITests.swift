@@ -5,14 +5,23 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
-/// /openapi.json of every example: valid OpenAPI 3.1 (openapi-spec-validator) and equal to its
-/// golden file (`AUGUR_UPDATE_GOLDEN=1 swift test --filter OpenAPITests` rewrites them).
+/// /openapi.json of every example, and of the loan example with `server.auth` (`loan.auth`):
+/// valid OpenAPI 3.1 (openapi-spec-validator) and equal to its golden file
+/// (`AUGUR_UPDATE_GOLDEN=1 swift test --filter OpenAPITests` rewrites them).
 @Suite struct OpenAPITests {
     static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
     static let validator = Support.root.appendingPathComponent(".venv/bin/openapi-spec-validator")
 
+    /// Every example's document, and `loan.auth`: the loan example with `server.auth` on.
+    static let documents = Support.exampleNames + ["loan.auth"]
+
     func document(_ example: String) async throws -> [UInt8] {
-        try await Support.app(try Support.service(example)).test(.router) { client in
+        if example == "loan.auth" { return try await Self.fetch(try AuthTests.app()) }
+        return try await Self.fetch(Support.app(try Support.service(example)))
+    }
+
+    static func fetch(_ app: some ApplicationProtocol) async throws -> [UInt8] {
+        try await app.test(.router) { client in
             try await client.execute(uri: "/openapi.json", method: .get) { response in
                 #expect(response.status == .ok)
                 return Array(response.body.readableBytesView)
@@ -20,7 +29,7 @@ import Testing
         }
     }
 
-    @Test(arguments: Support.exampleNames)
+    @Test(arguments: documents)
     func matchesGoldenFile(_ example: String) async throws {
         let bytes = try await document(example)
         let pretty = try Self.pretty(bytes)
@@ -34,7 +43,7 @@ import Testing
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: validator.path), "needs .venv (scripts/setup-venv.sh)"),
-          arguments: Support.exampleNames)
+          arguments: documents)
     func isValidOpenAPI(_ example: String) async throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("augur-openapi-\(example)-\(UUID().uuidString).json")
         try Data(try await document(example)).write(to: file)

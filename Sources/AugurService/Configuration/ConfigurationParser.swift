@@ -4,7 +4,7 @@ import Yams
 struct ConfigurationParser {
     static let keys = ["service", "server", "models", "mlflow", "routes"]
     static let serviceKeys = ["name", "title", "version", "description"]
-    static let serverKeys = ["host", "port", "max_body_bytes", "max_batch", "allow_unknown_fields", "reload_interval", "invocations_route", "grpc_port"]
+    static let serverKeys = ["host", "port", "max_body_bytes", "max_batch", "allow_unknown_fields", "reload_interval", "invocations_route", "grpc_port", "auth", "cors"]
 
     let folder: String
 
@@ -101,6 +101,8 @@ struct ConfigurationParser {
             case "reload_interval": c.reloadInterval = reader.double(value, in: 0...86_400) ?? c.reloadInterval
             case "invocations_route": c.invocationsRoute = reader.string(value)
             case "grpc_port": c.grpcPort = reader.int(value, in: 1...65535)
+            case "auth": c.apiKeys = SecurityParser(folder: folder).auth(value, reader: &reader)
+            case "cors": c.cors = SecurityParser(folder: folder).cors(value, reader: &reader)
             default: break
             }
         }

@@ -28,6 +28,10 @@ public struct ServiceConfiguration: Sendable {
     /// The route `POST /invocations` (the MLflow scoring protocol) serves: `server.invocations_route`,
     /// else the only route when there is one.
     public var invocationsRoute: String?
+    /// API keys every endpoint but the health probes and the docs requires (`server.auth`); nil: no authentication.
+    public var apiKeys: APIKeys?
+    /// Cross-origin requests from browsers (`server.cors`); nil: no CORS headers.
+    public var cors: CORSConfiguration?
     /// The local model store (`$AUGUR_HOME/models`, `--store`).
     public var storeRoot: String
     /// MLflow tracking server for `models:/` references (`mlflow.tracking_uri`, else `MLFLOW_TRACKING_URI`).

@@ -12,6 +12,14 @@ public enum ServiceDefaults {
     public static let allowUnknownFields = false
     /// `server.reload_interval`: seconds between checks for a new model version (0: off).
     public static let reloadInterval = 30.0
+    /// `server.cors.allow_methods`.
+    public static let corsAllowMethods = ["GET", "POST"]
+    /// `server.cors.allow_headers`: what Augur's clients send besides the CORS-safelisted headers.
+    public static let corsAllowHeaders = ["Authorization", "Content-Type", "X-API-Key", "X-Request-ID", "Inference-Header-Content-Length"]
+    /// `server.cors.max_age`: seconds a browser may cache a preflight's answer.
+    public static let corsMaxAge = 600
+    /// The shortest key `server.auth` accepts (and the `--admin` token).
+    public static let minimumAPIKeyLength = 16
     /// `service.version`.
     public static let version = "1.0.0"
     /// The deepest JSON nesting a request body may have.

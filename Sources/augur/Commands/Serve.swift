@@ -37,8 +37,8 @@ struct Serve: AsyncParsableCommand {
         if let reloadInterval, !(0...86_400).contains(reloadInterval) {
             throw ValidationError("The value '\(reloadInterval)' is invalid for '--reload-interval'. Please provide seconds from 0 to 86400.")
         }
-        if admin, (ProcessInfo.processInfo.environment["AUGUR_ADMIN_TOKEN"] ?? "").count < 16 {
-            throw ValidationError("--admin needs a token of at least 16 characters in the AUGUR_ADMIN_TOKEN environment variable.")
+        if admin, (ProcessInfo.processInfo.environment["AUGUR_ADMIN_TOKEN"] ?? "").count < ServiceDefaults.minimumAPIKeyLength {
+            throw ValidationError("--admin needs a token of at least \(ServiceDefaults.minimumAPIKeyLength) characters in the AUGUR_ADMIN_TOKEN environment variable.")
         }
     }
 
@@ -56,7 +56,7 @@ struct Serve: AsyncParsableCommand {
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let token = admin ? ProcessInfo.processInfo.environment["AUGUR_ADMIN_TOKEN"] : nil
         let server = AugurServer(service: service, settings: ServerSettings(host: c.host, port: c.port, docsAssets: docsAssets, adminToken: token))
-        let grpc = c.grpcPort.map { GRPCInferenceServer(registry: server.registry, host: c.host, port: $0, logger: logger) }
+        let grpc = c.grpcPort.map { GRPCInferenceServer(registry: server.registry, host: c.host, port: $0, apiKeys: c.apiKeys, logger: logger) }
         try await server.run(logger: logger, services: grpc.map { [$0] } ?? []) {
             let ms = (ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000
             let base = "http://\(c.host.contains(":") ? "[\(c.host)]" : c.host):\(c.port)"
@@ -64,6 +64,8 @@ struct Serve: AsyncParsableCommand {
             lines += service.routes.map { "  route:   \(base)/\($0.name)  (model \($0.modelName) \($0.modelVersion))" }
             lines += ProtocolSummary(service).lines.map { "  \($0.0): \(base)\($0.1)  (\($0.2))" }
             if let port = c.grpcPort { lines.append("  V2 (gRPC): \(c.host):\(port)  (inference.GRPCInferenceService)") }
+            if let keys = c.apiKeys { lines.append("  auth:    \(keys) (Authorization: Bearer or X-API-Key); probes and docs open") }
+            if let cors = c.cors { lines.append("  cors:    \(cors.allowOrigins.joined(separator: ", "))") }
             FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         }
     }
