@@ -48,6 +48,12 @@ def stack_table(a) -> dict:
                      V2_BODY),
         "mlserver": ([str(a.mlserver_venv / "bin/python"), str(ROOT / "bench/http_mlserver.py"), str(a.work)],
                      "/v2/models/loan/infer", 18087, {"OMP_NUM_THREADS": "1"}, V2_BODY),
+        # The Open Inference Protocol over gRPC (ModelInfer, the same tensor as protobuf), driven by
+        # augur-grpc-load instead of wrk; ready when the HTTP side answers. gRPC port: HTTP + 1000.
+        "augur_grpc": ([str(a.augur), "serve", "examples/loan", "--log-level", "warning", "--grpc-port", "19088", "--port"],
+                       "/v2/models/loan/infer", 18088, {}, V2_BODY),
+        "mlserver_grpc": ([str(a.mlserver_venv / "bin/python"), str(ROOT / "bench/http_mlserver.py"), str(a.work)],
+                          "/v2/models/loan/infer", 18089, {"OMP_NUM_THREADS": "1"}, V2_BODY),
     }
 
 
@@ -167,6 +173,24 @@ def wrk(server: Server, a, conns: int, seconds: float) -> dict:
     return r
 
 
+def grpc_load(server: Server, a, conns: int, seconds: float) -> dict:
+    """augur-grpc-load against the server's gRPC port (HTTP port + 1000): `conns` calls in flight
+    over two HTTP/2 connections (as wrk's two threads), the same JSON line as http_wrk.lua."""
+    cmd = [str(a.grpc_load), "--port", str(server.port + 1000), "--model", "loan", "--concurrency", str(conns),
+           "--connections", "2", "--seconds", f"{seconds:g}", "--warmup", "0"]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60)
+    line = next((l for l in reversed(out.stdout.splitlines()) if l.startswith("{")), None)
+    if out.returncode != 0 or line is None:
+        raise RuntimeError(f"augur-grpc-load failed ({out.returncode}): {(out.stdout + out.stderr)[-300:]}")
+    r = json.loads(line)
+    r["rps"] = round(r["requests"] / (r["duration_us"] / 1e6), 1)
+    return r
+
+
+def load(server: Server, a, conns: int, seconds: float) -> dict:
+    return grpc_load(server, a, conns, seconds) if server.name.endswith("_grpc") else wrk(server, a, conns, seconds)
+
+
 def measure_round(name: str, server: Server, a, round_: int, log) -> list[dict]:
     records = []
     server.start()
@@ -175,9 +199,9 @@ def measure_round(name: str, server: Server, a, round_: int, log) -> list[dict]:
         time.sleep(1.0)
         idle = memory_mb(server.proc.pid, "VmRSS")
         for conns in a.conns:
-            wrk(server, a, conns, a.warmup)
+            load(server, a, conns, a.warmup)
             cpu0 = cpu_seconds(server.proc.pid)
-            r = wrk(server, a, conns, a.seconds)
+            r = load(server, a, conns, a.seconds)
             cpu1 = cpu_seconds(server.proc.pid)
             r.update(stack=name, round=round_, conns=conns, launch_ms=round(launch_ms, 1), idle_rss_mb=idle,
                      rss_under_load_mb=memory_mb(server.proc.pid, "VmRSS"), peak_rss_mb=memory_mb(server.proc.pid, "VmHWM"),
@@ -199,6 +223,7 @@ def main() -> None:
     p.add_argument("--stacks", required=True)
     p.add_argument("--augur", type=Path, required=True)
     p.add_argument("--hello", type=Path, required=True)
+    p.add_argument("--grpc-load", type=Path, required=True)
     p.add_argument("--venv", type=Path, required=True)
     p.add_argument("--bento-venv", type=Path, required=True)
     p.add_argument("--mlserver-venv", type=Path, required=True)

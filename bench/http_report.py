@@ -17,8 +17,10 @@ from pathlib import Path
 
 NAMES = {"augur": "Augur", "hello": "Hummingbird hello-world (ceiling)", "fastapi_sklearn": "FastAPI + scikit-learn",
          "fastapi_onnxruntime": "FastAPI + onnxruntime", "bentoml": "BentoML + scikit-learn",
-         "augur_v2": "Augur, V2 REST (raw model)", "mlserver": "MLServer + scikit-learn, V2 REST"}
-# Python stacks answering the own-route body; MLServer answers the V2 body and is compared with augur_v2.
+         "augur_v2": "Augur, V2 REST (raw model)", "mlserver": "MLServer + scikit-learn, V2 REST",
+         "augur_grpc": "Augur, V2 gRPC (raw model)", "mlserver_grpc": "MLServer + scikit-learn, V2 gRPC"}
+# Python stacks answering the own-route body; MLServer answers the V2 body and is compared with augur_v2
+# (REST) and augur_grpc (gRPC, both driven by augur-grpc-load instead of wrk).
 PYTHON = ("fastapi_sklearn", "fastapi_onnxruntime", "bentoml")
 BEGIN, END = "<!-- http-benchmark:begin -->", "<!-- http-benchmark:end -->"
 
@@ -53,7 +55,8 @@ def summarize(raw: dict) -> dict:
                                  | {"vs_best_python": ratio(r["rps"], best), "vs_hello": ratio(r["rps"], hello),
                                     "vs_fastapi_onnxruntime": ratio(r["rps"], by(runs, "fastapi_onnxruntime", c).get(n, {}).get("rps")),
                                     "vs_fastapi_sklearn": ratio(r["rps"], by(runs, "fastapi_sklearn", c).get(n, {}).get("rps")),
-                                    "vs_mlserver": ratio(r["rps"], by(runs, "mlserver", c).get(n, {}).get("rps"))})
+                                    "vs_mlserver": ratio(r["rps"], by(runs, "mlserver_grpc" if s.endswith("_grpc") else "mlserver", c)
+                                                         .get(n, {}).get("rps"))})
             rows[s] = per_round
         out["per_conns"][str(c)] = rows
     for s in raw["stacks"]:
@@ -90,6 +93,8 @@ def targets(summary: dict) -> list[tuple[str, str, bool | None]]:
     for c in (8, 64):
         check(f"≥ 0.8 of the hello-world ceiling at {c} connections", vals(c, "augur", "vs_hello"), lambda v: v >= 0.8)
     check("V2 REST: throughput ≥ 20× MLServer at 64 connections", vals(64, "augur_v2", "vs_mlserver"), lambda v: v >= 20)
+    if vals(64, "augur_grpc", "vs_mlserver"):
+        check("V2 gRPC: throughput ≥ 20× MLServer's gRPC at 64 calls in flight", vals(64, "augur_grpc", "vs_mlserver"), lambda v: v >= 20)
     return rows
 
 
@@ -101,7 +106,10 @@ def markdown(raw, facts, summary, chart: str, json_name: str) -> str:
               f"`{json.dumps(raw['body'])}`; the two V2 stacks (Augur's raw model `loan`, MLServer's) the V2 JSON tensor "
               f"`{json.dumps(raw.get('v2_body'))}`. wrk: 2 threads, {raw['warmup']:g} s warm-up then {raw['seconds']:g} s measured, "
               f"{raw['rounds']} rounds taking turns (round 1 in order, round 2 reversed); each cell shows round 1 / round 2. "
-              "wrk runs on the same 2 cores as the server, so every stack shares the CPU with the load generator.", "",
+              "wrk runs on the same 2 cores as the server, so every stack shares the CPU with the load generator. "
+              "The gRPC stacks (ModelInfer with the same tensor as protobuf) are driven by augur-grpc-load instead of wrk "
+              "(a Swift closed loop: as many calls in flight as the row's connections, over 2 HTTP/2 connections); "
+              "their × MLServer compares with MLServer's gRPC.", "",
               f"Machine: {f.get('nproc')} cores, {f.get('cpu_model')}, {f.get('mem_total')}, Linux {f.get('kernel')}; "
               f"load average at start {' '.join(f.get('load_average_start', []))}. Versions: {f.get('swift')}; "
               f"Python {f.get('python')}, FastAPI {f.get('fastapi')}, pydantic {f.get('pydantic')}, uvicorn {f.get('uvicorn')} "

@@ -11,7 +11,9 @@
 # pydantic + scikit-learn pickle, FastAPI + pydantic + onnxruntime (1 thread), both on uvicorn with
 # 1 worker, and BentoML + scikit-learn when it installs (in its own venv, bench/work/venv-bento);
 # and the Open Inference Protocol v2 over REST: Augur's raw model `loan` against MLServer 1.7.1 +
-# mlserver-sklearn (bench/work/venv-mlserver, one process), both with the same JSON tensor body.
+# mlserver-sklearn (bench/work/venv-mlserver, one process), both with the same JSON tensor body;
+# and the same over gRPC (ModelInfer; augur_grpc, mlserver_grpc), driven by augur-grpc-load
+# (Sources/augur-grpc-load: a Swift closed-loop client, C calls in flight over 2 HTTP/2 connections).
 #
 # Environment:
 #   BENCH_SKIP_BUILD=1   use binaries already built: BENCH_BIN (default .build/release) for augur,
@@ -19,7 +21,8 @@
 #   BENCH_SECONDS        measured seconds per wrk run (default 8; a 2 s warm-up precedes each)
 #   BENCH_ROUNDS         rounds, the stacks taking turns (default 2)
 #   BENCH_LAUNCHES       launches per stack for launch → first prediction (default 5)
-#   BENCH_STACKS         comma-separated subset (default augur,hello,fastapi_sklearn,fastapi_onnxruntime,bentoml,augur_v2,mlserver)
+#   BENCH_STACKS         comma-separated subset (default augur,hello,fastapi_sklearn,fastapi_onnxruntime,bentoml,augur_v2,mlserver,
+#                        augur_grpc,mlserver_grpc)
 #   BENCH_LIMIT          whole-run limit in seconds (default 1500); every step is bounded by what is left
 #
 # Every server is started by bench/http_bench.py in its own session and stopped by its PID at
@@ -40,7 +43,7 @@ HELLO_BIN=${BENCH_HELLO_BIN:-$BIN}
 VENV="$WORK/venv-http"
 BENTO_VENV="$WORK/venv-bento"
 MLSERVER_VENV="$WORK/venv-mlserver"
-STACKS=${BENCH_STACKS:-augur,hello,fastapi_sklearn,fastapi_onnxruntime,bentoml,augur_v2,mlserver}
+STACKS=${BENCH_STACKS:-augur,hello,fastapi_sklearn,fastapi_onnxruntime,bentoml,augur_v2,mlserver,augur_grpc,mlserver_grpc}
 ENGINE=0
 for arg in "$@"; do
     case $arg in
@@ -59,7 +62,7 @@ source "$ROOT/bench/lib.sh"
 
 build() {
     if [[ ${BENCH_SKIP_BUILD:-0} == 1 ]]; then log "skipping the build ($BIN/augur, $HELLO_BIN/augur-hello)"; return 0; fi
-    build_release 900 augur augur-hello
+    build_release 900 augur augur-hello augur-grpc-load
 }
 
 # venv DIR REQUIREMENTS: creates DIR and installs the pinned REQUIREMENTS unless already done.
@@ -85,9 +88,9 @@ setup() {
             STACKS=$(sed -e 's/,*bentoml//' <<<"$STACKS")
         fi
     fi
-    if [[ ,$STACKS, == *,mlserver,* ]]; then
+    if [[ ,$STACKS, == *,mlserver,* || ,$STACKS, == *,mlserver_grpc,* ]]; then
         venv "$MLSERVER_VENV" bench/requirements-mlserver.txt
-        [[ -f $MLSERVER_VENV/.bench-stamp ]] || { log "MLServer did not install: skipping it"; STACKS=$(sed -e 's/,*mlserver//' <<<"$STACKS"); }
+        [[ -f $MLSERVER_VENV/.bench-stamp ]] || { log "MLServer did not install: skipping it"; STACKS=$(sed -e 's/,*mlserver_grpc//; s/,*mlserver//' <<<"$STACKS"); }
     fi
     log "training the scikit-learn forest of examples/loan/train.py into bench/work/loan.pkl"
     bounded -t 120 "$WORK/train.log" "$WORK/train.log" "${PYENV[@]}" "$VENV/bin/python" bench/http_train.py "$WORK/loan.pkl"
@@ -131,7 +134,7 @@ main() {
     log "measuring: $STACKS"
     local raw="$WORK/http-raw-$STAMP.json"
     bounded "$WORK/http-bench.log" "$WORK/http-bench.log" "${PYENV[@]}" "$VENV/bin/python" bench/http_bench.py --out "$raw" --work "$WORK" \
-        --stacks "$STACKS" --augur "$BIN/augur" --hello "$HELLO_BIN/augur-hello" --venv "$VENV" \
+        --stacks "$STACKS" --augur "$BIN/augur" --hello "$HELLO_BIN/augur-hello" --grpc-load "$BIN/augur-grpc-load" --venv "$VENV" \
         --bento-venv "$BENTO_VENV" --mlserver-venv "$MLSERVER_VENV" --pickle "$WORK/loan.pkl" --seconds "${BENCH_SECONDS:-8}" \
         --rounds "${BENCH_ROUNDS:-2}" --launches "${BENCH_LAUNCHES:-5}" --deadline $((END - 60))
     cat "$WORK/http-bench.log" >&2

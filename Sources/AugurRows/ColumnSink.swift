@@ -31,11 +31,15 @@ struct ColumnSink {
             throw RowError(row: nil, column: port.name, "input shape \(type) has unknown feature dimensions.")
         }
         trailingShape = trailing.compactMap { $0 }
-        width = trailingShape.reduce(1, *)
+        guard dims.count <= TensorLimits.maxRank, let width = TensorLimits.product(trailingShape) else {
+            throw RowError(row: nil, column: port.name,
+                "input shape \(type) has more than \(TensorLimits.maxElements) values per row or more than \(TensorLimits.maxRank) dimensions.")
+        }
+        self.width = width
     }
 
     mutating func reserve(_ rows: Int) {
-        let n = rows * width
+        guard let n = TensorLimits.product([rows, width]) else { return }  // the tensor check reports it
         switch elementType {
         case .float32: floats.reserveCapacity(n)
         case .float64: doubles.reserveCapacity(n)

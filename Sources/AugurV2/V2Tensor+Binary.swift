@@ -1,3 +1,5 @@
+import AugurEngine
+
 /// The binary form of tensor contents (Triton's binary tensor extension, gRPC raw contents):
 /// little-endian, row-major, no padding; BOOL one byte; each BYTES element a 4-byte
 /// little-endian length and then its bytes.
@@ -6,9 +8,9 @@ extension V2Contents {
     public static func decode(_ bytes: ArraySlice<UInt8>, datatype: V2Datatype, count: Int, name: String) throws(V2Error) -> V2Contents {
         if datatype == .bytes { return try .bytes(decodeBytes(bytes, count: count, name: name)) }
         guard let width = datatype.width, datatype != .fp16 else { throw .invalid("Input '\(name)': datatype FP16 is not supported.") }
-        let (expected, overflow) = count.multipliedReportingOverflow(by: width)
-        guard !overflow, expected == bytes.count else {
-            throw .invalid("Input '\(name)' has \(bytes.count) bytes of data; its shape and datatype \(datatype.rawValue) need \(overflow ? "more" : String(expected)).")
+        let expected = TensorLimits.byteCount(count, width: width)
+        guard let expected, expected == bytes.count else {
+            throw .invalid("Input '\(name)' has \(bytes.count) bytes of data; its shape and datatype \(datatype.rawValue) need \(expected.map(String.init) ?? "more").")
         }
         return bytes.withUnsafeBytes { raw -> V2Contents in
             func load<T: FixedWidthInteger>(_: T.Type) -> [T] {

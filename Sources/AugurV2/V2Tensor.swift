@@ -1,3 +1,5 @@
+import AugurEngine
+
 /// Tensor datatypes of the Open Inference Protocol (v2), with their element sizes.
 public enum V2Datatype: String, Sendable, CaseIterable {
     case bool = "BOOL"
@@ -112,24 +114,18 @@ public struct V2Tensor: Sendable, Equatable {
         guard fits else { throw .invalid("Input '\(name)': its values do not match datatype \(datatype.rawValue).") }
     }
 
-    /// The element count of `shape`: non-negative dims whose product, with checked arithmetic,
-    /// is at most `V2Limits.maxElements`; nil otherwise.
+    /// The element count of `shape` (`TensorLimits.elementCount`): at most `V2Limits.maxRank`
+    /// non-negative dims whose product is at most `V2Limits.maxElements`; nil otherwise.
     public static func elementCount(_ shape: [Int]) -> Int? {
-        var count = 1
-        for dim in shape {
-            guard dim >= 0 else { return nil }
-            let (product, overflow) = count.multipliedReportingOverflow(by: dim)
-            guard !overflow, product <= V2Limits.maxElements else { return nil }
-            count = product
-        }
-        return count
+        guard shape.count <= V2Limits.maxRank else { return nil }
+        return TensorLimits.product(shape, cap: V2Limits.maxElements)
     }
 }
 
-/// Caps on sizes that come from requests.
+/// Caps on sizes that come from requests: the engine's (`TensorLimits`).
 public enum V2Limits {
     /// Elements in one tensor.
-    public static let maxElements = 1 << 28
+    public static let maxElements = TensorLimits.maxElements
     /// Dimensions of one tensor.
-    public static let maxRank = 16
+    public static let maxRank = TensorLimits.maxRank
 }

@@ -110,12 +110,12 @@ import Testing
         huge.dataType = 1
         huge.dims = [1 << 40, 1 << 40]
         let overflow = try loadError(Self.model(nodes: [Self.node("Identity", ["huge"], ["y"])], initializers: [huge], inputs: []))
-        #expect(overflow?.description.contains("overflows") == true)
+        #expect(overflow?.description.contains("more than 268435456 elements") == true)
 
-        huge.dims = [1 << 30]
+        huge.dims = [1 << 20]
         huge.rawData = Data([0, 0, 0, 0])
         let short = try loadError(Self.model(nodes: [Self.node("Identity", ["huge"], ["y"])], initializers: [huge], inputs: []))
-        #expect(short?.description == "tensor 'huge' declares 1073741824 elements but its raw data holds 4 bytes, not 4294967296.")
+        #expect(short?.description == "tensor 'huge' declares 1048576 elements but its raw data holds 4 bytes, not 4194304.")
     }
 
     @Test func missingGraphAndUnknownDomain() throws {

@@ -39,17 +39,9 @@ public struct Tensor: Sendable, Equatable, CustomStringConvertible {
         try Tensor(shape: newShape, storage: storage)
     }
 
-    /// Product of the dimensions, or nil when negative or overflowing.
-    public static func elementCount(of shape: [Int]) -> Int? {
-        var total = 1
-        for dim in shape {
-            guard dim >= 0 else { return nil }
-            let (product, overflow) = total.multipliedReportingOverflow(by: dim)
-            guard !overflow else { return nil }
-            total = product
-        }
-        return total
-    }
+    /// Product of the dimensions, or nil when negative or overflowing (uncapped: for data that
+    /// already exists; sizes to allocate go through `TensorLimits.elementCount`).
+    public static func elementCount(of shape: [Int]) -> Int? { TensorLimits.product(shape, cap: .max) }
 
     public var description: String { "Tensor<\(elementType)>\(shape)" }
 }

@@ -53,9 +53,8 @@ extension TreeEnsemble {
             throw InferenceError(.shapeMismatch,
                 "the trees read feature index \(featureCount - 1), but the input has \(stride) features.")
         }
-        let (outputs, overflow) = rows.multipliedReportingOverflow(by: targets)
-        guard !overflow, outputs <= ShapeMath.maxElements else {
-            throw InferenceError(.tooLarge, "\(rows) rows of \(targets) outputs exceed \(ShapeMath.maxElements) elements.")
+        guard TensorLimits.product([rows, targets]) != nil else {
+            throw InferenceError(.tooLarge, "\(rows) rows of \(targets) outputs exceed \(TensorLimits.maxElements) elements.")
         }
         // Nested switches rather than one over a (forest, storage) tuple: the tuple would copy
         // the compiled forest (every array in it retained and released) on each run.

@@ -39,8 +39,11 @@ enum TensorDecoder {
             }
             shape.append(d)
         }
-        guard let count = Tensor.elementCount(of: shape) else {
-            throw ModelLoadError(.invalidFile, "\(name) declares shape \(shape), whose size overflows.")
+        guard shape.count <= TensorLimits.maxRank else {
+            throw ModelLoadError(.invalidFile, "\(name) has \(shape.count) dimensions; the limit is \(TensorLimits.maxRank).")
+        }
+        guard let count = TensorLimits.elementCount(shape) else {
+            throw ModelLoadError(.invalidFile, "\(name) declares shape \(shape), more than \(TensorLimits.maxElements) elements.")
         }
         let storage = try decodeStorage(proto, type: type, count: count, name: name)
         return try mapped(Tensor(shape: shape, storage: storage), name)
@@ -89,14 +92,31 @@ enum TensorDecoder {
     /// Little-endian fixed-width values from raw bytes, after checking the byte count.
     private static func little<T: FixedWidthInteger>(_ data: Data, count: Int, name: String, as: T.Type) throws -> [T] {
         let width = MemoryLayout<T>.size
-        guard data.count == count * width else {
-            throw ModelLoadError(.invalidFile, "\(name) declares \(count) elements but its raw data holds \(data.count) bytes, not \(count * width).")
+        guard let bytes = TensorLimits.byteCount(count, width: width) else {
+            throw ModelLoadError(.invalidFile, "\(name) declares \(count) elements, more than \(TensorLimits.maxElements).")
+        }
+        guard data.count == bytes else {
+            throw ModelLoadError(.invalidFile, "\(name) declares \(count) elements but its raw data holds \(data.count) bytes, not \(bytes).")
         }
         var values = [T](repeating: 0, count: count)
         values.withUnsafeMutableBytes { dest in
             data.withUnsafeBytes { src in dest.copyMemory(from: src) }
         }
         return T.self == UInt8.self ? values : values.map { T(littleEndian: $0) }
+    }
+
+    /// Refuses a declared shape of more than `TensorLimits.maxRank` dimensions, or whose
+    /// known dimensions after the first (the batch) hold more than `TensorLimits.maxElements`
+    /// elements per row: every reader of the signature may then multiply them unchecked.
+    static func checkDeclared(_ dims: [Int?], name: String) throws {
+        guard dims.count <= TensorLimits.maxRank else {
+            throw ModelLoadError(.invalidFile, "'\(name)' declares \(dims.count) dimensions; the limit is \(TensorLimits.maxRank).")
+        }
+        guard dims.allSatisfy({ ($0 ?? 0) <= TensorLimits.maxElements }),
+              TensorLimits.product(dims.dropFirst().compactMap { $0 }) != nil else {
+            throw ModelLoadError(.invalidFile,
+                "'\(name)' declares shape [\(dims.map { $0.map(String.init) ?? "?" }.joined(separator: ", "))], more than \(TensorLimits.maxElements) elements per row.")
+        }
     }
 
     /// The engine type of an ONNX value type: tensors, and sequences of maps (ZipMap).
@@ -111,6 +131,7 @@ enum TensorDecoder {
                 if case .dimValue(let v) = dim.value, v >= 0, let d = Int(exactly: v) { return d }
                 return nil
             }
+            try checkDeclared(dims, name: name)
             return .tensor(TensorType(element, shape: dims))
         case .sequenceType(let s):
             if case .mapType(let m)? = s.elemType.value, let key = elementType(m.keyType),

@@ -2,6 +2,8 @@
 struct ParameterParser {
     static let keys = ["type", "options", "min", "max", "exclusive_min", "exclusive_max", "min_length", "max_length",
                        "pattern", "required", "default", "nullable", "description", "unit", "example"]
+    /// The largest `min_length` / `max_length`: 1 MiB, a string no longer than the default body.
+    static let maxStringLength = 1 << 20
 
     /// The parameter, or nil when it has errors (recorded in `reader`).
     static func parse(_ name: String, _ node: ConfigNode, reader: inout ConfigReader) -> ParameterSpec? {
@@ -127,8 +129,9 @@ private struct Fields {
             if let n = values[key] { reader.error(n, "'\(key)' is only for str parameters, not '\(type.rawValue)'.") }
         }
         guard type == .str else { return }
-        if let n = values["min_length"] { minLength = reader.int(n, in: 0...Int.max) }
-        if let n = values["max_length"] { maxLength = reader.int(n, in: 0...Int.max) }
+        // Capped: the OpenAPI example of a required str parameter is `min_length` characters.
+        if let n = values["min_length"] { minLength = reader.int(n, in: 0...ParameterParser.maxStringLength) }
+        if let n = values["max_length"] { maxLength = reader.int(n, in: 0...ParameterParser.maxStringLength) }
         if let n = values["pattern"] { pattern = reader.string(n) }
         if let lo = minLength, let hi = maxLength, lo > hi, let n = values["max_length"] {
             reader.error(n, "'max_length' \(hi) is less than 'min_length' \(lo).")

@@ -23,12 +23,10 @@ extension PredictionPipeline {
             return AnswerShape(isClassifier: true, classCodesAreIntegers: tensor(label)?.elementType != .string,
                                hasProbabilities: probabilities != nil, classCount: width, valueWidth: nil, unit: nil)
         case .regressor(let index):
-            // Dims come from the model file: multiplied with overflow checks.
-            var width: Int? = tensor(index)?.shape == nil ? nil : 1
-            for dim in tensor(index)?.shape?.dropFirst() ?? [] {
-                guard let dim, dim >= 0, let w = width else { width = nil; break }
-                let (product, overflow) = w.multipliedReportingOverflow(by: dim)
-                width = overflow ? nil : product
+            // Dims come from the model file: multiplied with overflow checks and the engine's cap.
+            var width: Int? = nil
+            if let dims = tensor(index)?.shape?.dropFirst(), dims.allSatisfy({ $0 != nil }) {
+                width = TensorLimits.product(dims.compactMap { $0 })
             }
             return AnswerShape(isClassifier: false, classCodesAreIntegers: false, hasProbabilities: false, classCount: nil,
                                valueWidth: width, unit: output.spec.unit)

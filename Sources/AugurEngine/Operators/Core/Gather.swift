@@ -51,7 +51,12 @@ public struct Concat: Operator {
         var shape = ShapeMath.unknown(rank: rank) ?? []
         for d in 0..<rank where d != a { shape[d] = types.lazy.compactMap { $0.shape?[d] }.first }
         let sizes = types.map { $0.shape?[a] }
-        shape[a] = sizes.contains { $0 == nil } ? nil : sizes.reduce(0) { $0 + ($1 ?? 0) }
+        if !sizes.contains(where: { $0 == nil }) {
+            guard let total = TensorLimits.sum(sizes.compactMap { $0 }) else {
+                throw ModelLoadError(.typeMismatch, "the inputs' sizes along axis \(a) add up to more than \(TensorLimits.maxElements).")
+            }
+            shape[a] = total
+        }
         return [.tensor(TensorType(types[0].elementType, shape: shape))]
     }
 
@@ -66,7 +71,9 @@ public struct Concat: Operator {
                   t.shape.indices.allSatisfy({ $0 == a || t.shape[$0] == first.shape[$0] }) else {
                 throw InferenceError(.shapeMismatch, "cannot concatenate shapes \(first.shape) and \(t.shape) along axis \(a).")
             }
-            outShape[a] += t.shape[a]
+            let (sum, overflow) = outShape[a].addingReportingOverflow(t.shape[a])
+            guard !overflow else { throw InferenceError(.tooLarge, "the inputs' sizes along axis \(a) overflow.") }
+            outShape[a] = sum
         }
         let count = try ShapeMath.count(outShape)
         let outer = ShapeMath.product(first.shape[..<a])

@@ -40,14 +40,16 @@ public struct Reshape: Operator {
         if allowZero, inferred != nil, out.contains(0) {
             throw InferenceError(.invalidValue, "shape \(requested) has both '0' and '-1' while allowzero is set.")
         }
-        guard let known = Tensor.elementCount(of: out) else { throw InferenceError(.tooLarge, "shape \(requested) overflows.") }
+        guard out.count <= TensorLimits.maxRank, let known = TensorLimits.product(out, cap: Int.max) else {
+            throw InferenceError(.tooLarge, "shape \(requested) overflows or has more than \(TensorLimits.maxRank) dimensions.")
+        }
         if let inferred {
             guard known > 0, count % known == 0 else {
                 throw InferenceError(.shapeMismatch, "cannot reshape \(input) (\(count) elements) to \(requested).")
             }
             out[inferred] = count / known
         }
-        guard Tensor.elementCount(of: out) == count else {
+        guard TensorLimits.product(out, cap: Int.max) == count else {
             throw InferenceError(.shapeMismatch, "cannot reshape \(input) (\(count) elements) to \(requested).")
         }
         return out
@@ -67,7 +69,10 @@ public struct Flatten: Operator {
         }
         guard let shape = x.shape else { return [.tensor(TensorType(x.elementType, shape: [nil, nil]))] }
         let split = axis < 0 ? axis + shape.count : axis
-        func product(_ dims: ArraySlice<Int?>) -> Int? { dims.reduce(Optional(1)) { a, d in a.flatMap { a in d.map { a * $0 } } } }
+        func product(_ dims: ArraySlice<Int?>) -> Int? {
+            guard dims.allSatisfy({ $0 != nil }) else { return nil }
+            return TensorLimits.product(dims.compactMap { $0 }, cap: Int.max)
+        }
         return [.tensor(TensorType(x.elementType, shape: [product(shape[..<split]), product(shape[split...])]))]
     }
 

@@ -98,11 +98,12 @@ public struct NumericRange: Operator {
         func run<T: CoreNumber>(_ type: T.Type) throws -> Tensor {
             let s: T = try scalar(start, "start"), l: T = try scalar(limit, "limit"), d: T = try scalar(delta, "delta")
             guard d != T.zero else { throw InferenceError(.invalidValue, "delta must not be zero.") }
-            let steps = ((l.asDouble - s.asDouble) / d.asDouble).rounded(.up)
-            guard !steps.isNaN, steps <= Double(ShapeMath.maxElements) else {
-                throw InferenceError(.tooLarge, "range from \(s) to \(l) by \(d) has too many elements.")
+            // -∞ (an infinite span in the wrong direction) and huge negatives give 0 steps;
+            // NaN, +∞ and anything above the cap are refused before any conversion to Int.
+            let steps = (l.asDouble - s.asDouble) / d.asDouble
+            guard let count = TensorLimits.count(steps) else {
+                throw InferenceError(.tooLarge, "range from \(s) to \(l) by \(d) has too many elements (the limit is \(TensorLimits.maxElements)).")
             }
-            let count = Swift.max(Int(steps), 0)
             var values = [T]()
             values.reserveCapacity(count)
             var value = s

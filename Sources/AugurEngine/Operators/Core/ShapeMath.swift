@@ -1,18 +1,11 @@
 /// Shape arithmetic shared by the core kernels: checked sizes, axes, strides.
 enum ShapeMath {
-    /// The largest element count one tensor may have.
-    static let maxElements = 1 << 31
+    /// The largest element count one tensor may have (`TensorLimits.maxElements`).
+    static var maxElements: Int { TensorLimits.maxElements }
 
-    /// The element count of `shape`, or an `InferenceError` when negative, overflowing or too large.
-    static func count(_ shape: [Int]) throws -> Int {
-        guard shape.allSatisfy({ $0 >= 0 }) else {
-            throw InferenceError(.invalidValue, "shape \(shape) has a negative dimension.")
-        }
-        guard let count = Tensor.elementCount(of: shape), count <= maxElements else {
-            throw InferenceError(.tooLarge, "a tensor of shape \(shape) would exceed \(maxElements) elements.")
-        }
-        return count
-    }
+    /// The element count of `shape`, or an `InferenceError` when negative, overflowing, of
+    /// too many dimensions or too large (`TensorLimits.checkedCount`).
+    static func count(_ shape: [Int]) throws -> Int { try TensorLimits.checkedCount(shape) }
 
     /// `axis` made non-negative for a tensor of `rank` (valid range `-rank..<rank`).
     static func axis(_ axis: Int, rank: Int, role: String = "axis") throws -> Int {

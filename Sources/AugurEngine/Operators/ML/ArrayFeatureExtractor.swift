@@ -14,11 +14,7 @@ public struct ArrayFeatureExtractor: Operator {
         if x.rank == 0 { throw ModelLoadError(.typeMismatch, "input 0 must have at least one dimension.") }
         guard let shape = x.shape else { return [.tensor(TensorType(x.elementType))] }
         let k: Int? = y.shape.flatMap { dims in
-            dims.reduce(Optional(1)) { total, dim in
-                guard let total, let dim else { return nil }
-                let (p, o) = total.multipliedReportingOverflow(by: dim)
-                return o ? nil : p
-            }
+            dims.allSatisfy { $0 != nil } ? TensorLimits.product(dims.compactMap { $0 }, cap: .max) : nil
         }
         let out: [Int?] = shape.count == 1 ? [1, k] : Array(shape.dropLast()) + [k]
         return [.tensor(TensorType(x.elementType, shape: out))]
@@ -44,8 +40,8 @@ public struct ArrayFeatureExtractor: Operator {
         }
         let rows = stride == 0 ? 0 : x.count / stride
         let shape = x.rank == 1 ? [1, indices.count] : Array(x.shape.dropLast()) + [indices.count]
-        guard Tensor.elementCount(of: shape) != nil else {
-            throw InferenceError(.tooLarge, "the output shape \(shape) is too large.")
+        guard TensorLimits.elementCount(shape) != nil else {
+            throw InferenceError(.tooLarge, "the output shape \(shape) exceeds \(TensorLimits.maxElements) elements.")
         }
         let storage: TensorStorage
         switch x.storage {

@@ -7,15 +7,14 @@ public struct FeatureVectorizer: Operator {
     public let dimensions: [Int]
     public let totalWidth: Int
 
-    /// Throws on a negative dimension or a total that overflows.
+    /// Throws on a negative dimension or a total above `TensorLimits.maxElements`.
     public init(dimensions: [Int]) throws {
         guard !dimensions.isEmpty else { throw ModelLoadError(.invalidAttribute, "FeatureVectorizer needs at least one input dimension.") }
-        var total = 0
-        for dim in dimensions {
-            guard dim >= 0 else { throw ModelLoadError(.invalidAttribute, "input dimension '\(dim)' is negative.") }
-            let (sum, overflow) = total.addingReportingOverflow(dim)
-            guard !overflow else { throw ModelLoadError(.invalidAttribute, "the input dimensions add up past the largest size.") }
-            total = sum
+        if let dim = dimensions.first(where: { $0 < 0 }) {
+            throw ModelLoadError(.invalidAttribute, "input dimension '\(dim)' is negative.")
+        }
+        guard let total = TensorLimits.sum(dimensions) else {
+            throw ModelLoadError(.invalidAttribute, "the input dimensions add up to more than \(TensorLimits.maxElements) features.")
         }
         self.dimensions = dimensions
         totalWidth = total
@@ -44,8 +43,8 @@ public struct FeatureVectorizer: Operator {
             throw InferenceError(.shapeMismatch, "input 0 must have at least one dimension.")
         }
         let rows = first.rank == 1 ? 1 : firstDim
-        guard let total = Tensor.elementCount(of: [rows, totalWidth]) else {
-            throw InferenceError(.tooLarge, "the output of \(rows) rows of \(totalWidth) features is too large.")
+        guard let total = TensorLimits.elementCount([rows, totalWidth]) else {
+            throw InferenceError(.tooLarge, "the output of \(rows) rows of \(totalWidth) features exceeds \(TensorLimits.maxElements) elements.")
         }
         var out = [Float](repeating: 0, count: total)
         var offset = 0

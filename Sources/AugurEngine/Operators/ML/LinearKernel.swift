@@ -4,8 +4,9 @@ enum LinearKernel {
     /// accumulated in float32 like onnxruntime's Gemm.
     static func scores(_ x: [Float], rows: Int, weights: [Float], biases: [Float]?, features: Int) throws -> [Float] {
         let targets = weights.count / max(features, 1)
-        let (total, overflow) = rows.multipliedReportingOverflow(by: targets)
-        guard !overflow else { throw InferenceError(.tooLarge, "\(rows) rows of \(targets) scores are too many.") }
+        guard let total = TensorLimits.product([rows, targets]) else {
+            throw InferenceError(.tooLarge, "\(rows) rows of \(targets) scores exceed \(TensorLimits.maxElements) elements.")
+        }
         let bias = (0..<targets).map { target -> Float in
             guard let biases, target < biases.count else { return 0 }
             return biases[target]

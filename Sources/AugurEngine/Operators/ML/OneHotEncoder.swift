@@ -23,6 +23,9 @@ public struct OneHotEncoder: Operator {
     /// Throws when there are no categories. A repeated category maps to its last position.
     public init(categories: Categories, zerosForUnknown: Bool) throws {
         guard categories.count > 0 else { throw ModelLoadError(.invalidAttribute, "a one-hot encoder needs at least one category.") }
+        guard categories.count <= TensorLimits.maxElements else {
+            throw ModelLoadError(.invalidAttribute, "\(categories.count) categories exceed the limit of \(TensorLimits.maxElements).")
+        }
         self.categories = categories
         self.zerosForUnknown = zerosForUnknown
         var ints: [Int64: Int] = [:]
@@ -52,8 +55,8 @@ public struct OneHotEncoder: Operator {
         let x = try tensor(inputs, 0)
         let width = categories.count
         let shape = x.shape + [width]
-        guard let total = Tensor.elementCount(of: shape) else {
-            throw InferenceError(.tooLarge, "the one-hot output for input shape \(x.shape) is too large.")
+        guard let total = TensorLimits.elementCount(shape) else {
+            throw InferenceError(.tooLarge, "the one-hot output for input shape \(x.shape) and \(width) categories exceeds \(TensorLimits.maxElements) elements.")
         }
         let positions: [Int?]
         switch x.storage {

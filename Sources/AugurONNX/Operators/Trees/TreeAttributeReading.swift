@@ -86,11 +86,8 @@ extension NodeContext {
         guard proto.dataLocation != .external, proto.externalData.isEmpty else {
             throw error(name, "keeps its data in an external file, which is not supported.")
         }
-        var count = 1
-        for dim in proto.dims {
-            let (product, overflow) = count.multipliedReportingOverflow(by: Int(clamping: dim))
-            guard dim >= 0, !overflow else { throw error(name, "has invalid dimension '\(dim)'.") }
-            count = product
+        guard let count = TensorLimits.elementCount(proto.dims.map { Int(clamping: $0) }) else {
+            throw error(name, "has invalid dimensions \(proto.dims) (negative, or more than \(TensorLimits.maxElements) elements).")
         }
         let values: [UInt8]
         if proto.hasRawData {
