@@ -108,6 +108,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // gRPC load generator for bench/run.sh (the Open Inference Protocol's ModelInfer).
+        .executableTarget(
+            name: "augur-grpc-load",
+            dependencies: [
+                "AugurGRPC",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+            ]
+        ),
         // Loader fuzz target: a regression runner normally, libFuzzer entry with -DFUZZING.
         .executableTarget(name: "augur-fuzz", dependencies: ["AugurEngine", "AugurONNX"]),
         .testTarget(name: "AugurEngineTests", dependencies: ["AugurEngine", "augur-bench"]),
