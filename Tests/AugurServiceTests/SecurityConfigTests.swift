@@ -66,6 +66,7 @@ import Testing
         #expect(cors.allowHeaders.contains("X-API-Key") && cors.allows(headers: ["content-type", "authorization", "accept"]))
         #expect(!cors.allows(headers: ["x-secret"]) && !cors.allows(method: "DELETE") && !cors.allows(origin: "https://evil.example"))
         #expect(try temp("port: 8000").configuration().cors == nil)
+        #expect(try temp("cors: {allow_origins: ['*'], allow_methods: [get, Post]}").configuration().cors?.allowMethods == ["GET", "POST"])
         let errors = try temp("""
         cors:
           allow_origins: [https://app.example.com/, ftp://files]

@@ -74,9 +74,9 @@ struct SecurityParser {
                 }
             case "allow_methods":
                 cors.allowMethods = strings(entry.value, reader: &reader) { method in
-                    method == "*" || Self.methods.contains(method) ? nil
+                    method == "*" || Self.methods.contains(method.uppercased()) ? nil
                         : "'\(method)' is not a method; expected '*' or some of \(Self.methods.joined(separator: ", "))."
-                }
+                }.map { $0.uppercased() }
             case "allow_headers":
                 cors.allowHeaders = strings(entry.value, reader: &reader) { header in
                     header == "*" || Self.isToken(header) ? nil : "'\(header)' is not a header name."
