@@ -152,6 +152,44 @@ import Testing
         // The whole document is golden-tested with the others (OpenAPITests, `loan.auth`).
     }
 
+    /// Every refusal's status, `WWW-Authenticate` and body, against `Golden/auth-errors.json`
+    /// (`AUGUR_UPDATE_GOLDEN=1` rewrites it): `type`, `loc` and the protocols' codes are API.
+    @Test func refusalsMatchGoldenFile() async throws {
+        let wrong: HTTPFields = [.authorization: "Bearer wrong-key-0123456789"]
+        let preflight: HTTPFields = [.origin: "https://elsewhere.example", .accessControlRequestMethod: "DELETE"]
+        let requests: [(name: String, method: HTTPRequest.Method, uri: String, headers: HTTPFields)] = [
+            ("own_missing", .post, "/loan_status", [:]),
+            ("own_wrong", .post, "/loan_status", wrong),
+            ("own_wrong_x_api_key", .post, "/loan_status", [HTTPField.Name("X-API-Key")!: "wrong-key-0123456789"]),
+            ("v2_missing", .post, "/v2/models/loan_status/infer", [:]),
+            ("v2_wrong", .get, "/v2/models/loan_status", wrong),
+            ("v1_missing", .get, "/v1/models", [:]),
+            ("v1_wrong", .post, "/v1/models/loan_status:predict", wrong),
+            ("mlflow_missing", .post, "/invocations", [:]),
+            ("mlflow_wrong", .post, "/invocations", wrong),
+            ("admin_missing", .post, "/admin/reload", [:]),
+            ("admin_with_a_client_key", .post, "/admin/reload", Self.bearer),
+            ("cors_rejected", .options, "/loan_status", preflight),
+        ]
+        let app = try Self.app(adminToken: Self.adminToken, cors: CORSConfiguration(allowOrigins: ["https://app.example.com"]))
+        let answers: [(String, JSONValue)] = try await app.test(.router) { client in
+            var answers: [(String, JSONValue)] = []
+            for r in requests {
+                let answer = try await Self.call(client, r.uri, r.method, headers: r.headers)
+                answers.append((r.name, .object(JSONObject([
+                    ("status", .integer(answer.status)),
+                    ("www_authenticate", answer.headers[.wwwAuthenticate].map { .string($0) } ?? .null),
+                    ("body", answer.json),
+                ]))))
+            }
+            return answers
+        }
+        let pretty = try OpenAPITests.pretty(JSONValue.object(JSONObject(answers)).serialized())
+        let file = OpenAPITests.golden.appendingPathComponent("auth-errors.json")
+        if ProcessInfo.processInfo.environment["AUGUR_UPDATE_GOLDEN"] != nil { try pretty.write(to: file) }
+        #expect(pretty == (try Data(contentsOf: file)), "auth-errors.json differs; rerun with AUGUR_UPDATE_GOLDEN=1 and review the diff")
+    }
+
     @Test func withoutAuthNothingChanges() async throws {
         try await Self.app(keys: nil).test(.router) { client in
             #expect(try await Self.call(client, "/loan_status", .post, body: Self.row).status == 200)
