@@ -119,7 +119,7 @@ let package = Package(
             ]
         ),
         // Loader fuzz target: a regression runner normally, libFuzzer entry with -DFUZZING.
-        .executableTarget(name: "augur-fuzz", dependencies: ["AugurEngine", "AugurONNX"]),
+        .executableTarget(name: "augur-fuzz", dependencies: ["AugurEngine", "AugurONNX", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .testTarget(name: "AugurEngineTests", dependencies: ["AugurEngine", "augur-bench"]),
         .testTarget(
             name: "AugurONNXTests",

@@ -12,6 +12,15 @@
 #   FUZZ_CORPUS      keep the working corpus in this folder across runs (default: a temp folder)
 #   FUZZ_ARGS        extra libFuzzer flags (e.g. "-seed=1 -detect_leaks=0")
 #   FUZZ_REGRESSIONS folder of saved crash inputs (default Tests/FuzzRegressions)
+#   FUZZ_MUTATOR     structure (default): the custom mutator of Sources/augur-fuzz/ModelMutator.swift
+#                    decodes each ONNX ModelProto, mutates tensor dims, data lengths, element
+#                    types, attribute ints/floats/lists, node names and ids, declared shapes,
+#                    opsets and op types, and re-encodes it (one mutation in four stays
+#                    libFuzzer's byte-level one); bytes: libFuzzer's byte-level mutations only
+#   FUZZ_MUTANTS     seeded structure-aware mutants of every seed file run by the replay step
+#                    (default 20; deterministic, no libFuzzer needed; 0 skips)
+#   FUZZ_RSS_MB      libFuzzer -rss_limit_mb (default 6144: a tensor at the engine's cap of
+#                    2^28 elements is 2 GiB of int64, and some kernels hold two)
 #
 # Steps:
 #   1. swift build --scratch-path .build-fuzz --product augur-fuzz \
@@ -24,12 +33,15 @@
 #      "undefined symbol 'augur_fuzz_main'". Unless FuzzLoader.swift defines that entry point
 #      itself, this script compiles a 3-line C shim (augur_fuzz_main → LLVMFuzzerRunDriver)
 #      and links it in with -Xlinker.
-#   2. Seeds a temp corpus with Tests/Fixtures/*/model.onnx (plus Tests/FuzzRegressions/*),
-#      runs -max_total_time=$FUZZ_SECONDS -timeout=10 -rss_limit_mb=2048 with artifacts
+#   2. Seeds a temp corpus with Tests/Fixtures/*/model.onnx, the hand-made hostile models of
+#      Tests/HostileModels/ (scripts/make_hostile_models.py) and Tests/FuzzRegressions/*,
+#      runs -max_total_time=$FUZZ_SECONDS -timeout=10 -rss_limit_mb=$FUZZ_RSS_MB with artifacts
 #      written to a temp folder, and copies any crash/timeout/oom/leak input into
 #      Tests/FuzzRegressions/ (the libFuzzer log goes to $FUZZ_SCRATCH/fuzz-last.log).
 #   3. Replay: swift build --product augur-fuzz (normal build, .build/) and
-#      .build/debug/augur-fuzz Tests/FuzzRegressions/* must exit 0.
+#      .build/debug/augur-fuzz Tests/FuzzRegressions/* Tests/HostileModels/* must exit 0, and so
+#      must .build/debug/augur-fuzz --mutate $FUZZ_MUTANTS over the hostile models and fixtures
+#      (a few seconds: the same structure-aware mutations, from fixed seeds).
 #
 # Exit status: 0 when fuzzing found nothing and every regression input replays cleanly.
 set -euo pipefail
@@ -50,6 +62,14 @@ FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 SCRATCH=${FUZZ_SCRATCH:-.build-fuzz}
 FUZZ_ASAN=${FUZZ_ASAN:-auto}
 REGRESSIONS=${FUZZ_REGRESSIONS:-Tests/FuzzRegressions}
+HOSTILE=Tests/HostileModels
+FUZZ_MUTANTS=${FUZZ_MUTANTS:-20}
+FUZZ_RSS_MB=${FUZZ_RSS_MB:-6144}
+case "${FUZZ_MUTATOR:-structure}" in
+    structure) unset AUGUR_FUZZ_MUTATOR ;;
+    bytes) export AUGUR_FUZZ_MUTATOR=bytes ;;
+    *) echo "fuzz.sh: FUZZ_MUTATOR must be structure or bytes, not '${FUZZ_MUTATOR}'" >&2; exit 2 ;;
+esac
 SWIFTC=$(command -v swiftc || true)
 CLANG=${CLANG:-}
 if [[ -z "$CLANG" ]]; then
@@ -147,6 +167,11 @@ run_fuzzer() {
         cp "$f" "$corpus/fixture-$name.onnx"
         seeds=$((seeds + 1))
     done
+    for f in "$HOSTILE"/*.onnx; do
+        [[ -f "$f" ]] || continue
+        cp "$f" "$corpus/hostile-$(basename "$f")"
+        seeds=$((seeds + 1))
+    done
     if [[ -d "$REGRESSIONS" ]]; then
         for f in "$REGRESSIONS"/*; do
             [[ -f "$f" ]] || continue
@@ -154,10 +179,10 @@ run_fuzzer() {
             seeds=$((seeds + 1))
         done
     fi
-    log "corpus: $seeds seed files in $corpus; fuzzing for ${FUZZ_SECONDS}s"
+    log "corpus: $seeds seed files in $corpus; fuzzing for ${FUZZ_SECONDS}s (${FUZZ_MUTATOR:-structure} mutations)"
     local rc=0
     # shellcheck disable=SC2086
-    "$FUZZER_BIN" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 \
+    "$FUZZER_BIN" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb="$FUZZ_RSS_MB" \
         -artifact_prefix="$artifacts/" -print_final_stats=1 ${FUZZ_ARGS:-} "$corpus" \
         >"$work/fuzz.log" 2>&1 || rc=$?
     cp "$work/fuzz.log" "$SCRATCH/fuzz-last.log"
@@ -195,20 +220,37 @@ replay() {
             [[ -f "$f" && "$(basename "$f")" != .* ]] && files+=("$f")
         done
     fi
+    local seeds=() hostile=0
+    for f in "$HOSTILE"/*.onnx; do
+        [[ -f "$f" ]] && { files+=("$f"); seeds+=("$f"); hostile=$((hostile + 1)); }
+    done
+    for f in Tests/Fixtures/*/model.onnx; do
+        [[ -f "$f" ]] && seeds+=("$f")
+    done
     if ((${#files[@]} == 0)); then
-        log "replay: no files in $REGRESSIONS"
+        log "replay: no files in $REGRESSIONS or $HOSTILE"
         return 0
     fi
     log "replay: building augur-fuzz (normal build)"
     swift build --product augur-fuzz >"$work/replay-build.log" 2>&1 || { tail -25 "$work/replay-build.log" >&2; return 1; }
     local bin rc=0
     bin="$(swift build --show-bin-path)/augur-fuzz"
-    timeout 300 "$bin" "${files[@]}" || rc=$?
+    timeout 300 "$bin" "${files[@]}" >"$work/replay.log" || rc=$?
     if ((rc != 0)); then
-        log "replay: FAILED (exit $rc) on ${#files[@]} file(s) in $REGRESSIONS"
+        tail -5 "$work/replay.log" >&2
+        log "replay: FAILED (exit $rc) on ${#files[@]} file(s) in $REGRESSIONS and $HOSTILE"
         return 1
     fi
-    log "replay: ${#files[@]} file(s) OK"
+    log "replay: ${#files[@]} file(s) OK ($hostile hostile models)"
+    if ((FUZZ_MUTANTS > 0 && ${#seeds[@]} > 0)); then
+        timeout 600 "$bin" --mutate "$FUZZ_MUTANTS" "${seeds[@]}" >"$work/mutants.log" || rc=$?
+        if ((rc != 0)); then
+            tail -3 "$work/mutants.log" >&2
+            log "replay: a seeded mutant crashed (exit $rc); rerun: $bin --mutate $FUZZ_MUTANTS <file> to find it"
+            return 1
+        fi
+        log "replay: $(tail -1 "$work/mutants.log")"
+    fi
 }
 
 if [[ "$MODE" != replay ]] && ((FUZZ_SECONDS > 0)); then
