@@ -22,6 +22,9 @@ echo "== examples: the model inputs Augur builds for every documented request, r
 echo "== standard protocols with their real clients (tritonclient, kserve, MLflow's ScoringServerClient)"
 scripts/protocols/run.sh .build/debug/augur
 
+echo "== connections: 413 to urllib, timeouts, max_connections, TLS, SIGTERM under load (scripts/connections/check.py)"
+timeout 120 "$PY" scripts/connections/check.py .build/debug/augur
+
 echo "== schemathesis: every check on every example's OpenAPI document (scripts/schemathesis/run.sh)"
 scripts/schemathesis/run.sh .build/debug/augur
 

@@ -97,6 +97,7 @@ public struct AugurServer: Sendable {
         let reloader = ReloadService(registry: registry, interval: registry.configuration.reloadInterval, logger: logger)
         let app = Application(
             router: makeRouter(logger: logger),
+            server: try GuardedHTTPServer.builder(registry.configuration.connections),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "augur"),
             services: [reloader] + services,
             onServerRunning: { _ in await onServerRunning?() },

@@ -4,7 +4,7 @@ import Yams
 struct ConfigurationParser {
     static let keys = ["service", "server", "models", "mlflow", "routes"]
     static let serviceKeys = ["name", "title", "version", "description"]
-    static let serverKeys = ["host", "port", "max_body_bytes", "max_batch", "allow_unknown_fields", "reload_interval", "invocations_route", "grpc_port", "auth", "cors"]
+    static let serverKeys = ["host", "port", "max_body_bytes", "max_batch", "allow_unknown_fields", "reload_interval", "invocations_route", "grpc_port", "auth", "cors"] + ConnectionParser.keys
 
     let folder: String
 
@@ -103,6 +103,7 @@ struct ConfigurationParser {
             case "grpc_port": c.grpcPort = reader.int(value, in: 1...65535)
             case "auth": c.apiKeys = SecurityParser(folder: folder).auth(value, reader: &reader)
             case "cors": c.cors = SecurityParser(folder: folder).cors(value, reader: &reader)
+            case _ where ConnectionParser.keys.contains(entry.key): ConnectionParser(folder: folder).read(entry.key, value, into: &c.connections, reader: &reader)
             default: break
             }
         }

@@ -32,6 +32,8 @@ public struct ServiceConfiguration: Sendable {
     public var apiKeys: APIKeys?
     /// Cross-origin requests from browsers (`server.cors`); nil: no CORS headers.
     public var cors: CORSConfiguration?
+    /// Timeouts, the connection cap, the graceful drain and TLS (`server.*_timeout`, `max_connections`, `tls`).
+    public var connections = ConnectionSettings()
     /// The local model store (`$AUGUR_HOME/models`, `--store`).
     public var storeRoot: String
     /// MLflow tracking server for `models:/` references (`mlflow.tracking_uri`, else `MLFLOW_TRACKING_URI`).

@@ -20,6 +20,25 @@ public enum ServiceDefaults {
     public static let corsMaxAge = 600
     /// The shortest key `server.auth` accepts (and the `--admin` token).
     public static let minimumAPIKeyLength = 16
+    /// `server.header_timeout`: seconds for a complete request head (nginx's client_header_timeout, shortened).
+    public static let headerTimeout = 10.0
+    /// `server.idle_timeout`: seconds a kept-alive connection may wait for its next request; longer
+    /// than the 60 s idle timeout of common load balancers, as nginx's 75 s keepalive_timeout.
+    public static let idleTimeout = 75.0
+    /// `server.body_timeout`: seconds between two reads of a request body (nginx's client_body_timeout).
+    public static let bodyTimeout = 60.0
+    /// `server.request_timeout`: seconds from a request's head to the end of its response.
+    public static let requestTimeout = 60.0
+    /// `server.max_connections`: open connections at most (nginx's usual worker_connections).
+    public static let maxConnections = 1024
+    /// `server.drain_timeout`: seconds in-flight requests get to finish on SIGTERM, under
+    /// Kubernetes' 30 s termination grace period.
+    public static let drainTimeout = 25.0
+    /// After an early answer (413 while the body still arrives), the body is read and discarded
+    /// until the client stops sending for this many seconds (nginx's lingering_timeout)…
+    public static let lingerTimeout = 2.0
+    /// …or for this many seconds in all (nginx's lingering_time); then the connection closes.
+    public static let lingerTime = 30.0
     /// `service.version`.
     public static let version = "1.0.0"
     /// The deepest JSON nesting a request body may have.

@@ -22,6 +22,11 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Enable POST /admin/reload, authorised by the bearer token in $AUGUR_ADMIN_TOKEN.") var admin = false
     @Option(help: "Serve the Open Inference Protocol over gRPC on this port too (default: server.grpc_port, else off).")
     var grpcPort: Int?
+    @Option(help: "PEM certificate (chain) to serve HTTPS with; needs --tls-key (default: server.tls, else plain HTTP).")
+    var tlsCertificate: String?
+    @Option(help: "PEM private key of --tls-certificate.") var tlsKey: String?
+    @Option(help: "Most connections open at once; more are answered 503 (default: server.max_connections, else 1024).")
+    var maxConnections: Int?
 
     func validate() throws {
         if let port, !(0...65535).contains(port) {
@@ -32,6 +37,10 @@ struct Serve: AsyncParsableCommand {
         }
         if let grpcPort, !(1...65535).contains(grpcPort) {
             throw ValidationError("The value '\(grpcPort)' is invalid for '--grpc-port'. Please provide a number from 1 to 65535.")
+        }
+        if (tlsCertificate == nil) != (tlsKey == nil) { throw ValidationError("Give --tls-certificate and --tls-key together.") }
+        if let maxConnections, !(1...1_000_000).contains(maxConnections) {
+            throw ValidationError("The value '\(maxConnections)' is invalid for '--max-connections'. Please provide a number from 1 to 1000000.")
         }
         if config != nil && path != nil { throw ValidationError("Give the configuration either as an argument or with -p, not both.") }
         if let reloadInterval, !(0...86_400).contains(reloadInterval) {
@@ -50,23 +59,29 @@ struct Serve: AsyncParsableCommand {
             configuration.port = port ?? configuration.port
             configuration.grpcPort = grpcPort ?? configuration.grpcPort
             configuration.reloadInterval = reloadInterval ?? configuration.reloadInterval
+            configuration.connections.maxConnections = maxConnections ?? configuration.connections.maxConnections
+            if let tlsCertificate, let tlsKey { configuration.connections.tls = TLSFiles(certificate: tlsCertificate, key: tlsKey) }
         }
         let c = service.configuration
         var logger = Logger(label: "augur")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let token = admin ? ProcessInfo.processInfo.environment["AUGUR_ADMIN_TOKEN"] : nil
         let server = AugurServer(service: service, settings: ServerSettings(host: c.host, port: c.port, docsAssets: docsAssets, adminToken: token))
-        let grpc = c.grpcPort.map { GRPCInferenceServer(registry: server.registry, host: c.host, port: $0, apiKeys: c.apiKeys, logger: logger) }
-        try await server.run(logger: logger, services: grpc.map { [$0] } ?? []) {
-            let ms = (ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000
-            let base = "http://\(c.host.contains(":") ? "[\(c.host)]" : c.host):\(c.port)"
-            var lines = ["Augur is serving '\(c.title)' at \(base) (ready in \(ms) ms)", "  docs:    \(base)/docs", "  openapi: \(base)/openapi.json"]
-            lines += service.routes.map { "  route:   \(base)/\($0.name)  (model \($0.modelName) \($0.modelVersion))" }
-            lines += ProtocolSummary(service).lines.map { "  \($0.0): \(base)\($0.1)  (\($0.2))" }
-            if let port = c.grpcPort { lines.append("  V2 (gRPC): \(c.host):\(port)  (inference.GRPCInferenceService)") }
-            if let keys = c.apiKeys { lines.append("  auth:    \(keys) (Authorization: Bearer or X-API-Key); probes and docs open") }
-            if let cors = c.cors { lines.append("  cors:    \(cors.allowOrigins.joined(separator: ", "))") }
-            FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        let grpc = c.grpcPort.map { GRPCInferenceServer(registry: server.registry, host: c.host, port: $0, apiKeys: c.apiKeys, tls: c.connections.tls, logger: logger) }
+        do {
+            try await server.run(logger: logger, services: grpc.map { [$0] } ?? []) {
+                let ms = (ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000
+                let base = "\(c.connections.tls == nil ? "http" : "https")://\(c.host.contains(":") ? "[\(c.host)]" : c.host):\(c.port)"
+                var lines = ["Augur is serving '\(c.title)' at \(base) (ready in \(ms) ms)", "  docs:    \(base)/docs", "  openapi: \(base)/openapi.json"]
+                lines += service.routes.map { "  route:   \(base)/\($0.name)  (model \($0.modelName) \($0.modelVersion))" }
+                lines += ProtocolSummary(service).lines.map { "  \($0.0): \(base)\($0.1)  (\($0.2))" }
+                if let port = c.grpcPort { lines.append("  V2 (gRPC): \(c.host):\(port)  (inference.GRPCInferenceService)") }
+                if let keys = c.apiKeys { lines.append("  auth:    \(keys) (Authorization: Bearer or X-API-Key); probes and docs open") }
+                if let cors = c.cors { lines.append("  cors:    \(cors.allowOrigins.joined(separator: ", "))") }
+                FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+            }
+        } catch let errors as ConfigErrors {
+            throw CommandFailure("Invalid configuration:\n\(errors)")
         }
     }
 }
