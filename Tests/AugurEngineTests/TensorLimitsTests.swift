@@ -83,4 +83,16 @@ import Testing
         }
         #expect(out.shape == [nil, 1])
     }
+
+    /// Found by the structure-aware mutator: axes listed twice made the static rank negative
+    /// (`Array(repeating:count: -1)` trapped); a static rank past the cap is refused too.
+    @Test func staticRanksAreChecked() throws {
+        let matrix = ValueType.tensor(TensorType(.float32, shape: [nil, 2]))
+        #expect(throws: ModelLoadError.self) {
+            try Reduce(.sum, axes: [0, 0, 0], axesFromInput: false, keepDims: false).outputTypes(for: [matrix])
+        }
+        let axes = ValueType.tensor(TensorType(.int64, shape: [1 << 20]))
+        #expect(throws: ModelLoadError.self) { try Unsqueeze(axes: nil).outputTypes(for: [matrix, axes]) }
+        #expect(try Reduce(.sum, axes: [1], axesFromInput: false, keepDims: false).outputTypes(for: [matrix]).count == 1)
+    }
 }

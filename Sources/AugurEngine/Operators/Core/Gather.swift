@@ -48,7 +48,7 @@ public struct Concat: Operator {
         guard let rank = ranks.first else { return [.tensor(TensorType(types[0].elementType))] }
         try ShapeMath.checkAxis(axis, rank: rank)
         let a = axis < 0 ? axis + rank : axis
-        var shape = ShapeMath.unknown(rank: rank) ?? []
+        var shape = try ShapeMath.unknown(rank: rank) ?? []
         for d in 0..<rank where d != a { shape[d] = types.lazy.compactMap { $0.shape?[d] }.first }
         let sizes = types.map { $0.shape?[a] }
         if !sizes.contains(where: { $0 == nil }) {

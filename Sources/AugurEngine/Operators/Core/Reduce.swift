@@ -36,11 +36,11 @@ public struct Reduce: Operator {
         }
         if let rank = x.rank, let axes { for axis in axes { try ShapeMath.checkAxis(axis, rank: rank) } }
         guard let rank = x.rank, let count = axisCount else {
-            return [.tensor(TensorType(x.elementType, shape: keepDims ? ShapeMath.unknown(rank: x.rank) : nil))]
+            return try [.tensor(TensorType(x.elementType, shape: keepDims ? ShapeMath.unknown(rank: x.rank) : nil))]
         }
         if count == 0 && noopWithEmptyAxes { return [.tensor(x)] }
         let reduced = count == 0 ? rank : count
-        return [.tensor(TensorType(x.elementType, shape: ShapeMath.unknown(rank: keepDims ? rank : rank - reduced)))]
+        return try [.tensor(TensorType(x.elementType, shape: ShapeMath.unknown(rank: keepDims ? rank : rank - reduced)))]
     }
 
     /// Max and min of bool tensors are any and all (opset 20).

@@ -10,7 +10,7 @@ public struct Reshape: Operator {
     public func outputTypes(for inputs: [ValueType?]) throws -> [ValueType] {
         let x = try TypeRules.input(inputs, 0, Set(ElementType.allCases))
         let shape = try TypeRules.input(inputs, 1, [.int64], role: "shape")
-        return [.tensor(TensorType(x.elementType, shape: ShapeMath.unknown(rank: ShapeMath.staticLength(of: shape))))]
+        return try [.tensor(TensorType(x.elementType, shape: ShapeMath.unknown(rank: ShapeMath.staticLength(of: shape))))]
     }
 
     public func run(_ inputs: [Value?]) throws -> [Value] {
@@ -102,7 +102,7 @@ public struct Squeeze: Operator {
         if let axes {
             for axis in axes { try ShapeMath.checkAxis(axis, rank: rank) }
         }
-        return [.tensor(TensorType(x.elementType, shape: ShapeMath.unknown(rank: rank - count)))]
+        return try [.tensor(TensorType(x.elementType, shape: ShapeMath.unknown(rank: rank - count)))]
     }
 
     public func run(_ inputs: [Value?]) throws -> [Value] {
@@ -138,13 +138,16 @@ public struct Unsqueeze: Operator {
         if let axes {
             for axis in axes { try ShapeMath.checkAxis(axis, rank: rank + count) }
         }
-        return [.tensor(TensorType(x.elementType, shape: ShapeMath.unknown(rank: rank + count)))]
+        return try [.tensor(TensorType(x.elementType, shape: ShapeMath.unknown(rank: rank + count)))]
     }
 
     public func run(_ inputs: [Value?]) throws -> [Value] {
         let x = try tensor(inputs, 0)
         let listed = try axes ?? ShapeMath.integers(try tensor(inputs, 1), role: "axes")
         let rank = x.rank + listed.count
+        guard rank <= TensorLimits.maxRank else {
+            throw InferenceError(.tooLarge, "the output would have \(rank) dimensions; the limit is \(TensorLimits.maxRank).")
+        }
         let inserted = Set(try ShapeMath.axes(listed, rank: rank))
         var source = x.shape.makeIterator()
         let out = (0..<rank).map { inserted.contains($0) ? 1 : (source.next() ?? 1) }

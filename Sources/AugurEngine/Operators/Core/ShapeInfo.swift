@@ -60,7 +60,7 @@ public struct ConstantOfShape: Operator {
 
     public func outputTypes(for inputs: [ValueType?]) throws -> [ValueType] {
         let shape = try TypeRules.input(inputs, 0, [.int64], role: "input")
-        return [.tensor(TensorType(value.elementType, shape: ShapeMath.unknown(rank: ShapeMath.staticLength(of: shape))))]
+        return try [.tensor(TensorType(value.elementType, shape: ShapeMath.unknown(rank: ShapeMath.staticLength(of: shape))))]
     }
 
     public func run(_ inputs: [Value?]) throws -> [Value] {

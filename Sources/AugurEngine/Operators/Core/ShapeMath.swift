@@ -91,6 +91,13 @@ extension ShapeMath {
         return offsets
     }
 
-    /// A static output shape whose rank is known but whose dimensions are not.
-    static func unknown(rank: Int?) -> [Int?]? { rank.map { [Int?](repeating: nil, count: $0) } }
+    /// A static output shape whose rank is known but whose dimensions are not; a load error
+    /// when the rank is negative (axes counted twice) or above `TensorLimits.maxRank`.
+    static func unknown(rank: Int?) throws -> [Int?]? {
+        guard let rank else { return nil }
+        guard rank >= 0, rank <= TensorLimits.maxRank else {
+            throw ModelLoadError(.typeMismatch, "the output would have \(rank) dimensions; expected 0 to \(TensorLimits.maxRank).")
+        }
+        return [Int?](repeating: nil, count: rank)
+    }
 }

@@ -20,7 +20,7 @@ public struct Slice: Operator {
             _ = try TypeRules.optionalInput(inputs, 3, ints, role: "axes")
             _ = try TypeRules.optionalInput(inputs, 4, ints, role: "steps")
         }
-        return [.tensor(TensorType(x.elementType, shape: ShapeMath.unknown(rank: x.rank)))]
+        return try [.tensor(TensorType(x.elementType, shape: ShapeMath.unknown(rank: x.rank)))]
     }
 
     public func run(_ inputs: [Value?]) throws -> [Value] {
@@ -65,7 +65,7 @@ public struct Transpose: Operator {
 
     public func outputTypes(for inputs: [ValueType?]) throws -> [ValueType] {
         let x = try TypeRules.input(inputs, 0, Set(ElementType.allCases))
-        guard let shape = x.shape else { return [.tensor(TensorType(x.elementType, shape: perm.map { ShapeMath.unknown(rank: $0.count) } ?? nil))] }
+        guard let shape = x.shape else { return try [.tensor(TensorType(x.elementType, shape: perm.map { try ShapeMath.unknown(rank: $0.count) } ?? nil))] }
         let p = perm ?? Array(shape.indices.reversed())
         guard p.count == shape.count, Set(p) == Set(shape.indices) else {
             throw ModelLoadError(.invalidAttribute, "perm \(p) is not a permutation of the \(shape.count) axes of the input.")
@@ -93,7 +93,7 @@ public struct Expand: Operator {
         let x = try TypeRules.input(inputs, 0, Set(ElementType.allCases))
         let shape = try TypeRules.input(inputs, 1, [.int64], role: "shape")
         let rank = ShapeMath.staticLength(of: shape).flatMap { n in x.rank.map { Swift.max(n, $0) } }
-        return [.tensor(TensorType(x.elementType, shape: ShapeMath.unknown(rank: rank)))]
+        return try [.tensor(TensorType(x.elementType, shape: ShapeMath.unknown(rank: rank)))]
     }
 
     public func run(_ inputs: [Value?]) throws -> [Value] {
@@ -112,7 +112,7 @@ public struct Tile: Operator {
     public func outputTypes(for inputs: [ValueType?]) throws -> [ValueType] {
         let x = try TypeRules.input(inputs, 0, Set(ElementType.allCases))
         _ = try TypeRules.input(inputs, 1, [.int64], role: "repeats")
-        return [.tensor(TensorType(x.elementType, shape: ShapeMath.unknown(rank: x.rank)))]
+        return try [.tensor(TensorType(x.elementType, shape: ShapeMath.unknown(rank: x.rank)))]
     }
 
     public func run(_ inputs: [Value?]) throws -> [Value] {

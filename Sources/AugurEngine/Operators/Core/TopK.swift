@@ -19,7 +19,7 @@ public struct TopK: Operator {
         let x = try TypeRules.input(inputs, 0, TypeRules.numeric)
         if k == nil { _ = try TypeRules.input(inputs, 1, [.int64], role: "K") }
         try ShapeMath.checkAxis(axis, rank: x.rank)
-        var shape = ShapeMath.unknown(rank: x.rank)
+        var shape = try ShapeMath.unknown(rank: x.rank)
         if let full = x.shape, let k {
             shape = full
             shape?[axis < 0 ? axis + full.count : axis] = k
