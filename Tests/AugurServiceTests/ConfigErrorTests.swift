@@ -41,7 +41,7 @@ import Foundation
             "augur.yaml:12: routes.loan.parameters.age.type: unknown type 'integer'; expected one of int, float, str, bool, enum.",
             "augur.yaml:13: routes.loan.parameters.income: the minimum 10 is greater than the maximum 5.",
             "augur.yaml:14: routes.loan.parameters.area.options[1]: option 'a' appears twice.",
-            "augur.yaml:15: routes.loan.parameters.name.pattern: invalid pattern '([a-z': expected ']'.",
+            "augur.yaml:15: routes.loan.parameters.name.pattern: invalid pattern '([a-z': a '[' without its ']'.",
             "augur.yaml:16: routes.loan.parameters.n.min_length: 'min_length' is only for str parameters, not 'int'.",
             "augur.yaml:18: routes.loan.rules[0].check: the check 'income * 2' is a number, not a condition (true or false).",
             "augur.yaml:19: routes.loan.rules[1].check: in 'incme > 0': unknown name 'incme'; did you mean 'income'? (column 1).",

@@ -5,11 +5,11 @@
 struct ParameterSpec: Sendable {
     private final class Box: Sendable {
         let parameter: Parameter
-        let pattern: CompiledPattern?
+        let pattern: LinearPattern?
         let absentValue: ParameterValue
         let expectedOptions: String
 
-        init(parameter: Parameter, pattern: CompiledPattern?, absentValue: ParameterValue, expectedOptions: String) {
+        init(parameter: Parameter, pattern: LinearPattern?, absentValue: ParameterValue, expectedOptions: String) {
             self.parameter = parameter
             self.pattern = pattern
             self.absentValue = absentValue
@@ -20,17 +20,17 @@ struct ParameterSpec: Sendable {
     private let box: Box
 
     var parameter: Parameter { box.parameter }
-    var pattern: CompiledPattern? { box.pattern }
+    var pattern: LinearPattern? { box.pattern }
     /// The value used when the parameter is absent: its default, or missing.
     var absentValue: ParameterValue { box.absentValue }
     /// `'Urban', 'Semiurban' or 'Rural'`, for enum messages.
     var expectedOptions: String { box.expectedOptions }
 
     init?(_ parameter: Parameter, reader: inout ConfigReader, at node: ConfigNode) {
-        var pattern: CompiledPattern?
+        var pattern: LinearPattern?
         if let source = parameter.pattern {
-            do {
-                pattern = CompiledPattern(source: source, regex: try Regex(source))
+            do throws(LinearPattern.SyntaxError) {
+                pattern = try LinearPattern(source)
             } catch {
                 reader.error(node.child("pattern", node.node), "invalid pattern '\(source)': \(error).")
                 return nil
@@ -48,7 +48,7 @@ struct ParameterSpec: Sendable {
         }
     }
 
-    private init(parameter: Parameter, pattern: CompiledPattern?, absentValue: ParameterValue) {
+    private init(parameter: Parameter, pattern: LinearPattern?, absentValue: ParameterValue) {
         box = Box(parameter: parameter, pattern: pattern, absentValue: absentValue,
                   expectedOptions: Self.list(parameter.options.map(Self.repr)))
     }
@@ -104,18 +104,3 @@ struct ParameterSpec: Sendable {
     }
 }
 
-/// A compiled `pattern`, searched anywhere in the string (like pydantic: anchor it with ^…$).
-final class CompiledPattern: @unchecked Sendable {
-    let source: String
-    // Regex is immutable after construction; its lazily built program is published atomically.
-    let regex: Regex<AnyRegexOutput>
-
-    init(source: String, regex: Regex<AnyRegexOutput>) {
-        self.source = source
-        self.regex = regex
-    }
-
-    func matches(_ text: String) -> Bool {
-        (try? regex.firstMatch(in: text)) != nil
-    }
-}
