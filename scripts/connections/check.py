@@ -58,10 +58,10 @@ def config(folder: Path, server: str) -> Path:
 
 
 class Serve:
-    def __init__(self, path: Path, scheme: str = "http", context: ssl.SSLContext | None = None):
+    def __init__(self, path: Path, scheme: str = "http", context: ssl.SSLContext | None = None, extra: tuple = ()):
         self.port = free_port()
         self.process = subprocess.Popen([BIN, "serve", str(path), "--port", str(self.port), "--log-level", "error",
-                                         "--reload-interval", "0"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                         "--reload-interval", "0", *extra], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         for _ in range(200):
             try:
                 urllib.request.urlopen(f"{scheme}://127.0.0.1:{self.port}/healthz", timeout=1, context=context).read()
@@ -171,8 +171,16 @@ def tls(folder: Path) -> None:
                    check=True, capture_output=True)
     path = config(folder, "  tls:\n    certificate: cert.pem\n    key: key.pem\n")
     context = ssl.create_default_context(cafile=str(cert))
-    server = Serve(path, "https", context)
+    grpc_port = free_port()
+    server = Serve(path, "https", context, ("--grpc-port", str(grpc_port)))
     try:
+        triton = ROOT / ".venv-protocols/bin/python"
+        if triton.exists():  # the gRPC port gets the same certificate (tritonclient.grpc, ssl=True)
+            probe = subprocess.run([str(triton), "-c", "import sys, tritonclient.grpc as g; c = g.InferenceServerClient("
+                                    f"'127.0.0.1:{grpc_port}', ssl=True, root_certificates='{cert}'); "
+                                    "print(c.is_server_live() and c.is_model_ready('loan_status'))"],
+                                   capture_output=True, text=True, timeout=30)
+            check(probe.stdout.strip() == "True", f"TLS: gRPC over TLS (tritonclient.grpc): {probe.stdout.strip() or probe.stderr.strip()[-200:]}")
         request = urllib.request.Request(f"https://127.0.0.1:{server.port}/loan_status", data=ROW.encode(),
                                          headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(request, timeout=5, context=context) as answer:
@@ -188,8 +196,9 @@ def tls(folder: Path) -> None:
     finally:
         server.stop()
     (folder / "garbage.pem").write_text("not a key\n")
+    subprocess.run(["openssl", "genrsa", "-out", str(folder / "other-key.pem"), "2048"], check=True, capture_output=True)
     for key_file, expected in (("missing.pem", "cannot read"), ("garbage.pem", "is not a PEM private key"),
-                               ("cert.pem", "is not a PEM private key")):
+                               ("cert.pem", "is not a PEM private key"), ("other-key.pem", "does not go with the certificate")):
         bad = folder / "bad"
         bad.mkdir(exist_ok=True)
         path = config(bad, f"  tls:\n    certificate: {cert}\n    key: {folder / key_file}\n")
