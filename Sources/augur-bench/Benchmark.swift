@@ -17,7 +17,7 @@ struct Benchmark {
     func run() throws -> BenchResult {
         let loadStart = MonotonicClock.nanoseconds()
         let model: ONNXModel
-        do { model = try ONNXImporter().load(contentsOf: options.model) } catch {
+        do { model = try ONNXImporter().load(bytes: try Data(contentsOf: URL(fileURLWithPath: options.model))) } catch {
             throw BenchFailure("cannot load '\(options.model)': \(error)")
         }
         let loadNanoseconds = MonotonicClock.nanoseconds() - loadStart

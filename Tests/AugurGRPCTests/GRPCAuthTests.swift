@@ -14,7 +14,7 @@ import Testing
         .deletingLastPathComponent().appendingPathComponent("examples/loan/augur.yaml").path
 
     func withClient(keys: [String]?, _ body: (Inference_GRPCInferenceService.Client<InProcessTransport.Client>) async throws -> Void) async throws {
-        let service = try Service(configuration: try ServiceConfiguration.load(contentsOf: Self.loan))
+        let service = try await Service.load(configuration: try ServiceConfiguration.load(contentsOf: Self.loan))
         let registry = ModelRegistry(service: service, provider: ModelProvider(configuration: service.configuration))
         let server = GRPCInferenceServer(registry: registry, host: "127.0.0.1", port: 0, apiKeys: keys.map { APIKeys($0) },
                                          logger: .init(label: "augur-test"))

@@ -25,7 +25,7 @@ import Testing
 
     static func outcome(_ fixture: Fixture) -> Outcome {
         do {
-            let model = try ONNXImporter().load(contentsOf: fixture.model.path)
+            let model = try ONNXImporter().load(bytes: try Data(contentsOf: URL(fileURLWithPath: fixture.model.path)))
             let outputs = try model.plan.run(try fixture.inputs())
             for (name, reference) in try fixture.expected() {
                 guard let actual = outputs[name] else { return .failed("output '\(name)' missing") }

@@ -43,7 +43,7 @@ import Testing
 
     @Test(arguments: try cases())
     func sameBytes(_ c: Case) async throws {
-        let service = try Service(configuration: ServiceConfiguration.load(contentsOf: c.folder))
+        let service = try await Service.load(configuration: try ServiceConfiguration.load(contentsOf: c.folder))
         #expect(!c.requests.isEmpty)
         try await Support.app(service).test(.router) { client in
             for request in c.requests {

@@ -17,11 +17,11 @@ import Testing
     static let row = #"{"ApplicantIncome": 5849, "LoanAmount": 128, "Credit_History": 1, "Property_Area": "Urban"}"#
 
     static func app(keys: [String]? = [key], adminToken: String? = nil, cors: CORSConfiguration? = nil,
-                    logger: Logger? = nil) throws -> some ApplicationProtocol {
-        var configuration = try Support.service("loan").configuration
+                    logger: Logger? = nil) async throws -> some ApplicationProtocol {
+        var configuration = try await Support.service("loan").configuration
         configuration.apiKeys = keys.map { APIKeys($0) }
         configuration.cors = cors
-        let service = try Service(configuration: configuration)
+        let service = try await Service.load(configuration: configuration)
         var log = logger ?? Logger(label: "augur-test")
         if logger == nil { log.logLevel = .warning }
         let server = AugurServer(service: service, settings: ServerSettings(host: "127.0.0.1", port: 0, adminToken: adminToken))
@@ -171,7 +171,7 @@ import Testing
             ("admin_with_a_client_key", .post, "/admin/reload", Self.bearer),
             ("cors_rejected", .options, "/loan_status", preflight),
         ]
-        let app = try Self.app(adminToken: Self.adminToken, cors: CORSConfiguration(allowOrigins: ["https://app.example.com"]))
+        let app = try await Self.app(adminToken: Self.adminToken, cors: CORSConfiguration(allowOrigins: ["https://app.example.com"]))
         let answers: [(String, JSONValue)] = try await app.test(.router) { client in
             var answers: [(String, JSONValue)] = []
             for r in requests {

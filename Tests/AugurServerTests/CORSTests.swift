@@ -11,8 +11,8 @@ import Testing
 @Suite struct CORSTests {
     static let origin = "https://app.example.com"
 
-    static func app(_ cors: CORSConfiguration?, keys: [String]? = nil) throws -> some ApplicationProtocol {
-        try AuthTests.app(keys: keys, cors: cors)
+    static func app(_ cors: CORSConfiguration?, keys: [String]? = nil) async throws -> some ApplicationProtocol {
+        try await AuthTests.app(keys: keys, cors: cors)
     }
 
     static func preflight(_ client: some TestClientProtocol, origin: String = origin, method: String = "POST",
@@ -75,7 +75,7 @@ import Testing
     }
 
     @Test func offByDefault() async throws {
-        try await Support.app(try Support.service("loan")).test(.router) { client in
+        try await Support.app(try await Support.service("loan")).test(.router) { client in
             let (status, headers, _) = try await Self.preflight(client)
             #expect(status == 405 && headers[.accessControlAllowOrigin] == nil)
             let simple = try await client.execute(uri: "/healthz", method: .get, headers: [.origin: Self.origin]) { $0 }

@@ -8,7 +8,7 @@ import Testing
 /// /docs (CDN or local assets), health and readiness endpoints.
 @Suite struct DocsAndHealthTests {
     func get(_ uri: String, docsAssets: String? = nil) async throws -> (Int, String, String?) {
-        try await Support.app(try Support.service("loan"), docsAssets: docsAssets).test(.router) { client in
+        try await Support.app(try await Support.service("loan"), docsAssets: docsAssets).test(.router) { client in
             try await client.execute(uri: uri, method: .get) { response in
                 (Int(response.status.code), String(buffer: response.body), response.headers[.contentType])
             }

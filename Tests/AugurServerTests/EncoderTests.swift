@@ -32,10 +32,10 @@ struct CSVTestEncoder: PredictionEncoder {
 }
 
 @Suite struct EncoderTests {
-    func app(_ encoders: [any PredictionEncoder]) throws -> some ApplicationProtocol {
+    func app(_ encoders: [any PredictionEncoder]) async throws -> some ApplicationProtocol {
         var logger = Logger(label: "augur-test")
         logger.logLevel = .warning
-        let server = AugurServer(service: try Support.service("loan"),
+        let server = AugurServer(service: try await Support.service("loan"),
                                  settings: ServerSettings(host: "127.0.0.1", port: 0, encoders: encoders))
         return Application(router: server.makeRouter(logger: logger), logger: logger)
     }
@@ -51,7 +51,7 @@ struct CSVTestEncoder: PredictionEncoder {
                     (Int($0.status.code), $0.headers[.contentType], String(buffer: $0.body))
                 }
             }
-            let version = try Support.service("loan").routes[0].modelVersion
+            let version = try await Support.service("loan").routes[0].modelVersion
             let csv = try await post("text/csv")
             #expect(csv.0 == 200 && csv.1 == "text/csv")
             #expect(csv.2 == "prediction,model_version\nApproved,\(version)\nNot approved,\(version)\n")

@@ -27,7 +27,7 @@ import Testing
     ]
 
     @Test func errorBodiesMatchGoldenFile() async throws {
-        let app = Support.app(try Support.service("loan"))
+        let app = Support.app(try await Support.service("loan"))
         let bodies: [(String, JSONValue)] = try await app.test(.router) { client in
             var bodies: [(String, JSONValue)] = []
             for r in Self.requests {

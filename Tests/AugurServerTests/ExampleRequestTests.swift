@@ -33,7 +33,7 @@ import Testing
 
     @Test(arguments: try cases())
     func documentedRequest(_ c: Case) async throws {
-        let app = Support.app(try Support.service(c.example))
+        let app = Support.app(try await Support.service(c.example))
         try await app.test(.router) { client in
             let method: HTTPRequest.Method = c.method == "GET" ? .get : .post
             let body = c.body.map { ByteBuffer(bytes: $0.serialized()) }

@@ -9,7 +9,7 @@ import Testing
 @Suite struct HTTPErrorTests {
     func check(_ method: HTTPRequest.Method, _ uri: String, headers: HTTPFields = [.contentType: "application/json"],
                body: String? = nil, status: Int, type: String) async throws {
-        let app = Support.app(try Support.service("loan"))
+        let app = Support.app(try await Support.service("loan"))
         try await app.test(.router) { client in
             try await client.execute(uri: uri, method: method, headers: headers, body: body.map(Support.body)) { response in
                 #expect(response.status.code == status)
@@ -29,7 +29,7 @@ import Testing
     }
 
     @Test func wrongMethodIs405WithAllow() async throws {
-        let app = Support.app(try Support.service("loan"))
+        let app = Support.app(try await Support.service("loan"))
         try await app.test(.router) { client in
             try await client.execute(uri: "/loan_status", method: .put) { response in
                 #expect(response.status.code == 405)
@@ -59,7 +59,7 @@ import Testing
     }
 
     @Test func invalidUTF8Is400() async throws {
-        let app = Support.app(try Support.service("loan"))
+        let app = Support.app(try await Support.service("loan"))
         try await app.test(.router) { client in
             let bytes: [UInt8] = Array("{\"Property_Area\": \"".utf8) + [0xFF, 0xFE] + Array("\"}".utf8)
             try await client.execute(uri: "/loan_status", method: .post, headers: [.contentType: "application/json"],
@@ -70,7 +70,7 @@ import Testing
     }
 
     @Test func requestIdIsEchoed() async throws {
-        let app = Support.app(try Support.service("loan"))
+        let app = Support.app(try await Support.service("loan"))
         try await app.test(.router) { client in
             try await client.execute(uri: "/healthz", method: .get, headers: [HTTPField.Name("X-Request-ID")!: "abc-123"]) { response in
                 #expect(response.headers[HTTPField.Name("X-Request-ID")!] == "abc-123")
@@ -82,7 +82,7 @@ import Testing
     /// The batch envelope is `{"instances": [...]}` and nothing else (the OpenAPI document says
     /// `additionalProperties: false`); its extra keys are listed with the rows' own problems.
     @Test func batchEnvelopeRefusesUnknownKeys() async throws {
-        let app = Support.app(try Support.service("loan"))
+        let app = Support.app(try await Support.service("loan"))
         let row = #"{"ApplicantIncome": 5849, "LoanAmount": 128, "Credit_History": 1, "Property_Area": "Urban"}"#
         try await app.test(.router) { client in
             for (body, expected) in [

@@ -37,7 +37,7 @@ import Testing
 
     @Test func anAliasMovedToAHostileModelKeepsTheOldVersionServing() async throws {
         let fixture = try ReloadFixture()
-        let registry = try fixture.registry()
+        let registry = try await fixture.registry()
         try await Self.server(registry).test(.router) { client in
             #expect(try await Self.ask(client) == (200, "1"))
             for file in try Self.hostileModels() {
@@ -72,7 +72,7 @@ import Testing
         let model = fixture.folder.appendingPathComponent("model.onnx")
         let original = try Data(contentsOf: URL(fileURLWithPath: ReloadFixture.loanModel))
         try original.write(to: model)
-        let registry = try fixture.registry()
+        let registry = try await fixture.registry()
         let before = try #require(registry.service.route(named: "loan_status")?.modelVersion)
         try await Self.server(registry).test(.router) { client in
             for file in try Self.hostileModels() {

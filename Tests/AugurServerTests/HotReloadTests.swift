@@ -38,10 +38,10 @@ struct ReloadFixture {
         try yaml.write(to: folder.appendingPathComponent("augur.yaml"), atomically: true, encoding: .utf8)
     }
 
-    func registry() throws -> ModelRegistry {
+    func registry() async throws -> ModelRegistry {
         var configuration = try ServiceConfiguration.load(contentsOf: folder.path)
         configuration.storeRoot = store.root
-        return ModelRegistry(service: try Service(configuration: configuration), provider: ModelProvider(configuration: configuration))
+        return ModelRegistry(service: try await Service.load(configuration: configuration), provider: ModelProvider(configuration: configuration))
     }
 }
 
@@ -83,8 +83,8 @@ final class RunningFlag: Sendable {
     }
 
     @Test func predictionsAndTheirErrorsNameTheVersion() async throws {
-        let app = Support.app(try Support.service("loan"))
-        let version = try Support.service("loan").route(named: "loan_status")?.modelVersion
+        let app = Support.app(try await Support.service("loan"))
+        let version = try await Support.service("loan").route(named: "loan_status")?.modelVersion
         try await app.test(.router) { client in
             for (body, status) in [(ReloadFixture.applicant, 200), (#"{"LoanAmount": -1}"#, 422), ("{", 400)] {
                 try await client.execute(uri: "/loan_status", method: .post, headers: [.contentType: "application/json"], body: Support.body(body)) { response in
@@ -102,7 +102,7 @@ final class RunningFlag: Sendable {
 
     @Test func twentyAliasMovesUnderSteadyTrafficFailNoRequest() async throws {
         let fixture = try ReloadFixture()
-        let registry = try fixture.registry()
+        let registry = try await fixture.registry()
         var logger = Logger(label: "augur-test")
         logger.logLevel = .warning
         let server = AugurServer(registry: registry, settings: ServerSettings(host: "127.0.0.1", port: 0))

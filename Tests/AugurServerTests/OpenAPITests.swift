@@ -16,8 +16,8 @@ import Testing
     static let documents = Support.exampleNames + ["loan.auth"]
 
     func document(_ example: String) async throws -> [UInt8] {
-        if example == "loan.auth" { return try await Self.fetch(try AuthTests.app()) }
-        return try await Self.fetch(Support.app(try Support.service(example)))
+        if example == "loan.auth" { return try await Self.fetch(try await AuthTests.app()) }
+        return try await Self.fetch(Support.app(try await Support.service(example)))
     }
 
     static func fetch(_ app: some ApplicationProtocol) async throws -> [UInt8] {

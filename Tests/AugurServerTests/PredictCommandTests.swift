@@ -44,7 +44,7 @@ struct PredictCommandTests {
                                      "--route", "loan_status", "--input", file.path)
         #expect(json == csv)
         // The HTTP answer to the same rows is the same bytes.
-        try await Support.app(try Support.service("loan")).test(.router) { client in
+        try await Support.app(try await Support.service("loan")).test(.router) { client in
             try await client.execute(uri: "/loan_status", method: .post, headers: [.contentType: "application/json"],
                                      body: ByteBuffer(string: Self.rows)) { response in
                 #expect(response.status == .ok)

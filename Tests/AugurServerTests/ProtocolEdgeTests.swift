@@ -18,7 +18,7 @@ import Testing
     }
 
     @Test func wrongMethodsAre405InEachProtocolsShape() async throws {
-        try await Support.app(try Support.service("loan")).test(.router) { client in
+        try await Support.app(try await Support.service("loan")).test(.router) { client in
             for (method, uri, allow) in [(HTTPRequest.Method.put, "/v2", "GET"), (.delete, "/v2/health/live", "GET"),
                                          (.get, "/v2/models/loan_status/infer", "POST"), (.patch, "/v2/models/loan_status/versions/1/ready", "GET"),
                                          (.put, "/v1/models", "GET"), (.post, "/v1/models/loan_status", "GET"),
@@ -39,7 +39,7 @@ import Testing
     }
 
     @Test func mlflowLivenessIsPlainText() async throws {
-        try await Support.app(try Support.service("loan")).test(.router) { client in
+        try await Support.app(try await Support.service("loan")).test(.router) { client in
             for (uri, text) in [("/ping", "\n"), ("/health", "\n"), ("/version", AugurVersion.current)] {
                 try await client.execute(uri: uri, method: .get) { response in
                     #expect(response.status == .ok && String(buffer: response.body) == text)
@@ -50,7 +50,7 @@ import Testing
     }
 
     @Test func emptyInputsAndColumnOnlyTablesAreRefused() async throws {
-        try await Support.app(try Support.service("loan")).test(.router) { client in
+        try await Support.app(try await Support.service("loan")).test(.router) { client in
             let v2 = try await call(client, .post, "/v2/models/loan_status/infer", body: #"{"inputs": []}"#)
             #expect(v2.0 == 400 && v2.2?["error"]?.string?.contains("empty") == true)
             // Columns and no rows: the columns are still checked against the route.
@@ -70,8 +70,8 @@ import Testing
     }
 
     /// `augur predict` and the CSV decoders report a bad header once, not once per row.
-    @Test func badHeaderIsOneIssuePerColumn() throws {
-        let route = try #require(try Support.service("loan").route(named: "loan_status"))
+    @Test func badHeaderIsOneIssuePerColumn() async throws {
+        let route = try #require(try await Support.service("loan").route(named: "loan_status"))
         let header = ["ApplicantIncome", "LoanAmount", "Credit_History", "Area"]
         let records = Array(repeating: ["5849", "128", "1", "Urban"], count: 3) + [["x", "128", "1", "Urban"]]
         do {

@@ -23,7 +23,7 @@ import Testing
     }
 
     @Test func v2JSONInferAnswersAsTheRoute() async throws {
-        try await Support.app(try Support.service("loan")).test(.router) { client in
+        try await Support.app(try await Support.service("loan")).test(.router) { client in
             let own = try Support.json(try await client.execute(uri: "/loan_status", method: .post, headers: [.contentType: "application/json"],
                                                                 body: ByteBuffer(string: Self.row)) { $0.body })
             let (status, headers, body) = try await post(client, "/v2/models/loan_status/infer", Array(Self.v2JSON().utf8))
@@ -40,7 +40,7 @@ import Testing
     }
 
     @Test func v2BinaryTensorsInAndOut() async throws {
-        try await Support.app(try Support.service("loan")).test(.router) { client in
+        try await Support.app(try await Support.service("loan")).test(.router) { client in
             func le<T: FixedWidthInteger>(_ x: T) -> [UInt8] { withUnsafeBytes(of: x.littleEndian) { Array($0) } }
             let header = #"{"inputs":[{"name":"input","shape":[2,4],"datatype":"FP32","parameters":{"binary_data_size":32}}],"outputs":[{"name":"output_label","parameters":{"binary_data":true}},{"name":"output_probability","parameters":{"binary_data":false}}]}"#
             let floats: [Float] = [5849, 128, 1, 2, 4941, 120, 0, 1]
@@ -80,7 +80,7 @@ import Testing
         (#"{"inputs":[{"name":"input","shape":[1,4],"datatype":"FP32","data":[1,2,3,4]}],"outputs":[{"name":"nope"}]}"#, [], "no output 'nope'"),
     ] as [(String, [UInt8], String)])
     func hostileV2Requests(_ header: String, _ binary: [UInt8], _ expected: String) async throws {
-        try await Support.app(try Support.service("loan")).test(.router) { client in
+        try await Support.app(try await Support.service("loan")).test(.router) { client in
             var headers: HTTPFields = [:]
             if !binary.isEmpty || header.contains("binary_data_size") {
                 headers[HTTPField.Name("Inference-Header-Content-Length")!] = String(header.utf8.count)
@@ -94,7 +94,7 @@ import Testing
     }
 
     @Test func v2ErrorsHaveTheProtocolsShape() async throws {
-        try await Support.app(try Support.service("loan")).test(.router) { client in
+        try await Support.app(try await Support.service("loan")).test(.router) { client in
             let (unknown, _, body) = try await post(client, "/v2/models/nope/infer", Array(Self.v2JSON().utf8))
             #expect(unknown == 404 && String(decoding: body, as: UTF8.self).hasPrefix(#"{"error":"Model 'nope' is not served here"#))
             let version = try await client.execute(uri: "/v2/models/loan_status/versions/0/ready", method: .get) { ($0.status, String(buffer: $0.body)) }
@@ -114,7 +114,7 @@ import Testing
         let params = "{sepal: {type: float}, a: {type: float}, b: {type: float}, c: {type: float}}"
         try "routes:\n  one: {model: m.onnx, parameters: \(params)}\n  two: {model: m.onnx, parameters: \(params)}\n"
             .write(to: folder.appendingPathComponent("augur.yaml"), atomically: true, encoding: .utf8)
-        let service = try Service(configuration: ServiceConfiguration.load(contentsOf: folder.path))
+        let service = try await Service.load(configuration: try ServiceConfiguration.load(contentsOf: folder.path))
         try await Support.app(service).test(.router) { client in
             let (status, _, body) = try await post(client, "/invocations", Array(#"{"inputs": []}"#.utf8), headers: [.contentType: "application/json"])
             #expect(status == 404 && String(decoding: body, as: UTF8.self).contains("server.invocations_route"))
@@ -125,7 +125,7 @@ import Testing
     /// default named columns (`pd`) give the same answer; a regressor answers `prediction`
     /// with its unit.
     @Test func v2ContentTypesAndRegressors() async throws {
-        try await Support.app(try Support.service("loan")).test(.router) { client in
+        try await Support.app(try await Support.service("loan")).test(.router) { client in
             let np = #"{"parameters":{"content_type":"np"},"inputs":[{"name":"x","shape":[1,6],"datatype":"FP64","data":[5849,0,128,360,1,2]}]}"#
             // Property_Area is text: as numbers it fails validation, every problem listed.
             let (status, _, body) = try await post(client, "/v2/models/loan_status/infer", Array(np.utf8))
@@ -134,7 +134,7 @@ import Testing
             let (ok, _, answer) = try await post(client, "/v2/models/loan_status/infer", Array(pd.utf8))
             #expect(ok == 200 && String(decoding: answer, as: UTF8.self).contains(#""data":["Approved"]"#))
         }
-        try await Support.app(try Support.service("house")).test(.router) { client in
+        try await Support.app(try await Support.service("house")).test(.router) { client in
             let np = #"{"inputs":[{"name":"m","shape":[2,3],"datatype":"FP32","parameters":{"content_type":"np"},"data":[1800,3,2,900,1,1]}]}"#
             let (status, _, body) = try await post(client, "/v2/models/house_price/infer", Array(np.utf8))
             #expect(status == 200, "\(String(decoding: body, as: UTF8.self))")

@@ -21,7 +21,7 @@ import Testing
     /// `Fiber+optic` (what `requests.get(params=...)` sends) is the option "Fiber optic", and
     /// the GET answer equals the POST answer.
     @Test func plusIsASpaceOnARoute() async throws {
-        let app = Support.app(try Support.service("pipeline"))
+        let app = Support.app(try await Support.service("pipeline"))
         try await app.test(.router) { client in
             var post: JSONValue?
             try await client.execute(uri: "/churn", method: .post, headers: [.contentType: "application/json"],

@@ -8,7 +8,7 @@ import Testing
 /// The two curl commands of README.md's "Start here" give the answers the README shows.
 @Suite struct ReadmeExampleTests {
     func post(_ body: String) async throws -> (Int, JSONValue) {
-        try await Support.app(try Support.service("loan")).test(.router) { client in
+        try await Support.app(try await Support.service("loan")).test(.router) { client in
             try await client.execute(uri: "/loan_status", method: .post, headers: [.contentType: "application/json"],
                                      body: Support.body(body)) { response in
                 (Int(response.status.code), try Support.json(response.body))

@@ -11,9 +11,9 @@ enum Support {
     static let examples = root.appendingPathComponent("examples")
     static let exampleNames = ["loan", "house", "energy", "pokemon", "pipeline"]
 
-    static func service(_ example: String) throws -> Service {
+    static func service(_ example: String) async throws -> Service {
         let path = examples.appendingPathComponent(example).appendingPathComponent("augur.yaml").path
-        return try Service(configuration: try ServiceConfiguration.load(contentsOf: path))
+        return try await Service.load(configuration: try ServiceConfiguration.load(contentsOf: path))
     }
 
     static func app(_ service: Service, docsAssets: String? = nil) -> some ApplicationProtocol {

@@ -3,11 +3,11 @@ import Foundation
 @testable import AugurService
 
 @Suite struct ConfigErrorTests {
-    private func errors(_ yaml: String) throws -> [String] {
-        try TempService(yaml: yaml, models: ["model.onnx": "rf_classifier_binary_loan"]).configErrors()
+    private func errors(_ yaml: String) async throws -> [String] {
+        try await TempService(yaml: yaml, models: ["model.onnx": "rf_classifier_binary_loan"]).configErrors()
     }
 
-    @Test func collectsEveryProblemWithLineAndKeyPath() throws {
+    @Test func collectsEveryProblemWithLineAndKeyPath() async throws {
         let yaml = """
         service:
           titel: Loans
@@ -33,7 +33,7 @@ import Foundation
               - lg(income)
             outptu: {}
         """
-        #expect(try errors(yaml) == [
+        #expect(try await errors(yaml) == [
             "augur.yaml:2: service.titel: unknown key 'titel'; did you mean 'title'?",
             "augur.yaml:4: server.port: '70000' is out of range; expected at least 0 and at most 65535.",
             "augur.yaml:7: models.other: 'model.pkl' is not an .onnx file; Augur serves ONNX models only.",
@@ -49,7 +49,7 @@ import Foundation
         ])
     }
 
-    @Test func checksFeaturesAgainstTheModel() throws {
+    @Test func checksFeaturesAgainstTheModel() async throws {
         let yaml = """
         models:
           loan: model.onnx
@@ -62,16 +62,16 @@ import Foundation
             features: [a, a, s]
             output: {round: 2}
         """
-        #expect(try errors(yaml) == [
+        #expect(try await errors(yaml) == [
             "augur.yaml:9: routes.loan.features: model input 'input' has shape [N, 4], so it needs 4 features in model order, not 3.",
         ])
         let typed = yaml.replacingOccurrences(of: "[a, a, s]", with: "[a, a, s, a]")
-        #expect(try errors(typed) == [
+        #expect(try await errors(typed) == [
             "augur.yaml:9: routes.loan.features[2]: 's' is a string, but model input 'input' takes float32.",
         ])
     }
 
-    @Test func missingModelAndBadReferences() throws {
+    @Test func missingModelAndBadReferences() async throws {
         let yaml = """
         models:
           loan: missing.onnx
@@ -82,44 +82,44 @@ import Foundation
           b/c:
             predictor: MLPredictor
         """
-        let found = try errors(yaml)
+        let found = try await errors(yaml)
         // 'lon' is a reference to the model store: checked when models load, not here.
         #expect(found.count == 2)
         #expect(found[0].hasPrefix("augur.yaml:2: models.loan: model file 'missing.onnx' does not exist"))
         #expect(found[1] == "augur.yaml:7: routes.b/c: route name 'b/c' cannot be a URL segment; use letters, digits, '_', '-' and '.'.")
-        #expect(try errors("routes:\n  a:\n    model: 'lo n'\n").first?.hasPrefix("augur.yaml:3: routes.a.model: 'lo n' is neither a model under models:, a path to an .onnx file, an MLflow models:/ URI nor a store reference") == true)
+        #expect(try await errors("routes:\n  a:\n    model: 'lo n'\n").first?.hasPrefix("augur.yaml:3: routes.a.model: 'lo n' is neither a model under models:, a path to an .onnx file, an MLflow models:/ URI nor a store reference") == true)
     }
 
-    @Test func routeNamesOfAugursOwnEndpointsAreRefused() throws {
-        let found = try errors("routes:\n  healthz:\n    model: model.onnx\n  docs:\n    model: model.onnx\n")
+    @Test func routeNamesOfAugursOwnEndpointsAreRefused() async throws {
+        let found = try await errors("routes:\n  healthz:\n    model: model.onnx\n  docs:\n    model: model.onnx\n")
         #expect(found == [
             "augur.yaml:2: routes.healthz: route name 'healthz' is taken by one of Augur's own endpoints (/admin, /docs, /health, /healthz, /invocations, /livez, /openapi.json, /ping, /readyz, /v1, /v2, /version); choose another name.",
             "augur.yaml:4: routes.docs: route name 'docs' is taken by one of Augur's own endpoints (/admin, /docs, /health, /healthz, /invocations, /livez, /openapi.json, /ping, /readyz, /v1, /v2, /version); choose another name.",
         ])
-        #expect(try errors("routes:\n  v2:\n    model: model.onnx\n").first?.contains("route name 'v2' is taken") == true)
+        #expect(try await errors("routes:\n  v2:\n    model: model.onnx\n").first?.contains("route name 'v2' is taken") == true)
     }
 
-    @Test func invocationsRouteMustNameARoute() throws {
-        let found = try errors("server:\n  invocations_route: nope\nroutes:\n  a:\n    model: model.onnx\n")
+    @Test func invocationsRouteMustNameARoute() async throws {
+        let found = try await errors("server:\n  invocations_route: nope\nroutes:\n  a:\n    model: model.onnx\n")
         #expect(found.contains("augur.yaml:2: server.invocations_route: 'nope' is not a route; routes: 'a'."), "\(found)")
     }
 
-    @Test func yamlSyntaxAndDuplicates() throws {
-        #expect(try errors("routes:\n  a: [1,\n") .first?.hasPrefix("augur.yaml:3: invalid YAML:") == true)
-        #expect(try errors("routes:\n  a:\n    model: model.onnx\n  a:\n    model: model.onnx\n") == ["augur.yaml:2: duplicate key 'a'."])
-        #expect(try errors("") == ["augur.yaml: the file is empty; expected routes: (and optionally service:, server:, models:)."])
-        #expect(try errors("routes:\n  r:\n    model: model.onnx\n    features: [\"map(x, {a: 1})\"]\n").first?.contains("unknown name 'x'") == true)
+    @Test func yamlSyntaxAndDuplicates() async throws {
+        #expect(try await errors("routes:\n  a: [1,\n") .first?.hasPrefix("augur.yaml:3: invalid YAML:") == true)
+        #expect(try await errors("routes:\n  a:\n    model: model.onnx\n  a:\n    model: model.onnx\n") == ["augur.yaml:2: duplicate key 'a'."])
+        #expect(try await errors("") == ["augur.yaml: the file is empty; expected routes: (and optionally service:, server:, models:)."])
+        #expect(try await errors("routes:\n  r:\n    model: model.onnx\n    features: [\"map(x, {a: 1})\"]\n").first?.contains("unknown name 'x'") == true)
     }
 
-    @Test func modelLoadErrorsNameTheModelsEntry() throws {
+    @Test func modelLoadErrorsNameTheModelsEntry() async throws {
         let service = try TempService(yaml: "models:\n  broken: broken.onnx\nroutes:\n  r: {model: broken}\n")
         try "not a model".write(to: service.folder.appendingPathComponent("broken.onnx"), atomically: true, encoding: .utf8)
-        let found = service.configErrors()
+        let found = await service.configErrors()
         #expect(found.count == 1)
         #expect(found.first?.hasPrefix("augur.yaml:2: models.broken: model 'broken' cannot be loaded:") == true)
     }
 
-    @Test func defaultsAreCheckedAndApplied() throws {
+    @Test func defaultsAreCheckedAndApplied() async throws {
         let yaml = """
         routes:
           r:
@@ -129,7 +129,7 @@ import Foundation
               b: {type: enum, options: [x, y], default: z}
               c: {type: bool, default: yes}
         """
-        #expect(try errors(yaml) == [
+        #expect(try await errors(yaml) == [
             "augur.yaml:5: routes.r.parameters.a.default: '-1' is not a valid value: Input should be greater than or equal to 0.",
             "augur.yaml:6: routes.r.parameters.b.default: 'z' is not a valid value: Input should be 'x' or 'y'.",
             "augur.yaml:7: routes.r.parameters.c.default: 'yes' is not a valid value: Input should be a valid boolean.",

@@ -39,13 +39,13 @@ import Testing
         #expect(tls.keySource.line == 2 && tls.keySource.keyPath == "server.tls.key")
     }
 
-    @Test func badValuesAreConfigErrorsAtTheirLines() throws {
-        let errors = try temp("max_connections: 0\nheader_timeout: -1\ntls: {certificate: missing.pem}\nidle_timout: 5").configErrors()
+    @Test func badValuesAreConfigErrorsAtTheirLines() async throws {
+        let errors = try await temp("max_connections: 0\nheader_timeout: -1\ntls: {certificate: missing.pem}\nidle_timout: 5").configErrors()
         #expect(errors.contains { $0.hasPrefix("augur.yaml:2: server.max_connections:") })
         #expect(errors.contains { $0.hasPrefix("augur.yaml:3: server.header_timeout:") })
         #expect(errors.contains { $0.hasPrefix("augur.yaml:4: server.tls:") && $0.contains("missing 'key'") })
         #expect(errors.contains { $0.contains("server.idle_timout: unknown key 'idle_timout'; did you mean 'idle_timeout'?") })
-        let unreadable = try temp("tls: {certificate: nope.pem, key: nope.key}").configErrors()
+        let unreadable = try await temp("tls: {certificate: nope.pem, key: nope.key}").configErrors()
         #expect(unreadable.contains { $0.hasPrefix("augur.yaml:2: server.tls.certificate: cannot read '") && $0.hasSuffix("nope.pem'; expected a readable PEM file.") })
         #expect(unreadable.contains { $0.hasPrefix("augur.yaml:2: server.tls.key: cannot read '") })
     }

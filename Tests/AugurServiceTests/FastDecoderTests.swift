@@ -54,14 +54,14 @@ import Testing
 
     /// Every route of every example, and routes for the other output kinds (threshold,
     /// labels, ZipMap off, string labels, multi-output regression, rounding with a unit).
-    static func routes() throws -> [Route] {
+    static func routes() async throws -> [Route] {
         let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("examples")
         var routes: [Route] = []
         for name in try FileManager.default.contentsOfDirectory(atPath: examples.path).sorted() {
             let folder = examples.appendingPathComponent(name)
             guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("augur.yaml").path) else { continue }
-            routes += try Service(configuration: ServiceConfiguration.load(contentsOf: folder.path)).routes
+            routes += try await Service.load(configuration: try ServiceConfiguration.load(contentsOf: folder.path)).routes
         }
         let iris = "{sepal_length: {type: float, min: 0, max: 10}, sepal_width: {type: float}, petal_length: {type: float, exclusive_min: 0}, petal_width: {type: float, nullable: true}}"
         let cases: [(yaml: String, models: [String: String])] = [
@@ -78,7 +78,7 @@ import Testing
             ("routes: {disease: {model: m.onnx, parameters: {\((0..<10).map { "x\($0): {type: float}" }.joined(separator: ", "))}, output: {round: 2, unit: points}}}",
              ["m.onnx": "linear_regression_float"]),
         ]
-        for (yaml, models) in cases { routes += try TempService(yaml: yaml, models: models).service().routes }
+        for (yaml, models) in cases { routes += try await TempService(yaml: yaml, models: models).service().routes }
         return routes
     }
 
@@ -107,8 +107,8 @@ import Testing
         return fast != nil
     }
 
-    @Test func handPickedLoanBodies() throws {
-        let route = try #require(try TempService(yaml: loanYAML, models: ["model.onnx": "rf_classifier_binary_loan"]).service().route(named: "loan_status"))
+    @Test func handPickedLoanBodies() async throws {
+        let route = try #require(try await TempService(yaml: loanYAML, models: ["model.onnx": "rf_classifier_binary_loan"]).service().route(named: "loan_status"))
         let taken = Self.loanBodies.filter { check(route, Array($0.utf8)) }
         // The first seven are the fast path's (and an escape in a value is read by it too).
         #expect(Array(taken.prefix(7)) == Array(Self.loanBodies.prefix(7)))
@@ -118,8 +118,8 @@ import Testing
         #expect(rows?.storage == [.number(5849), .number(0), .number(128), .number(1), .string("Urban"), .missing])
     }
 
-    @Test func invalidUTF8AndShallowDepth() throws {
-        let route = try #require(try TempService(yaml: loanYAML, models: ["model.onnx": "rf_classifier_binary_loan"]).service().route(named: "loan_status"))
+    @Test func invalidUTF8AndShallowDepth() async throws {
+        let route = try #require(try await TempService(yaml: loanYAML, models: ["model.onnx": "rf_classifier_binary_loan"]).service().route(named: "loan_status"))
         let bodies: [[UInt8]] = [
             Array(#"{"Property_Area": ""#.utf8) + [0xFF, 0xFE] + Array(#""}"#.utf8),
             Array(#"{"Property_Are"#.utf8) + [0xC3, 0xA9] + Array(#"": 1}"#.utf8),
@@ -132,8 +132,8 @@ import Testing
 
     /// 300 seeded bodies per route: valid rows, rows with a broken value, missing or unknown
     /// keys, repeated keys, escapes, odd number spellings and whitespace, and batches.
-    @Test func seededBodiesOnEveryRoute() throws {
-        let routes = try Self.routes()
+    @Test func seededBodiesOnEveryRoute() async throws {
+        let routes = try await Self.routes()
         #expect(routes.count >= 12)
         for (r, route) in routes.enumerated() {
             var random = SplitMix64(seed: 0xA9_0000 + UInt64(r))

@@ -14,19 +14,19 @@ import Testing
         try TempService(yaml: yaml(name), models: ["model.onnx": "rf_classifier_binary_loan"])
     }
 
-    @Test func hugeLengthsAreConfigErrors() throws {
-        let huge = try Self.service("min_length: 9223372036854775000").configErrors()
+    @Test func hugeLengthsAreConfigErrors() async throws {
+        let huge = try await Self.service("min_length: 9223372036854775000").configErrors()
         #expect(huge == [
             "augur.yaml:18: routes.loan_status.parameters.Name.min_length: '9223372036854775000' is out of range; expected at least 0 and at most 1048576.",
         ], "\(huge)")
-        let long = try Self.service("max_length: 1048577").configErrors()
+        let long = try await Self.service("max_length: 1048577").configErrors()
         #expect(long == [
             "augur.yaml:18: routes.loan_status.parameters.Name.max_length: '1048577' is out of range; expected at least 0 and at most 1048576.",
         ], "\(long)")
     }
 
-    @Test func theLargestLengthStillBuildsItsExample() throws {
-        let route = try #require(try Self.service("min_length: 1048576").service().route(named: "loan_status"))
+    @Test func theLargestLengthStillBuildsItsExample() async throws {
+        let route = try #require(try await Self.service("min_length: 1048576").service().route(named: "loan_status"))
         guard case .object(let example) = route.exampleRequest(), case .string(let name)? = example["Name"] else {
             Issue.record("no example for Name")
             return

@@ -37,8 +37,8 @@ routes:
     let service: Service
     let route: Route
 
-    init() throws {
-        service = try TempService(yaml: loanYAML, models: ["model.onnx": "rf_classifier_binary_loan"]).service()
+    init() async throws {
+        service = try await TempService(yaml: loanYAML, models: ["model.onnx": "rf_classifier_binary_loan"]).service()
         route = try #require(service.route(named: "loan_status"))
     }
 
@@ -134,8 +134,8 @@ routes:
 @Suite struct LoanRoutePerformanceTests {
     /// parse → validate → features → plan → output → serialize for one row. Debug builds are
     /// slow, so the bound is loose; it catches accidental quadratic work, not microseconds.
-    @Test func requestPathIsCheap() throws {
-        let service = try TempService(yaml: loanYAML, models: ["model.onnx": "rf_classifier_binary_loan"]).service()
+    @Test func requestPathIsCheap() async throws {
+        let service = try await TempService(yaml: loanYAML, models: ["model.onnx": "rf_classifier_binary_loan"]).service()
         let route = try #require(service.route(named: "loan_status"))
         let body = Array(#"{"ApplicantIncome": 5849, "CoapplicantIncome": 0, "LoanAmount": 128, "Credit_History": 1, "Property_Area": "Urban"}"#.utf8)
         let parser = JSONParser()

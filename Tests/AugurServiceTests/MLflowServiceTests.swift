@@ -95,9 +95,9 @@ struct MLflowServiceTests {
         #expect(error?.errors.first?.description.contains("no tracking server is set: add mlflow: {tracking_uri: http://HOST:PORT} to augur.yaml or set MLFLOW_TRACKING_URI.") == true)
     }
 
-    @Test func referencesAndTrackingURIAreCheckedInTheFile() throws {
+    @Test func referencesAndTrackingURIAreCheckedInTheFile() async throws {
         let bad = try TempService(yaml: "mlflow:\n  tracking_uri: ftp://x\nroutes:\n  r: {model: 'models:/'}\n")
-        let found = bad.configErrors()
+        let found = await bad.configErrors()
         #expect(found.count == 2, "\(found)")
         #expect(found.first == "augur.yaml:2: mlflow.tracking_uri: 'ftp://x' is not an http:// or https:// URL of an MLflow tracking server.")
         let good = try TempService(yaml: "mlflow:\n  tracking_uri: http://127.0.0.1:5000\nroutes:\n  r: {model: 'models:/loan@champion'}\n")

@@ -38,9 +38,9 @@ struct StoreFixture {
         return configuration
     }
 
-    func registry() throws -> ModelRegistry {
+    func registry() async throws -> ModelRegistry {
         let configuration = try configuration()
-        return ModelRegistry(service: try Service(configuration: configuration), provider: ModelProvider(configuration: configuration))
+        return ModelRegistry(service: try await Service.load(configuration: configuration), provider: ModelProvider(configuration: configuration))
     }
 
     static let applicant = #"{"ApplicantIncome": 5849, "LoanAmount": 128, "Loan_Amount_Term": 360, "Credit_History": 1, "Property_Area": "Urban"}"#
@@ -52,11 +52,11 @@ struct StoreFixture {
 }
 
 @Suite struct ModelRegistryTests {
-    @Test func storeReferencesServeTheirVersion() throws {
+    @Test func storeReferencesServeTheirVersion() async throws {
         let f = try StoreFixture(reference: "loan@production")
         try f.add(StoreFixture.loanModel, aliases: ["production"])
         try f.add(StoreFixture.otherLoanModel)
-        let service = try Service(configuration: try f.configuration())
+        let service = try await Service.load(configuration: try f.configuration())
         let route = try #require(service.route(named: "loan_status"))
         #expect(route.modelName == "loan")
         #expect(route.modelVersion == "1")
@@ -68,7 +68,7 @@ struct StoreFixture {
         let f = try StoreFixture(reference: "loan@production")
         try f.add(StoreFixture.loanModel, aliases: ["production"])
         try f.add(StoreFixture.otherLoanModel)
-        let registry = try f.registry()
+        let registry = try await f.registry()
         #expect(await registry.check().isEmpty)
         try f.store.setAlias("production", name: "loan", version: "2")
         #expect(await registry.check() == [.swapped(entry: "loan", from: "1", to: "2")])
@@ -80,7 +80,7 @@ struct StoreFixture {
     @Test func latestFollowsNewImports() async throws {
         let f = try StoreFixture(reference: "loan")
         try f.add(StoreFixture.loanModel)
-        let registry = try f.registry()
+        let registry = try await f.registry()
         try f.add(StoreFixture.otherLoanModel)
         #expect(await registry.check() == [.swapped(entry: "loan", from: "1", to: "2")])
     }
@@ -89,7 +89,7 @@ struct StoreFixture {
         let f = try StoreFixture(reference: "loan@production")
         try f.add(StoreFixture.loanModel, aliases: ["production"])
         _ = try f.store.importModel(ModelImport(name: "loan", bytes: Array("not an onnx model".utf8)))
-        let registry = try f.registry()
+        let registry = try await f.registry()
         try f.store.setAlias("production", name: "loan", version: "2")
         let events = await registry.check()
         guard case .failed(let entry, let failure)? = events.first else {
@@ -111,7 +111,7 @@ struct StoreFixture {
         let f = try StoreFixture(reference: "loan@production")
         try f.add(StoreFixture.loanModel, aliases: ["production"])
         try f.add(StoreFixture.wrongShapeModel)
-        let registry = try f.registry()
+        let registry = try await f.registry()
         try f.store.setAlias("production", name: "loan", version: "2")
         let events = await registry.check()
         guard case .failed(_, let failure)? = events.first else {
@@ -126,7 +126,7 @@ struct StoreFixture {
         let f = try StoreFixture(reference: "loan@production")
         try f.add(StoreFixture.loanModel, aliases: ["production"])
         try f.add(StoreFixture.otherLoanModel)
-        let registry = try f.registry()
+        let registry = try await f.registry()
         try Data("tampered".utf8).write(to: URL(fileURLWithPath: "\(f.store.root)/loan/versions/2/model.onnx"))
         try f.store.setAlias("production", name: "loan", version: "2")
         guard case .failed(_, let failure)? = await registry.check().first else {
@@ -140,7 +140,7 @@ struct StoreFixture {
         let f = try StoreFixture(reference: "model.onnx")
         let path = f.folder.appendingPathComponent("model.onnx")
         try FileManager.default.copyItem(atPath: StoreFixture.loanModel, toPath: path.path)
-        let registry = try f.registry()
+        let registry = try await f.registry()
         let before = try #require(registry.service.route(named: "loan_status")?.modelVersion)
         let replacement = try Data(contentsOf: URL(fileURLWithPath: StoreFixture.otherLoanModel))
         try replacement.write(to: path, options: .atomic)
@@ -148,11 +148,11 @@ struct StoreFixture {
         #expect(await registry.check() == [.swapped(entry: "loan", from: before, to: after)])
     }
 
-    @Test func unknownStoreModelsSuggestModelsEntries() throws {
+    @Test func unknownStoreModelsSuggestModelsEntries() async throws {
         let f = try TempService(yaml: "models:\n  loan: loan.onnx\nroutes:\n  r: {model: lon}\n", models: ["loan.onnx": "rf_classifier_binary_loan"])
         var configuration = try f.configuration()
         configuration.storeRoot = f.folder.appendingPathComponent("store").path
-        let error = #expect(throws: ConfigErrors.self) { try Service(configuration: configuration) }
+        let error = await #expect(throws: ConfigErrors.self) { try await Service.load(configuration: configuration) }
         let message = error?.errors.first?.description ?? ""
         #expect(message.contains("routes.r.model: model 'lon' cannot be loaded: no model named 'lon' in the store."))
         #expect(message.hasSuffix("Did you mean 'loan' (under models:)?"))

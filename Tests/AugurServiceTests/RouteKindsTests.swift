@@ -2,7 +2,7 @@ import Testing
 @testable import AugurService
 
 @Suite struct RouteKindsTests {
-    @Test func pipelineBindsInputsByName() throws {
+    @Test func pipelineBindsInputsByName() async throws {
         let yaml = """
         models:
           pipeline: {path: pipeline.onnx}
@@ -16,7 +16,7 @@ import Testing
               property_area: {type: enum, options: [Urban, Semiurban, Rural]}
               education: {type: str}
         """
-        let route = try #require(try TempService(yaml: yaml, models: ["pipeline.onnx": "column_transformer_pipeline"]).service().route(named: "approve"))
+        let route = try #require(try await TempService(yaml: yaml, models: ["pipeline.onnx": "column_transformer_pipeline"]).service().route(named: "approve"))
         // Fixture row 0 → label 1 with P(1) = 0.5599103569984436.
         let response = try route.answer(body: json(#"{"applicant_income": 5849, "loan_amount": 128, "property_area": "Urban", "education": "Graduate"}"#))
         #expect(response["class"] == 1)
@@ -25,7 +25,7 @@ import Testing
         #expect(response["model"]?["name"] == "pipeline")
     }
 
-    @Test func regressionWithRoundingAndUnit() throws {
+    @Test func regressionWithRoundingAndUnit() async throws {
         let names = (0..<10).map { "x\($0)" }
         let yaml = """
         routes:
@@ -35,7 +35,7 @@ import Testing
         \(names.map { "      \($0): {type: float}" }.joined(separator: "\n"))
             output: {round: 2, unit: points}
         """
-        let route = try #require(try TempService(yaml: yaml, models: ["linear.onnx": "linear_regression_float"]).service().route(named: "disease"))
+        let route = try #require(try await TempService(yaml: yaml, models: ["linear.onnx": "linear_regression_float"]).service().route(named: "disease"))
         #expect(!route.isClassifier)
         #expect(route.modelName == "linear")
         let row: [Double] = [0.0635036751627922, 0.050680119544267654, -0.001894705812446773, 0.06662944704294205, 0.09061988443136215,
@@ -48,7 +48,7 @@ import Testing
         #expect(route.responseSchema()["properties"]?["prediction"]?["description"] == "The predicted value, in points.")
     }
 
-    @Test func stringLabelsAndKedroPredictor() throws {
+    @Test func stringLabelsAndKedroPredictor() async throws {
         let yaml = """
         routes:
           iris:
@@ -59,7 +59,7 @@ import Testing
               petal_length: {type: float}
               petal_width: {type: float}
         """
-        let route = try #require(try TempService(yaml: yaml, models: ["iris.onnx": "rf_classifier_string_labels"]).service().route(named: "iris"))
+        let route = try #require(try await TempService(yaml: yaml, models: ["iris.onnx": "rf_classifier_string_labels"]).service().route(named: "iris"))
         let response = try route.answer(query: [("sepal_length", "5.4"), ("sepal_width", "3.9"), ("petal_length", "1.7"), ("petal_width", "0.4")])
         #expect(response["prediction"] == "setosa")
         #expect(response["class"] == "setosa")
@@ -67,11 +67,11 @@ import Testing
         #expect(probabilities.keys == ["setosa", "versicolor", "virginica"])
     }
 
-    @Test func thresholdPicksThePositiveClass() throws {
+    @Test func thresholdPicksThePositiveClass() async throws {
         let yaml = loanYAML.replacingOccurrences(of: "      - map(Property_Area, {Rural: 0, Semiurban: 1, Urban: 2})",
                                                  with: "      - \"map(Property_Area, {Rural: 0, Semiurban: 1, Urban: 2})\"")
             .replacingOccurrences(of: "probabilities: true", with: "probabilities: false\n      threshold: 0.8")
-        let route = try #require(try TempService(yaml: yaml, models: ["model.onnx": "rf_classifier_binary_loan"]).service().route(named: "loan_status"))
+        let route = try #require(try await TempService(yaml: yaml, models: ["model.onnx": "rf_classifier_binary_loan"]).service().route(named: "loan_status"))
         let response = try route.answer(body: json(#"{"ApplicantIncome": 5849, "LoanAmount": 128, "Credit_History": 1, "Property_Area": "Urban"}"#))
         #expect(response["class"] == 0)
         #expect(response["prediction"] == "Not approved")
@@ -79,8 +79,8 @@ import Testing
         #expect(abs((response["probability"]?.double ?? 0) - 0.2152609) < 1e-5)
     }
 
-    @Test func schemasAndExample() throws {
-        let route = try #require(try TempService(yaml: loanYAML, models: ["model.onnx": "rf_classifier_binary_loan"]).service().route(named: "loan_status"))
+    @Test func schemasAndExample() async throws {
+        let route = try #require(try await TempService(yaml: loanYAML, models: ["model.onnx": "rf_classifier_binary_loan"]).service().route(named: "loan_status"))
         let schema = route.requestSchema()
         #expect(schema["required"] == ["ApplicantIncome", "LoanAmount", "Credit_History", "Property_Area"])
         #expect(schema["additionalProperties"] == false)

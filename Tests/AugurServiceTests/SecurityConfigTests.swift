@@ -38,7 +38,7 @@ import Testing
         #expect(keys.count == 2 && keys.contains("another-key-0123456789"))
     }
 
-    @Test func refusedAtStartupWithoutRevealingAKey() throws {
+    @Test func refusedAtStartupWithoutRevealingAKey() async throws {
         let cases: [(server: String, files: [String: String], expected: String)] = [
             ("auth: {api_keys_file: keys.txt}", ["keys.txt": "# nothing yet\n\n"],
              "augur.yaml:2: server.auth.api_keys_file: the key file 'keys.txt' holds no keys; write one key per line ('#' starts a comment)."),
@@ -53,13 +53,13 @@ import Testing
              "augur.yaml:2: server.auth.api_keys_file: line 2 of the key file 'keys.txt' is not a usable key; a key is at least 16 printable ASCII characters without spaces."),
         ]
         for item in cases {
-            let errors = try temp(item.server, files: item.files).configErrors()
+            let errors = try await temp(item.server, files: item.files).configErrors()
             #expect(errors.first?.hasPrefix(item.expected) == true, "\(item.server): \(errors)")
             #expect(!errors.joined().contains("short-secret") && !errors.joined().contains(Self.key))
         }
     }
 
-    @Test func corsDefaultsAndChecks() throws {
+    @Test func corsDefaultsAndChecks() async throws {
         let cors = try #require(try temp("cors: {allow_origins: [https://app.example.com, 'http://localhost:3000']}").configuration().cors)
         #expect(cors == CORSConfiguration(allowOrigins: ["https://app.example.com", "http://localhost:3000"],
                                           allowMethods: ["GET", "POST"], maxAge: 600))
@@ -67,7 +67,7 @@ import Testing
         #expect(!cors.allows(headers: ["x-secret"]) && !cors.allows(method: "DELETE") && !cors.allows(origin: "https://evil.example"))
         #expect(try temp("port: 8000").configuration().cors == nil)
         #expect(try temp("cors: {allow_origins: ['*'], allow_methods: [get, Post]}").configuration().cors?.allowMethods == ["GET", "POST"])
-        let errors = try temp("""
+        let errors = try await temp("""
         cors:
           allow_origins: [https://app.example.com/, ftp://files]
           allow_methods: [GET, FETCH]
@@ -81,7 +81,7 @@ import Testing
             "augur.yaml:5: server.cors.allow_headers[0]: 'X API Key' is not a header name.",
             "augur.yaml:6: server.cors.max_age: '-1' is out of range; expected at least 0 and at most 86400.",
         ])
-        #expect(try temp("cors: {allow_origins: []}").configErrors() == [
+        #expect(try await temp("cors: {allow_origins: []}").configErrors() == [
             "augur.yaml:2: server.cors: allow_origins needs at least one origin (such as https://app.example.com, or '*').",
         ])
     }

@@ -23,30 +23,8 @@ public struct ONNXImporter: Sendable {
         self.maxFileSize = maxFileSize
     }
 
-    public func load(contentsOf path: String) throws -> ONNXModel {
-        let url = URL(fileURLWithPath: path)
-        let size: Int
-        do {
-            let values = try url.resourceValues(forKeys: [.fileSizeKey, .isRegularFileKey])
-            guard values.isRegularFile == true else {
-                throw ModelLoadError(.invalidFile, "'\(path)' is not a regular file.")
-            }
-            size = values.fileSize ?? 0
-        } catch let error as ModelLoadError {
-            throw error
-        } catch {
-            throw ModelLoadError(.invalidFile, "cannot read '\(path)': \(error.localizedDescription)")
-        }
-        guard size <= maxFileSize else {
-            throw ModelLoadError(.invalidFile, "'\(path)' is \(size) bytes; the limit is \(maxFileSize).")
-        }
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw ModelLoadError(.invalidFile, "cannot read '\(path)': \(error.localizedDescription)")
-        }
-        return try load(bytes: data)
-    }
-
+    /// The bytes of a model file (read by AugurStore's `StoreFiles.readModelFile`, the one
+    /// reader of model files, with its size limit and symlink rule), decoded and imported.
     public func load(bytes: Data) throws -> ONNXModel {
         guard bytes.count <= maxFileSize else {
             throw ModelLoadError(.invalidFile, "the model is \(bytes.count) bytes; the limit is \(maxFileSize).")

@@ -59,13 +59,18 @@ public struct ModelProvider: Sendable {
         }
     }
 
-    /// Reads, verifies and imports the version `pointer` names.
+    /// Reads, verifies and imports the version `pointer` names: the one load path of serve,
+    /// reloads and `augur predict --config`. The reading and importing run on `LoadQueue`, off
+    /// the threads that serve requests; an MLflow download before them is asynchronous I/O.
     public func load(_ entry: ModelEntry, at pointer: ModelPointer) async throws -> LoadedModel {
+        let provider = self
         switch entry.source {
-        case .file, .store: return try loadLocal(entry, at: pointer)
+        case .file, .store: return try await LoadQueue.run { try provider.loadLocal(entry, at: pointer) }
         case .mlflow(let uri):
             let (record, store, name) = try await MLflowSource(trackingURI: mlflowTrackingURI, storeRoot: storeRoot).fetch(uri, pointer: pointer)
-            return try loadRecord(entry, record, store: store, pointer: pointer, origin: "\(uri) (cached as \(record.tag))", name: name)
+            return try await LoadQueue.run {
+                try provider.loadRecord(entry, record, store: store, pointer: pointer, origin: "\(uri) (cached as \(record.tag))", name: name)
+            }
         }
     }
 
@@ -87,11 +92,11 @@ public struct ModelProvider: Sendable {
         }
     }
 
-    /// `load` for files and the store, without suspending.
-    public func loadLocal(_ entry: ModelEntry, at pointer: ModelPointer) throws -> LoadedModel {
+    /// `load` for files and the store, on the calling thread.
+    func loadLocal(_ entry: ModelEntry, at pointer: ModelPointer) throws -> LoadedModel {
         switch entry.source {
         case .file(let path):
-            let bytes = try StoreFiles.read(path, limit: importer.maxFileSize)
+            let bytes = try StoreFiles.readModelFile(path, limit: importer.maxFileSize)
             let digest = Digests.sha256(bytes)
             let model = try importer.load(bytes: Data(bytes))
             return LoadedModel(entry: entry.name, name: entry.name, version: String(digest.prefix(ServiceDefaults.versionDigits)),

@@ -74,8 +74,8 @@ public final class ModelRegistry: Sendable {
                 continue
             }
             do {
-                let loaded = try await loadOffRequestPath(entry, pointer)
-                try swap(entry: entry.name, to: loaded)
+                let loaded = try await provider.load(entry, at: pointer)
+                try await swap(entry: entry.name, to: loaded)
                 // The same bytes under a new file identity (touched, copied back) are not news.
                 if loaded.sha256 != current.sha256 || loaded.version != current.version {
                     events.append(.swapped(entry: entry.name, from: current.version, to: loaded.version))
@@ -90,22 +90,12 @@ public final class ModelRegistry: Sendable {
         return events
     }
 
-    /// Model import and route building take milliseconds to seconds of CPU: run them on a
-    /// Dispatch thread, not on the cooperative pool that serves requests.
-    private func loadOffRequestPath(_ entry: ModelEntry, _ pointer: ModelPointer) async throws -> LoadedModel {
-        if case .mlflow = entry.source { return try await provider.load(entry, at: pointer) }
-        let provider = provider
-        return try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global(qos: .utility).async {
-                continuation.resume(with: Result { try provider.loadLocal(entry, at: pointer) })
-            }
-        }
-    }
-
-    private func swap(entry: String, to loaded: LoadedModel) throws {
+    /// Builds the new service (its routes) on `LoadQueue`, then swaps it in.
+    private func swap(entry: String, to loaded: LoadedModel) async throws {
         var models = service.models
         models[entry] = loaded
-        let next = try Service(configuration: configuration, models: models)
+        let configuration = configuration, frozen = models
+        let next = try await LoadQueue.run { try Service(configuration: configuration, models: frozen) }
         let now = StoreFiles.timestamp()
         state.withLock { state in
             state.service = next

@@ -35,25 +35,11 @@ public final class Service: Sendable {
         routeIndex = index
     }
 
-    /// Loads every model from files and the local store, then builds the routes; a model that
-    /// fails to load is reported at its `models:` entry. MLflow references need `load(…)`.
-    public convenience init(configuration: ServiceConfiguration, importer: ONNXImporter = ONNXImporter()) throws {
-        let provider = ModelProvider(configuration: configuration, importer: importer)
-        var reader = ConfigReader(file: configuration.path)
-        var loaded: [String: LoadedModel] = [:]
-        for entry in configuration.models {
-            do {
-                loaded[entry.name] = try provider.loadLocal(entry, at: try provider.locateLocal(entry))
-            } catch {
-                Self.reportLoadFailure(entry, error, configuration: configuration, reader: &reader)
-            }
-        }
-        guard reader.errors.isEmpty else { throw ConfigErrors(reader.errors) }
-        try self.init(configuration: configuration, models: loaded)
-    }
-
-    /// Loads every model (files, the store, MLflow), then builds the routes.
-    public static func load(configuration: ServiceConfiguration, provider: ModelProvider) async throws -> Service {
+    /// Loads every model (files, the store, MLflow), then builds the routes: the one way a
+    /// service is loaded (serve, check, predict, tests). A model that fails to load is reported
+    /// at its `models:` entry, every failure at once. The CPU work runs on `LoadQueue`.
+    public static func load(configuration: ServiceConfiguration, provider: ModelProvider? = nil) async throws -> Service {
+        let provider = provider ?? ModelProvider(configuration: configuration)
         var reader = ConfigReader(file: configuration.path)
         var loaded: [String: LoadedModel] = [:]
         for entry in configuration.models {
@@ -64,7 +50,8 @@ public final class Service: Sendable {
             }
         }
         guard reader.errors.isEmpty else { throw ConfigErrors(reader.errors) }
-        return try Service(configuration: configuration, models: loaded)
+        let models = loaded
+        return try await LoadQueue.run { try Service(configuration: configuration, models: models) }
     }
 
     static func reportLoadFailure(_ entry: ModelEntry, _ error: Error, configuration: ServiceConfiguration, reader: inout ConfigReader) {

@@ -73,6 +73,20 @@ public enum StoreFiles {
         syncDirectory(parent(of: path))
     }
 
+    /// Reads a model file a user named (a configuration's path, `augur inspect`, `augur predict
+    /// --model`, `augur models import`): the path is canonicalised first, so a symlink the user
+    /// chose (a Kubernetes ConfigMap's, say) is followed once, explicitly; the file it names is
+    /// then opened as `read` opens it, refusing a symlink swapped in since, with the size limit.
+    public static func readModelFile(_ path: String, limit: Int) throws(StoreError) -> [UInt8] {
+        guard let resolved = realpath(path, nil) else {
+            let code = errno
+            if code == ENOENT { throw StoreError(.notFound, "'\(path)' does not exist.") }
+            throw StoreError(.io, "cannot open '\(path)': \(errorText(code)).")
+        }
+        defer { free(resolved) }
+        return try read(String(cString: resolved), limit: limit)
+    }
+
     /// Reads a regular file, refusing a symlink.
     public static func read(_ path: String, limit: Int = Int.max) throws(StoreError) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)

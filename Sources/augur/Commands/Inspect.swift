@@ -1,6 +1,8 @@
 import ArgumentParser
 import AugurEngine
 import AugurONNX
+import AugurStore
+import Foundation
 
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -56,10 +58,15 @@ extension String {
     }
 }
 
-/// Loads a model, turning load errors into a clean command failure.
-func loadModel(_ path: String) throws -> ONNXModel {
+/// Reads a model file with the store's reader (size limit, symlinks resolved once, then none
+/// followed) and imports it, turning errors into a clean command failure.
+func loadModel(_ path: String, importer: ONNXImporter = ONNXImporter()) throws -> ONNXModel {
+    let bytes: [UInt8]
+    do { bytes = try StoreFiles.readModelFile(path, limit: importer.maxFileSize) } catch {
+        throw CommandFailure("Cannot read '\(path)': \(error)")
+    }
     do {
-        return try ONNXImporter().load(contentsOf: path)
+        return try importer.load(bytes: Data(bytes))
     } catch let error as ModelLoadError {
         throw CommandFailure("Cannot load '\(path)': \(error)")
     }

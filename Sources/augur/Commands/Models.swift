@@ -49,8 +49,8 @@ struct ImportModel: ParsableCommand {
         let metadata = try keyValues(meta, option: "--meta")
         let path = URL(fileURLWithPath: model).standardizedFileURL.path
         let bytes: [UInt8]
-        do { bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path))) } catch {
-            throw CommandFailure("cannot read '\(model)': \(error.localizedDescription)")
+        do { bytes = try StoreFiles.readModelFile(path, limit: ONNXImporter().maxFileSize) } catch {
+            throw CommandFailure("cannot read '\(model)': \(error)")
         }
         let loaded: ONNXModel
         do { loaded = try ONNXImporter().load(bytes: Data(bytes)) } catch {

@@ -34,12 +34,12 @@ struct TempService {
 
     func configuration() throws -> ServiceConfiguration { try ServiceConfiguration.load(contentsOf: folder.path) }
 
-    func service() throws -> Service { try Service(configuration: configuration()) }
+    func service() async throws -> Service { try await Service.load(configuration: configuration()) }
 
     /// The config error lines, with the temp folder shortened to `augur.yaml`.
-    func configErrors() -> [String] {
+    func configErrors() async -> [String] {
         do {
-            _ = try service()
+            _ = try await service()
             return []
         } catch let errors as ConfigErrors {
             return errors.errors.map { $0.description.replacingOccurrences(of: path, with: "augur.yaml") }
