@@ -163,11 +163,15 @@ def wrk(server: Server, a, conns: int, seconds: float) -> dict:
            f"http://127.0.0.1:{server.port}{server.path}"]
     body = a.work / f"body-{server.name}.json"
     body.write_text(json.dumps(server.body))
-    out = subprocess.run(cmd, env={**os.environ, "BENCH_BODY": str(body)}, capture_output=True, text=True,
-                         timeout=seconds + 60)
+    return run_load("wrk", cmd, seconds, {**os.environ, "BENCH_BODY": str(body)})
+
+
+def run_load(tool: str, cmd: list[str], seconds: float, env=None) -> dict:
+    """Runs a load generator that ends its output with one JSON line (http_wrk.lua's fields)."""
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=seconds + 60)
     line = next((l for l in reversed(out.stdout.splitlines()) if l.startswith("{")), None)
     if out.returncode != 0 or line is None:
-        raise RuntimeError(f"wrk failed ({out.returncode}): {(out.stdout + out.stderr)[-300:]}")
+        raise RuntimeError(f"{tool} failed ({out.returncode}): {(out.stdout + out.stderr)[-300:]}")
     r = json.loads(line)
     r["rps"] = round(r["requests"] / (r["duration_us"] / 1e6), 1)
     return r
@@ -178,13 +182,7 @@ def grpc_load(server: Server, a, conns: int, seconds: float) -> dict:
     over two HTTP/2 connections (as wrk's two threads), the same JSON line as http_wrk.lua."""
     cmd = [str(a.grpc_load), "--port", str(server.port + 1000), "--model", "loan", "--concurrency", str(conns),
            "--connections", "2", "--seconds", f"{seconds:g}", "--warmup", "0"]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60)
-    line = next((l for l in reversed(out.stdout.splitlines()) if l.startswith("{")), None)
-    if out.returncode != 0 or line is None:
-        raise RuntimeError(f"augur-grpc-load failed ({out.returncode}): {(out.stdout + out.stderr)[-300:]}")
-    r = json.loads(line)
-    r["rps"] = round(r["requests"] / (r["duration_us"] / 1e6), 1)
-    return r
+    return run_load("augur-grpc-load", cmd, seconds)
 
 
 def load(server: Server, a, conns: int, seconds: float) -> dict:
