@@ -22,13 +22,24 @@ struct CSVParser {
 
     var atEnd: Bool { position >= end }
 
-    /// A parser over a zero-terminated copy of `data` (strtod stops at the terminator).
-    init(terminating data: Data) {
-        self.init(bytes: [UInt8](unsafeUninitializedCapacity: data.count + 1) { buffer, initialized in
+    /// A parser over a zero-terminated copy of `data` (strtod stops at the terminator). A NUL
+    /// byte in `data` is refused: the scanner takes the first zero for the end of the text, so
+    /// one inside it would end a field that no separator follows (CSV is text; NUL is no
+    /// character of it).
+    init(terminating data: Data) throws {
+        let bytes = [UInt8](unsafeUninitializedCapacity: data.count + 1) { buffer, initialized in
             let copied = data.copyBytes(to: buffer)
             buffer[copied] = 0
             initialized = copied + 1
-        })
+        }
+        let nul = bytes.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress.flatMap { base in memchr(base, 0, buffer.count - 1).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } }
+        }
+        if let nul {
+            let line = bytes[..<nul].reduce(1) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+            throw RowError(row: nil, column: nil, "the CSV input holds a NUL byte (line \(line)); CSV must be text.")
+        }
+        self.init(bytes: bytes)
     }
 
     /// The first record, which must name the columns.

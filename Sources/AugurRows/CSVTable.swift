@@ -7,7 +7,7 @@ public enum CSVTable {
     /// The header and every record (blank lines skipped); a record whose field count is not
     /// the header's is an error naming its row (1-based, after the header).
     public static func records(csv data: Data) throws -> (header: [String], records: [[String]]) {
-        var parser = CSVParser(terminating: data)
+        var parser = try CSVParser(terminating: data)
         let header = try parser.readHeader()
         var records: [[String]] = []
         while !parser.atEnd {

@@ -14,7 +14,7 @@ extension RowReader {
     /// unless a quoted cell spans lines. Problems are always reported as a single pass reports
     /// them: when a chunk finds one, the file is parsed again in one pass.
     public func feeds(csv data: Data, threads: Int = 1) throws -> [Value] {
-        var parser = CSVParser(terminating: data)
+        var parser = try CSVParser(terminating: data)
         let bytes = parser.bytes
         let header = try parser.readHeader()
         let sinks = try inputs.map(ColumnSink.init(port:))

@@ -54,6 +54,19 @@ import Testing
         #expect(income[0] == 5849 && income[1].isNaN && income[2].isNaN)
     }
 
+    /// The scanner reads a zero-terminated copy; a NUL inside the text is refused, naming its
+    /// line, by both readers (it once made them loop forever, appending empty records).
+    @Test func csvWithANulByteIsRefused() throws {
+        for text in ["a,b,c\n1,2,\u{0}\n", "\u{0}", "a\u{0}", "a,b,c\n1,2,3\n\u{0}4,5,6\n"] {
+            let data = Data(text.utf8)
+            #expect(throws: RowError.self) { try matrix.feeds(csv: data) }
+            #expect(throws: RowError.self) { try CSVTable.records(csv: data) }
+        }
+        #expect { try CSVTable.records(csv: Data("a,b\n1,2\n3,\u{0}\n".utf8)) } throws: { error in
+            (error as? RowError)?.message.contains("NUL byte (line 3)") == true
+        }
+    }
+
     @Test func csvColumnsFillASingleMatrixInputInOrder() throws {
         let feeds = try matrix.feeds(csv: Data("a,b,c\n1,2,3\n4,5,6\n".utf8))
         #expect(try feeds[0].tensor("") == Tensor(float32: [1, 2, 3, 4, 5, 6], shape: [2, 3]))
