@@ -78,7 +78,7 @@ enum AuthPolicy {
         let code = HTTPResponse.Status(code: status)
         switch shape(of: path) {
         case .own:
-            let issue = Issue(type: status == 401 ? "unauthorized" : "forbidden", loc: ["header", .key(header)], msg: message)
+            let issue = Issue(type: status == 401 ? .unauthorized : .forbidden, loc: ["header", .key(header)], msg: message)
             return .error(RequestError(status: status, issues: [issue]), headers: headers)
         case .v2, .v1:
             return .json(["error": .string(message)], status: code, headers: headers)

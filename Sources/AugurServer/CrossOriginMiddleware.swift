@@ -39,7 +39,7 @@ struct CrossOriginMiddleware<Context: RequestContext>: RouterMiddleware {
         var fields: HTTPFields = [.vary: "Origin"]
         guard refused.isEmpty else {
             return .error(RequestError(status: 400, issues: [Issue(
-                type: "cors_rejected", loc: ["header", "origin"],
+                type: .corsRejected, loc: ["header", "origin"],
                 msg: "The CORS preflight asks for what server.cors does not allow: \(refused.joined(separator: "; ")).")]),
                 headers: fields)
         }

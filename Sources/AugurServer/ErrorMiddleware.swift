@@ -22,7 +22,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch {
             context.logger.error("unexpected error", metadata: ["error": "\(error)"])
             return .error(RequestError(status: 500, issues: [
-                Issue(type: "internal_error", loc: [], msg: "The server could not complete the request."),
+                Issue(type: .internalError, loc: [], msg: "The server could not complete the request."),
             ]))
         }
     }
@@ -47,7 +47,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         if error.status == .contentTooLarge { return .error(.payloadTooLarge(limit: 0)) }
         return .error(RequestError(status: error.status.code, issues: [
-            Issue(type: "http_error", loc: [], msg: error.body ?? error.status.reasonPhrase),
+            Issue(type: .httpError, loc: [], msg: error.body ?? error.status.reasonPhrase),
         ]))
     }
 }

@@ -13,7 +13,7 @@ import Testing
             return nil
         } catch {
             #expect(error.status == 400)
-            #expect(error.issues.first?.type == "json_invalid")
+            #expect(error.issues.first?.type == .jsonInvalid)
             return error.issues.first?.msg
         }
     }

@@ -72,7 +72,7 @@ final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
         guard timer == nil, !closed else { return }
         waitStart = .now()
         if refuse {
-            answer(context, status: "503 Service Unavailable", type: "too_many_connections",
+            answer(context, status: "503 Service Unavailable", type: .tooManyConnections,
                    msg: "The server has \(timeouts.maxConnections) connections open, its limit; retry later.")
         }
         schedule(context, now: waitStart)
@@ -196,8 +196,8 @@ final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
         if let next = nextDeadline(), next.0 <= now {
             switch next.1 {
             case .close: return close(context)
-            case .answer408(let msg): answer(context, status: "408 Request Timeout", type: "request_timeout", msg: msg)
-            case .answer503(let msg): answer(context, status: "503 Service Unavailable", type: "request_timeout", msg: msg)
+            case .answer408(let msg): answer(context, status: "408 Request Timeout", type: .requestTimeout, msg: msg)
+            case .answer503(let msg): answer(context, status: "503 Service Unavailable", type: .requestTimeout, msg: msg)
             }
         }
         schedule(context, now: now)
@@ -206,9 +206,9 @@ final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
     // MARK: Answers and closing
 
     /// Writes a complete response of ours with `Connection: close`, then lingers briefly.
-    private func answer(_ context: ChannelHandlerContext, status: String, type: String, msg: String) {
+    private func answer(_ context: ChannelHandlerContext, status: String, type: IssueType, msg: String) {
         answered = true
-        let body = #"{"detail":[{"type":"\#(type)","loc":[],"msg":"\#(msg)"}]}"#
+        let body = RequestError(status: 0, issues: [Issue(type: type, loc: [], msg: msg)]).body.serializedString
         let head = "HTTP/1.1 \(status)\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\nServer: augur\r\n\r\n"
         context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: head + body)), promise: nil)
         // Closing with unread input would reset the connection and could destroy the answer.

@@ -37,7 +37,7 @@ struct KServeV1Endpoints: Sendable {
                 let predictions = try route.pipeline.predict(rows)
                 return Response.encoded(predictions, with: PredictionsListEncoder())
             } catch {
-                return Self.error(error.status == 500 ? 500 : 400, error.issues.first?.type == "json_invalid"
+                return Self.error(error.status == 500 ? 500 : 400, error.issues.first?.type == .jsonInvalid
                                   ? "Unrecognized request format: \(error.issues.first?.msg ?? "")" : error.summary)
             }
         }
@@ -45,14 +45,14 @@ struct KServeV1Endpoints: Sendable {
 
     static func rows(_ body: JSONValue, route: Route) throws(RequestError) -> ParameterRows {
         guard case .object(let object) = body else {
-            throw RequestError(status: 400, issues: [Issue(type: "v1_format", loc: [], msg: "The body must be an object with 'instances' or 'inputs'.")])
+            throw RequestError(status: 400, issues: [Issue(type: .v1Format, loc: [], msg: "The body must be an object with 'instances' or 'inputs'.")])
         }
         let key = object["inputs"] != nil ? "inputs" : "instances"
         guard let value = object[key] else {
-            throw RequestError(status: 400, issues: [Issue(type: "v1_format", loc: [], msg: "The body needs 'instances' (or 'inputs'), a list of rows.")])
+            throw RequestError(status: 400, issues: [Issue(type: .v1Format, loc: [], msg: "The body needs 'instances' (or 'inputs'), a list of rows.")])
         }
         guard case .array(let items) = value else {
-            throw RequestError(status: 400, issues: [Issue(type: "v1_format", loc: [.key(key)], msg: "Expected '\(key)' to be a list.")])
+            throw RequestError(status: 400, issues: [Issue(type: .v1Format, loc: [.key(key)], msg: "Expected '\(key)' to be a list.")])
         }
         return try route.pipeline.decode(rows: items, at: [], limit: route.pipeline.maxBatch)
     }

@@ -46,7 +46,7 @@ struct MLflowEndpoints: Sendable {
             } catch {
                 if error.status == 500 { return Self.error(500, "INTERNAL_ERROR", error.summary) }
                 let code = error.status == 422 ? "INVALID_PARAMETER_VALUE" : "BAD_REQUEST"
-                let message = error.issues.first?.type == "json_invalid"
+                let message = error.issues.first?.type == .jsonInvalid
                     ? "Invalid input. Ensure that input is a valid JSON formatted string. Error: \(error.issues.first?.msg ?? "")" : error.summary
                 return Self.error(400, code, message)
             }
@@ -138,7 +138,7 @@ struct MLflowEndpoints: Sendable {
     }
 
     static func bad(_ message: String) -> RequestError {
-        RequestError(status: 400, issues: [Issue(type: "bad_request", loc: [], msg: message)])
+        RequestError(status: 400, issues: [Issue(type: .badRequest, loc: [], msg: message)])
     }
 
     /// Columns without rows still name the route's parameters (rows check them otherwise).

@@ -1,13 +1,13 @@
 /// One problem with a request, in the shape FastAPI/pydantic report: a stable `type` code,
 /// where it is (`loc`), one sentence (`msg`), the offending `input` and optional context.
 public struct Issue: Sendable, Equatable {
-    public var type: String
+    public var type: IssueType
     public var loc: [LocationPart]
     public var msg: String
     public var input: JSONValue?
     public var context: JSONValue?
 
-    public init(type: String, loc: [LocationPart], msg: String, input: JSONValue? = nil, context: JSONValue? = nil) {
+    public init(type: IssueType, loc: [LocationPart], msg: String, input: JSONValue? = nil, context: JSONValue? = nil) {
         self.type = type
         self.loc = loc
         self.msg = msg
@@ -19,7 +19,7 @@ public struct Issue: Sendable, Equatable {
     public var json: JSONValue {
         var object = JSONObject()
         object.reserveCapacity(5)
-        object.append("type", .string(type))
+        object.append("type", .string(type.rawValue))
         object.append("loc", .array(loc.map(\.json)))
         object.append("msg", .string(msg))
         if let input { object.append("input", input) }

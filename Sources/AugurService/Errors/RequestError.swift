@@ -22,25 +22,25 @@ public struct RequestError: Error, Sendable, Equatable {
             ("error", .string(problem)), ("line", .integer(line)), ("column", .integer(column)), ("offset", .integer(offset)),
         ]))
         return RequestError(status: 400, issues: [Issue(
-            type: "json_invalid", loc: ["body"],
+            type: .jsonInvalid, loc: ["body"],
             msg: "Invalid JSON at line \(line), column \(column) (byte \(offset)): \(problem).", context: context)])
     }
 
     /// 400: the body is not valid JSON, without a position (for example an empty body).
     public static func malformedJSON(_ problem: String) -> RequestError {
-        RequestError(status: 400, issues: [Issue(type: "json_invalid", loc: ["body"], msg: "Invalid JSON: \(problem).")])
+        RequestError(status: 400, issues: [Issue(type: .jsonInvalid, loc: ["body"], msg: "Invalid JSON: \(problem).")])
     }
 
     /// 404: no route at `path`.
     public static func notFound(_ path: String) -> RequestError {
         RequestError(status: 404, issues: [Issue(
-            type: "not_found", loc: ["path"], msg: "No route at '\(path)'.", input: .string(path))])
+            type: .notFound, loc: ["path"], msg: "No route at '\(path)'.", input: .string(path))])
     }
 
     /// 405: the route exists but not for `method`; `allowed` lists the methods it takes.
     public static func methodNotAllowed(_ method: String, allowed: [String]) -> RequestError {
         RequestError(status: 405, issues: [Issue(
-            type: "method_not_allowed", loc: ["method"],
+            type: .methodNotAllowed, loc: ["method"],
             msg: "Method '\(method)' is not allowed here; use \(allowed.joined(separator: " or ")).",
             input: .string(method), context: .object(JSONObject([("allowed", .array(allowed.map { .string($0) }))])))])
     }
@@ -48,21 +48,21 @@ public struct RequestError: Error, Sendable, Equatable {
     /// 413: the body is larger than `limit` bytes.
     public static func payloadTooLarge(limit: Int) -> RequestError {
         RequestError(status: 413, issues: [Issue(
-            type: "payload_too_large", loc: ["body"], msg: "The request body is larger than the limit of \(limit) bytes.",
+            type: .payloadTooLarge, loc: ["body"], msg: "The request body is larger than the limit of \(limit) bytes.",
             context: .object(JSONObject([("limit", .integer(limit))])))])
     }
 
     /// 415: the content type is not JSON.
     public static func unsupportedMediaType(_ type: String) -> RequestError {
         RequestError(status: 415, issues: [Issue(
-            type: "unsupported_media_type", loc: ["header", "content-type"],
+            type: .unsupportedMediaType, loc: ["header", "content-type"],
             msg: "Content type '\(type)' is not supported; send 'application/json'.", input: .string(type))])
     }
 
     /// 406: the `Accept` header accepts none of the formats the route answers in.
     public static func notAcceptable(_ accept: String, available: [String]) -> RequestError {
         RequestError(status: 406, issues: [Issue(
-            type: "not_acceptable", loc: ["header", "accept"],
+            type: .notAcceptable, loc: ["header", "accept"],
             msg: "None of the accepted types is available; this route answers in \(available.map { "'\($0)'" }.joined(separator: ", ")).",
             input: .string(accept), context: .object(JSONObject([("available", .array(available.map { .string($0) }))])))])
     }
@@ -74,6 +74,6 @@ public struct RequestError: Error, Sendable, Equatable {
 
     /// 500: the model failed on inputs that passed validation (a bug or a model limit).
     public static func inferenceFailed(_ message: String) -> RequestError {
-        RequestError(status: 500, issues: [Issue(type: "inference_failed", loc: [], msg: message)])
+        RequestError(status: 500, issues: [Issue(type: .inferenceFailed, loc: [], msg: message)])
     }
 }

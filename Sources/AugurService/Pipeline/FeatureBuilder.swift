@@ -71,7 +71,7 @@ struct FeatureBuilder: Sendable {
                         out.append(Int64(x))
                     } else {
                         out.append(0)
-                        issues.append(Issue(type: "feature_invalid", loc: ["body"] + (batch ? [.index(r)] : []),
+                        issues.append(Issue(type: .featureInvalid, loc: ["body"] + (batch ? [.index(r)] : []),
                                             msg: "Feature '\(input.sources[c])' is \(x), but model input '\(input.name)' needs a finite integer",
                                             input: .number(x)))
                     }

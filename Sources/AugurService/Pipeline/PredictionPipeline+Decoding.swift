@@ -13,7 +13,7 @@ extension PredictionPipeline {
                 // The envelope is Augur's, not the route's: `instances` and nothing else,
                 // whatever `allow_unknown_fields` says about rows.
                 let extra = object.members.filter { $0.key != "instances" }.map {
-                    Issue(type: "extra_forbidden", loc: ["body", .key($0.key)], msg: "Extra inputs are not permitted", input: $0.value)
+                    Issue(type: .extraForbidden, loc: ["body", .key($0.key)], msg: "Extra inputs are not permitted", input: $0.value)
                 }
                 guard !extra.isEmpty else { return try decode(rows: rows, at: ["body"], limit: maxBatch) }
                 do throws(RequestError) {
@@ -29,7 +29,7 @@ extension PredictionPipeline {
             guard issues.isEmpty else { throw .validation(issues) }
             return ParameterRows(storage: storage, count: 1, isBatch: false)
         default:
-            throw RequestError.validation([Issue(type: "model_attributes_type", loc: ["body"],
+            throw RequestError.validation([Issue(type: .modelAttributesType, loc: ["body"],
                                                  msg: "Input should be a valid dictionary or object to extract fields from", input: body)])
         }
     }
@@ -85,7 +85,7 @@ extension PredictionPipeline {
         if !headerIssues.isEmpty {
             // Drop the per-row echoes of the header's problems; keep every other problem.
             issues = headerIssues + issues.filter { issue in
-                !((issue.type == "extra_forbidden" || issue.type == "missing") && issue.loc.count == loc.count + 2
+                !((issue.type == .extraForbidden || issue.type == .missing) && issue.loc.count == loc.count + 2
                   && issue.loc.last.map { reported.contains($0.description) } == true)
             }
         }
@@ -99,11 +99,11 @@ extension PredictionPipeline {
     public func columnIssues(_ names: [String], at loc: [LocationPart]) -> [Issue] {
         var issues: [Issue] = []
         for name in names where schema.position(of: name) == nil && !schema.allowUnknownFields {
-            issues.append(Issue(type: "extra_forbidden", loc: loc + [.key(name)], msg: "Extra inputs are not permitted", input: .string(name)))
+            issues.append(Issue(type: .extraForbidden, loc: loc + [.key(name)], msg: "Extra inputs are not permitted", input: .string(name)))
         }
         let columns = Set(names)
         for parameter in schema.parameters where parameter.parameter.required && !columns.contains(parameter.name) {
-            issues.append(Issue(type: "missing", loc: loc + [.key(parameter.name)], msg: "Field required",
+            issues.append(Issue(type: .missing, loc: loc + [.key(parameter.name)], msg: "Field required",
                                 input: .array(names.map { .string($0) })))
         }
         return issues
@@ -112,7 +112,7 @@ extension PredictionPipeline {
     private func checkLimit(_ count: Int, _ limit: Int?, at loc: [LocationPart]) throws(RequestError) {
         guard let limit, count > limit else { return }
         throw RequestError.validation([Issue(
-            type: "too_long", loc: loc,
+            type: .tooLong, loc: loc,
             msg: "List should have at most \(limit) item\(limit == 1 ? "" : "s") after validation, not \(count)",
             context: .object(JSONObject([("field_type", "List"), ("max_length", .integer(limit)), ("actual_length", .integer(count))])))])
     }
@@ -121,7 +121,7 @@ extension PredictionPipeline {
     private func checkedCells(_ rows: Int, at loc: [LocationPart]) throws(RequestError) -> Int {
         let (cells, overflow) = rows.multipliedReportingOverflow(by: schema.parameters.count)
         guard !overflow, cells <= Self.maxCells else {
-            throw RequestError.validation([Issue(type: "too_long", loc: loc,
+            throw RequestError.validation([Issue(type: .tooLong, loc: loc,
                                                  msg: "The request has \(rows) rows; at most \(Self.maxCells / Swift.max(1, schema.parameters.count)) fit.")])
         }
         return cells

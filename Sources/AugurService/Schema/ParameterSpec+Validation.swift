@@ -11,18 +11,18 @@ extension ParameterSpec {
         case .float:
             guard case .number(let n) = value else { issues.append(typeIssue(value, location())); return nil }
             guard n.double.isFinite else {
-                issues.append(Issue(type: "value_error", loc: location(), msg: "Input should be a finite number", input: value))
+                issues.append(Issue(type: .valueError, loc: location(), msg: "Input should be a finite number", input: value))
                 return nil
             }
             return checkBounds(n.double, value, location, &issues) ? .number(n.double) : nil
         case .int:
             guard case .number(let n) = value else { issues.append(typeIssue(value, location())); return nil }
             guard n.double.isFinite else {
-                issues.append(Issue(type: "value_error", loc: location(), msg: "Input should be a finite number", input: value))
+                issues.append(Issue(type: .valueError, loc: location(), msg: "Input should be a finite number", input: value))
                 return nil
             }
             guard n.isIntegral else {
-                issues.append(Issue(type: "int_from_float", loc: location(),
+                issues.append(Issue(type: .intFromFloat, loc: location(),
                                     msg: "Input should be a valid integer, got a number with a fractional part", input: value))
                 return nil
             }
@@ -55,26 +55,26 @@ extension ParameterSpec {
     /// The issue for a value of the wrong JSON type (or a non-option for enums).
     func typeIssue(_ value: JSONValue, _ loc: [LocationPart]) -> Issue {
         switch parameter.type {
-        case .float: Issue(type: "float_type", loc: loc, msg: "Input should be a valid number", input: value)
-        case .int: Issue(type: "int_type", loc: loc, msg: "Input should be a valid integer", input: value)
-        case .bool: Issue(type: "bool_type", loc: loc, msg: "Input should be a valid boolean", input: value)
-        case .str: Issue(type: "string_type", loc: loc, msg: "Input should be a valid string", input: value)
+        case .float: Issue(type: .floatType, loc: loc, msg: "Input should be a valid number", input: value)
+        case .int: Issue(type: .intType, loc: loc, msg: "Input should be a valid integer", input: value)
+        case .bool: Issue(type: .boolType, loc: loc, msg: "Input should be a valid boolean", input: value)
+        case .str: Issue(type: .stringType, loc: loc, msg: "Input should be a valid string", input: value)
         case .enum:
-            Issue(type: "enum", loc: loc, msg: "Input should be \(expectedOptions)", input: value,
+            Issue(type: .`enum`, loc: loc, msg: "Input should be \(expectedOptions)", input: value,
                   context: .object(JSONObject([("expected", .string(expectedOptions))])))
         }
     }
 
     private func checkBounds(_ x: Double, _ value: JSONValue, _ location: () -> [LocationPart], _ issues: inout [Issue]) -> Bool {
         let count = issues.count
-        func fail(_ type: String, _ words: String, _ key: String, _ bound: Double) {
+        func fail(_ type: IssueType, _ words: String, _ key: String, _ bound: Double) {
             issues.append(Issue(type: type, loc: location(), msg: "Input should be \(words) \(Self.format(bound))", input: value,
                                 context: .object(JSONObject([(key, Self.json(bound))]))))
         }
-        if let bound = parameter.exclusiveMinimum, !(x > bound) { fail("greater_than", "greater than", "gt", bound) }
-        if let bound = parameter.minimum, !(x >= bound) { fail("greater_than_equal", "greater than or equal to", "ge", bound) }
-        if let bound = parameter.exclusiveMaximum, !(x < bound) { fail("less_than", "less than", "lt", bound) }
-        if let bound = parameter.maximum, !(x <= bound) { fail("less_than_equal", "less than or equal to", "le", bound) }
+        if let bound = parameter.exclusiveMinimum, !(x > bound) { fail(.greaterThan, "greater than", "gt", bound) }
+        if let bound = parameter.minimum, !(x >= bound) { fail(.greaterThanEqual, "greater than or equal to", "ge", bound) }
+        if let bound = parameter.exclusiveMaximum, !(x < bound) { fail(.lessThan, "less than", "lt", bound) }
+        if let bound = parameter.maximum, !(x <= bound) { fail(.lessThanEqual, "less than or equal to", "le", bound) }
         return issues.count == count
     }
 
@@ -83,18 +83,18 @@ extension ParameterSpec {
         if parameter.minLength != nil || parameter.maxLength != nil {
             let length = s.unicodeScalars.count
             if let min = parameter.minLength, length < min {
-                issues.append(Issue(type: "string_too_short", loc: location(),
+                issues.append(Issue(type: .stringTooShort, loc: location(),
                                     msg: "String should have at least \(min) character\(min == 1 ? "" : "s")", input: value,
                                     context: .object(JSONObject([("min_length", .integer(min))]))))
             }
             if let max = parameter.maxLength, length > max {
-                issues.append(Issue(type: "string_too_long", loc: location(),
+                issues.append(Issue(type: .stringTooLong, loc: location(),
                                     msg: "String should have at most \(max) character\(max == 1 ? "" : "s")", input: value,
                                     context: .object(JSONObject([("max_length", .integer(max))]))))
             }
         }
         if let pattern, !pattern.matches(s) {
-            issues.append(Issue(type: "string_pattern_mismatch", loc: location(), msg: "String should match pattern '\(pattern.source)'",
+            issues.append(Issue(type: .stringPatternMismatch, loc: location(), msg: "String should match pattern '\(pattern.source)'",
                                 input: value, context: .object(JSONObject([("pattern", .string(pattern.source))]))))
         }
         return issues.count == count
@@ -115,14 +115,14 @@ extension ParameterSpec {
             case "true", "1": return .bool(true)
             case "false", "0": return .bool(false)
             default:
-                issues.append(Issue(type: "bool_parsing", loc: loc, msg: "Input should be a valid boolean, unable to interpret input", input: input))
+                issues.append(Issue(type: .boolParsing, loc: loc, msg: "Input should be a valid boolean, unable to interpret input", input: input))
                 return nil
             }
         case .int, .float:
             guard let number = Self.parseNumber(text) else {
                 let (type, msg) = parameter.type == .int
-                    ? ("int_parsing", "Input should be a valid integer, unable to parse string as an integer")
-                    : ("float_parsing", "Input should be a valid number, unable to parse string as a number")
+                    ? (IssueType.intParsing, "Input should be a valid integer, unable to parse string as an integer")
+                    : (IssueType.floatParsing, "Input should be a valid number, unable to parse string as a number")
                 issues.append(Issue(type: type, loc: loc, msg: msg, input: input))
                 return nil
             }

@@ -63,7 +63,7 @@ struct RouteSchema: Sendable {
     func decode(_ row: JSONValue, at loc: [LocationPart], into storage: inout [ParameterValue], base: Int,
                 issues: inout [Issue]) {
         guard case .object(let object) = row else {
-            issues.append(Issue(type: "model_attributes_type", loc: loc,
+            issues.append(Issue(type: .modelAttributesType, loc: loc,
                                 msg: "Input should be a valid dictionary or object to extract fields from", input: row))
             return
         }
@@ -90,7 +90,7 @@ struct RouteSchema: Sendable {
                                 valid[i] = false
                             }
                         } else if specs[i].parameter.required {
-                            issues.append(Issue(type: "missing", loc: loc + [.key(specs[i].name)], msg: "Field required", input: row))
+                            issues.append(Issue(type: .missing, loc: loc + [.key(specs[i].name)], msg: "Field required", input: row))
                             valid[i] = false
                         } else {
                             storage[base + i] = specs[i].absentValue
@@ -98,7 +98,7 @@ struct RouteSchema: Sendable {
                     }
                 }
                 for m in unknown {
-                    issues.append(Issue(type: "extra_forbidden", loc: loc + [.key(members[m].key)],
+                    issues.append(Issue(type: .extraForbidden, loc: loc + [.key(members[m].key)],
                                         msg: "Extra inputs are not permitted", input: members[m].value))
                 }
                 guard !rules.isEmpty else { return }
@@ -121,7 +121,7 @@ struct RouteSchema: Sendable {
         for member in object.members {
             guard let i = position(of: member.key) else {
                 if !allowUnknownFields {
-                    unknown.append(Issue(type: "extra_forbidden", loc: loc + [.key(member.key)], msg: "Extra inputs are not permitted", input: member.value))
+                    unknown.append(Issue(type: .extraForbidden, loc: loc + [.key(member.key)], msg: "Extra inputs are not permitted", input: member.value))
                 }
                 continue
             }
@@ -135,7 +135,7 @@ struct RouteSchema: Sendable {
                     valid[i] = false
                 }
             } else if parameters[i].parameter.required {
-                issues.append(Issue(type: "missing", loc: loc + [.key(parameters[i].name)], msg: "Field required",
+                issues.append(Issue(type: .missing, loc: loc + [.key(parameters[i].name)], msg: "Field required",
                                     input: .object(object)))
                 valid[i] = false
             } else {
@@ -154,7 +154,7 @@ struct RouteSchema: Sendable {
             && !rule.check(row) {
             let where_ = loc + (rule.locName.map { [.key($0)] } ?? [])
             let input = rule.locName.flatMap { object[$0] } ?? .object(object)
-            issues.append(Issue(type: "rule_failed", loc: where_, msg: rule.message, input: input,
+            issues.append(Issue(type: .ruleFailed, loc: where_, msg: rule.message, input: input,
                                 context: .object(JSONObject([("rule", .string(rule.source))]))))
         }
     }

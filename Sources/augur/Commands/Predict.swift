@@ -78,7 +78,7 @@ struct Predict: AsyncParsableCommand {
             if isCSV(data) {
                 let table: (header: [String], records: [[String]])
                 do { table = try CSVTable.records(csv: data) } catch {
-                    throw RequestError.validation([Issue(type: "csv_invalid", loc: [], msg: "\(error)")])
+                    throw RequestError.validation([Issue(type: .csvInvalid, loc: [], msg: "\(error)")])
                 }
                 rows = try pipeline.decode(header: table.header, records: table.records, at: [])
             } else {
