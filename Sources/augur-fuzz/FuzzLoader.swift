@@ -2,7 +2,7 @@ import AugurEngine
 import AugurONNX
 import Foundation
 
-// The loader must turn any bytes into a model or a ModelLoadError: never a crash or a hang.
+// The loader must turn any bytes into a model or a EngineError: never a crash or a hang.
 //
 // Built with `-Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING` this is a libFuzzer target
 // (scripts/fuzz.sh) with a structure-aware custom mutator (ModelMutator: decode the ModelProto,

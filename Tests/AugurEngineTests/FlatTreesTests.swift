@@ -81,13 +81,13 @@ import Testing
 
     @Test func arraysThatDoNotFitAreRefused() {
         let leaf: TreeBranch<Float>? = nil
-        #expect(throws: ModelLoadError.self) { try FlatTrees(treeStarts: [0, 2], branches: [leaf], weightStarts: [0, 0], weights: []) }
-        #expect(throws: ModelLoadError.self) { try FlatTrees(treeStarts: [1, 1], branches: [leaf], weightStarts: [0, 0], weights: []) }
-        #expect(throws: ModelLoadError.self) { try FlatTrees(treeStarts: [0, 1], branches: [leaf], weightStarts: [0], weights: []) }
-        #expect(throws: ModelLoadError.self) {
+        #expect(throws: EngineError.self) { try FlatTrees(treeStarts: [0, 2], branches: [leaf], weightStarts: [0, 0], weights: []) }
+        #expect(throws: EngineError.self) { try FlatTrees(treeStarts: [1, 1], branches: [leaf], weightStarts: [0, 0], weights: []) }
+        #expect(throws: EngineError.self) { try FlatTrees(treeStarts: [0, 1], branches: [leaf], weightStarts: [0], weights: []) }
+        #expect(throws: EngineError.self) {
             try FlatTrees(treeStarts: [0, 1], branches: [leaf], weightStarts: [0, 2], weights: [T.w(0, 1)])
         }
-        #expect(throws: ModelLoadError.self) {
+        #expect(throws: EngineError.self) {
             try FlatTrees(treeStarts: [0, 1, 0, 1], branches: [leaf], weightStarts: [0, 0], weights: [])
         }
         #expect((try? FlatTrees(treeStarts: [0, 1], branches: [leaf], weightStarts: [0, 1], weights: [T.w(0, 1)])) != nil)

@@ -14,13 +14,13 @@ import Testing
     }
 
     @Test func classifierConstructorChecks() {
-        #expect(throws: ModelLoadError.self) {
+        #expect(throws: EngineError.self) {
             try LinearClassifier(coefficients: [1, 2, 3], intercepts: [0, 0], labels: .int64([0, 1]), postTransform: .none)
         }
-        #expect(throws: ModelLoadError.self) {
+        #expect(throws: EngineError.self) {
             try LinearClassifier(coefficients: [1, 2], intercepts: [], labels: .int64([0, 1]), postTransform: .none)
         }
-        #expect(throws: ModelLoadError.self) {
+        #expect(throws: EngineError.self) {
             try LinearClassifier(coefficients: [1, 2, 3, 4, 5, 6], intercepts: [0, 0, 0], labels: .int64([0, 1]), postTransform: .none)
         }
     }
@@ -29,8 +29,8 @@ import Testing
         let op = try LinearClassifier(coefficients: [1, 2, 3, 4], intercepts: [0, 0], labels: .string(["a", "b"]), postTransform: .softmax)
         let types = try op.outputTypes(for: [.tensor(TensorType(.float64, shape: [nil, 2]))])
         #expect(types == [.tensor(TensorType(.string, shape: [nil])), .tensor(TensorType(.float32, shape: [nil, 2]))])
-        #expect(throws: InferenceError.self) { try op.run([.tensor(try Tensor(float32: [1, 2, 3], shape: [1, 3]))]) }
-        #expect(throws: InferenceError.self) { try op.run([.tensor(try Tensor(float32: [1, 2], shape: [1, 1, 2]))]) }
+        #expect(throws: EngineError.self) { try op.run([.tensor(try Tensor(float32: [1, 2, 3], shape: [1, 3]))]) }
+        #expect(throws: EngineError.self) { try op.run([.tensor(try Tensor(float32: [1, 2], shape: [1, 1, 2]))]) }
         let out = try op.run([.tensor(try Tensor(float64: [1, 1], shape: [1, 2]))])
         #expect(out[0] == .tensor(try Tensor(string: ["b"], shape: [1])))
     }
@@ -48,7 +48,7 @@ import Testing
         guard case .tensor(let y) = out[0], case .float32(let v) = y.storage else { Issue.record("not float"); return }
         #expect(v[0] == 1)
         #expect(v[1].isNaN)
-        #expect(throws: InferenceError.self) { try op.run([.tensor(try Tensor(float32: [1], shape: []))]) }
+        #expect(throws: EngineError.self) { try op.run([.tensor(try Tensor(float32: [1], shape: []))]) }
     }
 
     @Test func oneHotTruncationOfOutOfRangeFloats() throws {
@@ -60,10 +60,10 @@ import Testing
     }
 
     @Test func labelEncoderConstructorChecks() {
-        #expect(throws: ModelLoadError.self) {
+        #expect(throws: EngineError.self) {
             try LabelEncoder(keys: .int64([1, 2]), values: .string(["a"]), defaultValue: .string(""), nanMatchesNaN: false)
         }
-        #expect(throws: ModelLoadError.self) {
+        #expect(throws: EngineError.self) {
             try LabelEncoder(keys: .int64([1]), values: .string(["a"]), defaultValue: .int64(0), nanMatchesNaN: false)
         }
     }
@@ -72,22 +72,22 @@ import Testing
         let op = try LabelEncoder(keys: .float32([-0.0]), values: .int32([3]), defaultValue: .int32(-1), nanMatchesNaN: true)
         let out = try op.run([.tensor(try Tensor(float32: [0, -0.0, 1], shape: [3]))])
         #expect(out[0] == .tensor(try Tensor(int32: [3, 3, -1], shape: [3])))
-        #expect(throws: InferenceError.self) { try op.run([.tensor(try Tensor(float64: [0], shape: [1]))]) }
+        #expect(throws: EngineError.self) { try op.run([.tensor(try Tensor(float64: [0], shape: [1]))]) }
     }
 
     @Test func featureVectorizerChecks() throws {
-        #expect(throws: ModelLoadError.self) { try FeatureVectorizer(dimensions: [Int.max, 1]) }
-        #expect(throws: ModelLoadError.self) { try FeatureVectorizer(dimensions: [-1]) }
+        #expect(throws: EngineError.self) { try FeatureVectorizer(dimensions: [Int.max, 1]) }
+        #expect(throws: EngineError.self) { try FeatureVectorizer(dimensions: [-1]) }
         let op = try FeatureVectorizer(dimensions: [2])
         #expect(try op.outputTypes(for: [.tensor(TensorType(.int32, shape: [4]))]) == [.tensor(TensorType(.float32, shape: [1, 2]))])
-        #expect(throws: ModelLoadError.self) { try op.outputTypes(for: [.tensor(TensorType(.string, shape: [4]))]) }
+        #expect(throws: EngineError.self) { try op.outputTypes(for: [.tensor(TensorType(.string, shape: [4]))]) }
     }
 
     @Test func arrayFeatureExtractorStaticShape() throws {
         let op = ArrayFeatureExtractor()
         let types = try op.outputTypes(for: [.tensor(TensorType(.float32, shape: [nil, 5])), .tensor(TensorType(.int64, shape: [1, 3]))])
         #expect(types == [.tensor(TensorType(.float32, shape: [nil, 3]))])
-        #expect(throws: ModelLoadError.self) {
+        #expect(throws: EngineError.self) {
             try op.outputTypes(for: [.tensor(TensorType(.float32, shape: [])), .tensor(TensorType(.int64, shape: [1]))])
         }
     }
@@ -97,6 +97,6 @@ import Testing
         #expect(try d.run([.tensor(try Tensor(float64: [.nan, 1], shape: [2]))])[0] == .tensor(try Tensor(float64: [2.5, 1], shape: [2])))
         let i = try Imputer(rule: .int64(imputed: [7, 8], replaced: 0))
         #expect(try i.run([.tensor(try Tensor(int32: [0, 0, 3, 0], shape: [2, 2]))])[0] == .tensor(try Tensor(int32: [7, 8, 3, 8], shape: [2, 2])))
-        #expect(throws: InferenceError.self) { try i.run([.tensor(try Tensor(int32: [0], shape: []))]) }
+        #expect(throws: EngineError.self) { try i.run([.tensor(try Tensor(int32: [0], shape: []))]) }
     }
 }

@@ -108,14 +108,14 @@ import Testing
         let mixed = T.probeStump([T.w(0, -0.2)], [T.w(0, 0.7)])
         try check(try T.classifier([mixed], labels: labels, post: .logistic), labels: [0, 1], scores: [-0.2, 0.7])
         try check(try T.classifier([mixed], labels: labels, base: [0.5, 1]), labels: [1, 1], scores: [-0.8, -1.7])
-        #expect(throws: ModelLoadError.self) { try T.classifier([tree], labels: .strings(["only"])) }
+        #expect(throws: EngineError.self) { try T.classifier([tree], labels: .strings(["only"])) }
     }
 
     @Test func badLabelCountsAndBaseValuesAreRefused() throws {
         let tree = T.probeStump([T.w(0, 0.2)], [T.w(0, 0.7)])
         let model = TreeEnsembleModel(trees: [tree], targetCount: 3)
         let two = TreeClassification(labels: Self.fiveSeven, weightsForOneClass: true, weightsAreNonNegative: true)
-        #expect(throws: ModelLoadError.self) { try TreeEnsemble(model, kind: .classifier(two)) }
-        #expect(throws: ModelLoadError.self) { try T.classifier([tree], labels: Self.fiveSeven, base: [1, 2, 3]) }
+        #expect(throws: EngineError.self) { try TreeEnsemble(model, kind: .classifier(two)) }
+        #expect(throws: EngineError.self) { try T.classifier([tree], labels: Self.fiveSeven, base: [1, 2, 3]) }
     }
 }

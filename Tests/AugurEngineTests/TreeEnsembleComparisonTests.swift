@@ -122,9 +122,9 @@ import Testing
             .leaf([T.w(0, 1)]), .leaf([T.w(0, 2)]),
         ])
         let op = try T.regressor([tree])
-        #expect(throws: InferenceError.self) { try op.run([.tensor(try Tensor(float32: [1, 2], shape: [1, 2]))]) }
-        #expect(throws: InferenceError.self) { try op.run([.tensor(try Tensor(float32: [1, 2, 3], shape: [1, 1, 3]))]) }
-        #expect(throws: InferenceError.self) { try op.run([.tensor(try Tensor(string: ["a", "b", "c"], shape: [1, 3]))]) }
+        #expect(throws: EngineError.self) { try op.run([.tensor(try Tensor(float32: [1, 2], shape: [1, 2]))]) }
+        #expect(throws: EngineError.self) { try op.run([.tensor(try Tensor(float32: [1, 2, 3], shape: [1, 1, 3]))]) }
+        #expect(throws: EngineError.self) { try op.run([.tensor(try Tensor(string: ["a", "b", "c"], shape: [1, 3]))]) }
         // A single row may come as [F].
         #expect(T.floats(try op.run([.tensor(try Tensor(float32: [9, 9, -1], shape: [3]))])[0]) == [1])
         let empty = try op.run([.tensor(try Tensor(float32: [], shape: [0, 3]))])

@@ -80,8 +80,8 @@ import Testing
 
     @Test func baseValueCountMustMatch() throws {
         let tree = T.probeStump([T.w(0, 1)], [T.w(0, 4)])
-        #expect(throws: ModelLoadError.self) { try T.regressor([tree], base: [1, 2]) }
-        #expect(throws: ModelLoadError.self) { try T.regressor([tree], targets: 0) }
+        #expect(throws: EngineError.self) { try T.regressor([tree], base: [1, 2]) }
+        #expect(throws: EngineError.self) { try T.regressor([tree], targets: 0) }
     }
 
     @Test func ensembleKeepsDoublePrecision() throws {
@@ -90,7 +90,7 @@ import Testing
         let op = try TreeEnsemble(TreeEnsembleModel(trees: [tree, tree], targetCount: 1), kind: .ensemble)
         let out = try op.run([.tensor(try Tensor(float64: [0, 1], shape: [2, 1]))])
         #expect(T.doubles(out[0]) == [0.2, 2e-12])
-        #expect(throws: ModelLoadError.self) { try op.outputTypes(for: [.tensor(TensorType(.float32, shape: [nil, 1]))]) }
+        #expect(throws: EngineError.self) { try op.outputTypes(for: [.tensor(TensorType(.float32, shape: [nil, 1]))]) }
         #expect(try op.outputTypes(for: [.tensor(TensorType(.float64, shape: [3, 1]))])
                 == [.tensor(TensorType(.float64, shape: [3, 1]))])
     }

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 @testable import AugurONNX
 
-/// Broken and hostile model files end in a clear `ModelLoadError`, never a crash or a hang.
+/// Broken and hostile model files end in a clear `EngineError`, never a crash or a hang.
 @Suite struct BadModelTests {
     static func model(nodes: [Onnx_NodeProto], initializers: [Onnx_TensorProto] = [], inputs: [String] = ["x"], outputs: [String] = ["y"]) -> Onnx_ModelProto {
         var model = Onnx_ModelProto()
@@ -37,11 +37,11 @@ import Testing
         return n
     }
 
-    func loadError(_ model: Onnx_ModelProto) throws -> ModelLoadError? {
+    func loadError(_ model: Onnx_ModelProto) throws -> EngineError? {
         do {
             _ = try ONNXImporter().load(bytes: try model.serializedData())
             return nil
-        } catch let error as ModelLoadError {
+        } catch let error as EngineError {
             return error
         }
     }
@@ -50,7 +50,7 @@ import Testing
         var generator = SystemRandomNumberGenerator()
         for length in [0, 1, 7, 100, 4096] {
             let bytes = Data((0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) })
-            #expect(throws: ModelLoadError.self) { try ONNXImporter().load(bytes: bytes) }
+            #expect(throws: EngineError.self) { try ONNXImporter().load(bytes: bytes) }
         }
     }
 
@@ -60,8 +60,8 @@ import Testing
         var rejected = 0
         for length in stride(from: 0, to: bytes.count, by: max(1, bytes.count / 300)) {
             // A cut at a field boundary can still be a valid (smaller) model; anything else
-            // must be a ModelLoadError.
-            do { _ = try ONNXImporter().load(bytes: bytes.prefix(length)) } catch is ModelLoadError { rejected += 1 }
+            // must be a EngineError.
+            do { _ = try ONNXImporter().load(bytes: bytes.prefix(length)) } catch is EngineError { rejected += 1 }
         }
         #expect(rejected > 250)
     }
@@ -119,7 +119,7 @@ import Testing
     }
 
     @Test func missingGraphAndUnknownDomain() throws {
-        #expect(throws: ModelLoadError.self) { try ONNXImporter().load(bytes: try Onnx_ModelProto().serializedData()) }
+        #expect(throws: EngineError.self) { try ONNXImporter().load(bytes: try Onnx_ModelProto().serializedData()) }
         let error = try loadError(Self.model(nodes: [Self.node("Scaler", ["x"], ["y"], name: "s", domain: "ai.onnx.ml")]))
         #expect(error?.description == "node 's' (Scaler): uses domain 'ai.onnx.ml', which the model does not import.")
     }

@@ -72,8 +72,8 @@ import Testing
         return a
     }
 
-    static func loadError(_ body: () throws -> ONNXModel) -> ModelLoadError? {
-        do { _ = try body() } catch let error as ModelLoadError { return error } catch { return nil }
+    static func loadError(_ body: () throws -> ONNXModel) -> EngineError? {
+        do { _ = try body() } catch let error as EngineError { return error } catch { return nil }
         return nil
     }
 

@@ -38,7 +38,7 @@ import Testing
             #expect(message == nil, "\(name) loaded; expected '\(message ?? "")'")
             let row = try Tensor(float32: [5849, 0, 128, 360], shape: [1, 4])
             #expect(try model.plan.run(["input": .tensor(row)]).count == 2)
-        } catch let error as ModelLoadError {
+        } catch let error as EngineError {
             #expect(message.map { error.description.hasSuffix($0) } ?? false, "\(name): \(error)")
         }
     }

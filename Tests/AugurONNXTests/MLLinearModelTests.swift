@@ -97,7 +97,7 @@ import Testing
     @Test func wrongFeatureCountIsAnInferenceError() throws {
         let model = try MLTestModel.load("LinearRegressor", [Attr.floats("coefficients", [0.1, 0.2, -0.1])],
                                          inputs: [.init("X", MLTestModel.float, [nil, nil])], outputs: ["Y"])
-        #expect(throws: InferenceError.self) {
+        #expect(throws: EngineError.self) {
             try MLTestModel.run(model, ["X": try Tensor(float32: [1, 2], shape: [1, 2])])
         }
     }

@@ -13,19 +13,19 @@ import Testing
 
     /// The load error, or nil when the model loaded.
     func loadError(_ op: String, _ attributes: [Onnx_AttributeProto], input: Int32 = MLTestModel.float,
-                   shape: [Int64?]? = [nil, 2], opset: Int64 = 1) -> ModelLoadError? {
+                   shape: [Int64?]? = [nil, 2], opset: Int64 = 1) -> EngineError? {
         do {
             try load(op, attributes, input: input, shape: shape, opset: opset)
             return nil
         } catch {
-            return error as? ModelLoadError
+            return error as? EngineError
         }
     }
 
     let linear = [Attr.floats("coefficients", [1, 2, 3, 4]), Attr.floats("intercepts", [0, 1]), Attr.ints("classlabels_ints", [0, 1])]
 
     @Test func unknownPostTransform() {
-        #expect(throws: ModelLoadError(.invalidAttribute, node: "'n' (LinearClassifier)",
+        #expect(throws: EngineError(.invalidAttribute, node: "'n' (LinearClassifier)",
             "attribute 'post_transform': unknown transform 'FOO'; expected NONE, LOGISTIC, SOFTMAX, SOFTMAX_ZERO or PROBIT.")) {
             try load("LinearClassifier", linear + [Attr.string("post_transform", "FOO")], outputs: ["L", "Y"])
         }
@@ -34,12 +34,12 @@ import Testing
     }
 
     @Test func linearClassifierShapes() {
-        #expect(throws: ModelLoadError(.invalidAttribute, node: "'n' (LinearClassifier)",
+        #expect(throws: EngineError(.invalidAttribute, node: "'n' (LinearClassifier)",
             "attribute 'coefficients': '3' values do not form one row per class for 2 classes.")) {
             try load("LinearClassifier", [Attr.floats("coefficients", [1, 2, 3]), Attr.floats("intercepts", [0, 1]),
                                           Attr.ints("classlabels_ints", [0, 1])])
         }
-        #expect(throws: ModelLoadError(.invalidAttribute, node: "'n' (LinearClassifier)",
+        #expect(throws: EngineError(.invalidAttribute, node: "'n' (LinearClassifier)",
             "attribute 'classlabels_strings': '1' labels for 2 classes.")) {
             try load("LinearClassifier", [Attr.floats("coefficients", [1, 2, 3, 4]), Attr.floats("intercepts", [0, 1]),
                                           Attr.strings("classlabels_strings", ["a"])])
@@ -119,7 +119,7 @@ import Testing
             "attribute 'inputdimensions': has '2' values but the node has 1 inputs.")
         #expect(loadError("FeatureVectorizer", [Attr.ints("inputdimensions", [-1])])?.message ==
             "attribute 'inputdimensions': dimension '-1' is negative.")
-        #expect(throws: ModelLoadError.self) {
+        #expect(throws: EngineError.self) {
             _ = try MLTestModel.load("ArrayFeatureExtractor", [], inputs: [.init("X", MLTestModel.float), .init("I", MLTestModel.int32)],
                                      outputs: ["Z"])
         }

@@ -33,7 +33,7 @@ import Testing
                 if !problems.isEmpty { return .failed("output '\(name)': \(problems.joined(separator: "; "))") }
             }
             return .passed
-        } catch let error as ModelLoadError where error.code == .unsupportedOperator {
+        } catch let error as EngineError where error.code == .unsupportedOperator {
             return .unsupported
         } catch {
             return .failed("\(error)")

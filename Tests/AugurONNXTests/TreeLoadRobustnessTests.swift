@@ -4,7 +4,7 @@ import Testing
 @testable import augur_bench
 
 /// Random, mostly invalid tree attributes: loading and running must only ever throw
-/// ModelLoadError or InferenceError (a trap would crash the test process).
+/// EngineError or EngineError (a trap would crash the test process).
 @Suite struct TreeLoadRobustnessTests {
     typealias S = TreeLoadSupport
 
@@ -48,7 +48,7 @@ import Testing
         let op: any AugurEngine.Operator
         do {
             op = try S.build(node, opset: opset)
-        } catch is ModelLoadError {
+        } catch is EngineError {
             return
         } catch {
             Issue.record("unexpected error \(error)")
@@ -67,7 +67,7 @@ import Testing
             }
             do {
                 _ = try op.run([.tensor(input)])
-            } catch is InferenceError {
+            } catch is EngineError {
             } catch {
                 Issue.record("unexpected run error \(error)")
             }

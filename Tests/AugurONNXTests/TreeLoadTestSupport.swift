@@ -55,12 +55,12 @@ enum TreeLoadSupport {
     /// Builds the engine operator for `node` through the registry, as the importer does.
     static func build(_ node: Onnx_NodeProto, opset: Int) throws -> any AugurEngine.Operator {
         guard let builder = OperatorRegistry.standard.builder(domain: "ai.onnx.ml", opType: node.opType, opset: opset) else {
-            throw ModelLoadError(.unsupportedOperator, "no builder")
+            throw EngineError(.unsupportedOperator, "no builder")
         }
         let context = try NodeContext(node: node, opset: opset)
         do {
             return try builder(context)
-        } catch var error as ModelLoadError {
+        } catch var error as EngineError {
             if error.node == nil { error.node = context.label }
             throw error
         }

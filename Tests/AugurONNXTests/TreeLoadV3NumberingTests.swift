@@ -73,7 +73,7 @@ import Testing
     @Test func sparseIdsReportTheSameProblems() throws {
         var duplicate = Self.renumbered { _, id in id * 10 }
         duplicate.nodes[4].id = 30
-        #expect(throws: ModelLoadError.self) { try Self.scores(duplicate.nodes, duplicate.weights) }
+        #expect(throws: EngineError.self) { try Self.scores(duplicate.nodes, duplicate.weights) }
         let error = TreeLoadV3Tests.regressorError(["nodes_nodeids": .ints([0, 50, 50])])
         #expect(error?.message == "attribute 'nodes_nodeids': node '50' appears twice in tree '0'.")
         let dangling = TreeLoadV3Tests.regressorError([

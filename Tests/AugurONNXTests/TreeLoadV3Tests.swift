@@ -3,7 +3,7 @@ import Testing
 @testable import AugurONNX
 
 /// Load-time checks of TreeEnsembleRegressor / TreeEnsembleClassifier (ai.onnx.ml 1 and 3):
-/// every bad attribute is a ModelLoadError naming the node, the attribute and the value.
+/// every bad attribute is a EngineError naming the node, the attribute and the value.
 @Suite struct TreeLoadV3Tests {
     typealias S = TreeLoadSupport
 
@@ -24,25 +24,25 @@ import Testing
     }
 
     /// The load error for a regressor with `changes`, or nil when it loads.
-    static func regressorError(_ changes: [String: S.Attribute], opset: Int = 3) -> ModelLoadError? {
+    static func regressorError(_ changes: [String: S.Attribute], opset: Int = 3) -> EngineError? {
         do {
             _ = try S.build(S.node("TreeEnsembleRegressor", outputs: ["Y"], regressor(changes)), opset: opset)
             return nil
-        } catch let error as ModelLoadError {
+        } catch let error as EngineError {
             return error
         } catch {
-            return ModelLoadError(.invalidFile, "unexpected \(error)")
+            return EngineError(.invalidFile, "unexpected \(error)")
         }
     }
 
-    static func classifierError(_ changes: [String: S.Attribute]) -> ModelLoadError? {
+    static func classifierError(_ changes: [String: S.Attribute]) -> EngineError? {
         do {
             _ = try S.build(S.node("TreeEnsembleClassifier", outputs: ["L", "S"], classifier(changes)), opset: 3)
             return nil
-        } catch let error as ModelLoadError {
+        } catch let error as EngineError {
             return error
         } catch {
-            return ModelLoadError(.invalidFile, "unexpected \(error)")
+            return EngineError(.invalidFile, "unexpected \(error)")
         }
     }
 
@@ -148,7 +148,7 @@ import Testing
         attributes["nodes_values"] = nil
         attributes["nodes_values_as_tensor"] = .doubles([0.5, 0, 0])
         let node = S.node("TreeEnsembleRegressor", outputs: ["Y"], attributes)
-        #expect(throws: ModelLoadError.self) { try S.load(node, opset: 3, elementType: .float) }
+        #expect(throws: EngineError.self) { try S.load(node, opset: 3, elementType: .float) }
         let model = try S.load(node, opset: 3, elementType: .double)
         let x = try Tensor(float64: [0.5, 0.5000000001], shape: [2, 1])
         #expect(try model.plan.run(["X": .tensor(x)])["Y"] == .tensor(try Tensor(float32: [1, 4], shape: [2, 1])))
@@ -156,9 +156,9 @@ import Testing
 
     @Test func staticFeatureCountIsCheckedAtLoad() throws {
         let node = S.node("TreeEnsembleRegressor", outputs: ["Y"], Self.regressor(["nodes_featureids": .ints([3, 0, 0])]))
-        #expect(throws: ModelLoadError.self) { try S.load(node, opset: 3, features: 3) }
+        #expect(throws: EngineError.self) { try S.load(node, opset: 3, features: 3) }
         let model = try S.load(node, opset: 3)
-        #expect(throws: InferenceError.self) { try S.run(model, [[1, 2, 3]]) }
+        #expect(throws: EngineError.self) { try S.run(model, [[1, 2, 3]]) }
         #expect(model.treeEnsembles.first?.stats.featureCount == 4)
     }
 }

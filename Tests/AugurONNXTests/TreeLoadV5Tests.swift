@@ -30,14 +30,14 @@ import Testing
         try S.load(S.node("TreeEnsemble", outputs: ["Y"], attributes), opset: 5, elementType: elementType)
     }
 
-    static func error(_ attributes: [String: S.Attribute], elementType: Onnx_TensorProto.DataType = .float) -> ModelLoadError? {
+    static func error(_ attributes: [String: S.Attribute], elementType: Onnx_TensorProto.DataType = .float) -> EngineError? {
         do {
             _ = try load(attributes, elementType: elementType)
             return nil
-        } catch let error as ModelLoadError {
+        } catch let error as EngineError {
             return error
         } catch {
-            return ModelLoadError(.invalidFile, "unexpected \(error)")
+            return EngineError(.invalidFile, "unexpected \(error)")
         }
     }
 

@@ -4,14 +4,14 @@
 /// then asks each for its output types so wiring and types are checked once, at load.
 public protocol Operator: Sendable {
     /// Output types for `inputs` (`nil` where an optional input is absent), or a
-    /// `ModelLoadError` saying why they cannot work.
+    /// `EngineError` saying why they cannot work.
     func outputTypes(for inputs: [ValueType?]) throws -> [ValueType]
 
     /// Runs one batch whose input types already passed `outputTypes(for:)`.
     ///
     /// Returns every output the operator defines, in order; a node may use only a prefix.
     /// Data-dependent problems (a shape that only shows at run time, an index out of range)
-    /// throw `InferenceError`; nothing here may trap.
+    /// throw `EngineError`; nothing here may trap.
     func run(_ inputs: [Value?]) throws -> [Value]
 }
 
@@ -20,7 +20,7 @@ extension Operator {
     @inlinable
     public func tensor(_ inputs: [Value?], _ index: Int) throws -> Tensor {
         guard index < inputs.count, let value = inputs[index] else {
-            throw InferenceError(.missingInput, "input \(index) is required.")
+            throw EngineError(.missingInput, "input \(index) is required.")
         }
         // The role text is built only for the error.
         if case .tensor(let tensor) = value { return tensor }
@@ -38,10 +38,10 @@ extension Operator {
     /// The static type of input `index` as a tensor type, or a load error.
     public func tensorType(_ inputs: [ValueType?], _ index: Int) throws -> TensorType {
         guard index < inputs.count, let type = inputs[index] else {
-            throw ModelLoadError(.invalidGraph, "input \(index) is required.")
+            throw EngineError(.invalidGraph, "input \(index) is required.")
         }
         guard let tensor = type.tensorType else {
-            throw ModelLoadError(.typeMismatch, "input \(index) must be a tensor, not \(type).")
+            throw EngineError(.typeMismatch, "input \(index) must be a tensor, not \(type).")
         }
         return tensor
     }

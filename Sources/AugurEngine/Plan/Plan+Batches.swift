@@ -9,7 +9,7 @@ extension Plan {
     public func run(rows feeds: [Value], threads: Int = 1, chunkSize: Int = 65_536) throws -> [Value] {
         let counts = Set(feeds.compactMap(\.rowCount))
         guard counts.count == 1, let total = counts.first else {
-            throw InferenceError(.shapeMismatch, "all inputs must have the same number of rows; got \(counts.sorted()).")
+            throw EngineError(.shapeMismatch, "all inputs must have the same number of rows; got \(counts.sorted()).")
         }
         let chunk = max(1, min(chunkSize, (total + max(1, threads) - 1) / max(1, threads)))
         let ranges = stride(from: 0, to: total, by: chunk).map { $0..<min(total, $0 + chunk) }
@@ -31,7 +31,7 @@ extension Plan {
 
     private func checkedRows(_ values: [Value], _ rows: Int) throws -> [Value] {
         for (index, value) in values.enumerated() where value.rowCount != rows {
-            throw InferenceError(.shapeMismatch,
+            throw EngineError(.shapeMismatch,
                 "output '\(outputs[index].name)' does not have one entry per input row, so the batch cannot be split.")
         }
         return values
@@ -53,7 +53,7 @@ private final class ChunkResults: @unchecked Sendable {
 
     func values() throws -> [[Value]] {
         try slots.map { slot in
-            guard let slot else { throw InferenceError(.missingInput, "a chunk was not computed.") }
+            guard let slot else { throw EngineError(.missingInput, "a chunk was not computed.") }
             return try slot.get()
         }
     }

@@ -41,7 +41,7 @@ public struct Plan: Sendable {
     /// `outputs`.
     public func run(_ feeds: [Value]) throws -> [Value] {
         guard feeds.count == inputs.count else {
-            throw InferenceError(.missingInput, "expected \(inputs.count) inputs, got \(feeds.count).")
+            throw EngineError(.missingInput, "expected \(inputs.count) inputs, got \(feeds.count).")
         }
         var slots = template
         for (index, feed) in feeds.enumerated() {
@@ -59,7 +59,7 @@ public struct Plan: Sendable {
                 let results: [Value]
                 do {
                     results = try steps[index].op.run(args)
-                } catch var error as InferenceError {
+                } catch var error as EngineError {
                     if error.node == nil { error.node = steps[index].label }
                     throw error
                 }
@@ -73,7 +73,7 @@ public struct Plan: Sendable {
         result.reserveCapacity(outputSlots.count)
         for (index, slot) in outputSlots.enumerated() {
             guard let value = slots[slot] else {
-                throw InferenceError(.missingInput, "output '\(outputs[index].name)' was not computed.")
+                throw EngineError(.missingInput, "output '\(outputs[index].name)' was not computed.")
             }
             result.append(value)
         }
@@ -84,11 +84,11 @@ public struct Plan: Sendable {
     public func run(_ feeds: [String: Value]) throws -> [String: Value] {
         let missing = inputs.filter { feeds[$0.name] == nil }.map { "'\($0.name)'" }
         guard missing.isEmpty else {
-            throw InferenceError(.missingInput, "missing input \(missing.joined(separator: ", ")).")
+            throw EngineError(.missingInput, "missing input \(missing.joined(separator: ", ")).")
         }
         let unknown = feeds.keys.filter { name in !inputs.contains { $0.name == name } }.sorted()
         guard unknown.isEmpty else {
-            throw InferenceError(.missingInput,
+            throw EngineError(.missingInput,
                 "unknown input \(unknown.map { "'\($0)'" }.joined(separator: ", ")); the model takes \(inputs.map { "'\($0.name)'" }.joined(separator: ", ")).")
         }
         let values = try run(inputs.compactMap { feeds[$0.name] })
@@ -101,17 +101,17 @@ public struct Plan: Sendable {
         switch (feed, input.type) {
         case (.tensor(let tensor), .tensor(let expected)):
             guard tensor.elementType == expected.elementType else {
-                throw InferenceError(.typeMismatch,
+                throw EngineError(.typeMismatch,
                     "input '\(input.name)' must be \(expected.elementType), not \(tensor.elementType).")
             }
             guard expected.accepts(tensor) else {
-                throw InferenceError(.shapeMismatch,
+                throw EngineError(.shapeMismatch,
                     "input '\(input.name)' has shape \(tensor.shape); the model expects \(expected).")
             }
         case (.maps, .maps):
             return
         default:
-            throw InferenceError(.typeMismatch, "input '\(input.name)' must be \(input.type), not \(feed.type).")
+            throw EngineError(.typeMismatch, "input '\(input.name)' must be \(input.type), not \(feed.type).")
         }
     }
 }

@@ -17,7 +17,7 @@ struct PlanCompiler {
     mutating func compile() throws {
         for input in graph.inputs {
             guard types[input.name] == nil else {
-                throw ModelLoadError(.invalidGraph, "graph input '\(input.name)' is declared twice.")
+                throw EngineError(.invalidGraph, "graph input '\(input.name)' is declared twice.")
             }
             types[input.name] = input.type
         }
@@ -33,12 +33,12 @@ struct PlanCompiler {
             let produced: [ValueType]
             do {
                 produced = try node.op.outputTypes(for: inputTypes)
-            } catch var error as ModelLoadError {
+            } catch var error as EngineError {
                 if error.node == nil { error.node = node.label }
                 throw error
             }
             guard node.outputs.count <= produced.count else {
-                throw ModelLoadError(.invalidGraph, node: node.label,
+                throw EngineError(.invalidGraph, node: node.label,
                     "declares \(node.outputs.count) outputs; the operator has \(produced.count).")
             }
             for (name, type) in zip(node.outputs, produced) where !name.isEmpty { types[name] = type }
@@ -54,8 +54,8 @@ struct PlanCompiler {
         let results: [Value]
         do {
             results = try node.op.run(args)
-        } catch let error as InferenceError {
-            throw ModelLoadError(.invalidGraph, node: node.label, "cannot compute constant: \(error.message)")
+        } catch let error as EngineError {
+            throw EngineError(.invalidGraph, node: node.label, "cannot compute constant: \(error.message)")
         }
         for (name, value) in zip(node.outputs, results) where !name.isEmpty { constants[name] = value }
         return true
@@ -67,7 +67,7 @@ struct PlanCompiler {
         for (index, node) in graph.nodes.enumerated() {
             for name in node.outputs where !name.isEmpty {
                 if types[name] != nil || producer[name] != nil {
-                    throw ModelLoadError(.invalidGraph, node: node.label, "output '\(name)' is already defined elsewhere in the graph.")
+                    throw EngineError(.invalidGraph, node: node.label, "output '\(name)' is already defined elsewhere in the graph.")
                 }
                 producer[name] = index
             }
@@ -80,7 +80,7 @@ struct PlanCompiler {
                     pending[index] += 1
                     consumers[source].append(index)
                 } else if types[name] == nil {
-                    throw ModelLoadError(.invalidGraph, node: node.label,
+                    throw EngineError(.invalidGraph, node: node.label,
                         "input '\(name)' is not a graph input, an initializer or the output of any node.")
                 }
             }
@@ -97,7 +97,7 @@ struct PlanCompiler {
         }
         guard order.count == graph.nodes.count else {
             let stuck = (0..<graph.nodes.count).filter { pending[$0] > 0 }.prefix(5).map { graph.nodes[$0].label }
-            throw ModelLoadError(.invalidGraph, "the graph has a cycle through \(stuck.joined(separator: ", ")).")
+            throw EngineError(.invalidGraph, "the graph has a cycle through \(stuck.joined(separator: ", ")).")
         }
         return stableOrder(order, producer: producer)
     }
@@ -122,7 +122,7 @@ struct PlanCompiler {
         for input in graph.inputs { graphInputSlots.append(slot(for: input.name)) }
         for output in graph.outputs {
             guard let type = types[output.name] else {
-                throw ModelLoadError(.invalidGraph, "graph output '\(output.name)' is not produced by any node.")
+                throw EngineError(.invalidGraph, "graph output '\(output.name)' is not produced by any node.")
             }
             if let declared = output.declaredType { try checkDeclared(declared, inferred: type, output: output.name) }
             outputTypes.append((output.name, type))
@@ -150,15 +150,15 @@ struct PlanCompiler {
         switch (declared, inferred) {
         case (.tensor(let d), .tensor(let i)):
             guard d.elementType == i.elementType else {
-                throw ModelLoadError(.typeMismatch,
+                throw EngineError(.typeMismatch,
                     "graph output '\(output)' is declared \(d.elementType) but computes \(i.elementType).")
             }
         case (.maps(let d), .maps(let i)):
             guard d == i else {
-                throw ModelLoadError(.typeMismatch, "graph output '\(output)' is declared \(declared) but computes \(inferred).")
+                throw EngineError(.typeMismatch, "graph output '\(output)' is declared \(declared) but computes \(inferred).")
             }
         default:
-            throw ModelLoadError(.typeMismatch, "graph output '\(output)' is declared \(declared) but computes \(inferred).")
+            throw EngineError(.typeMismatch, "graph output '\(output)' is declared \(declared) but computes \(inferred).")
         }
     }
 }

@@ -47,11 +47,11 @@ extension Tensor {
 
     /// Tensors of equal trailing shape stacked along axis 0.
     public static func stacking(_ parts: [Tensor]) throws -> Tensor {
-        guard let first = parts.first else { throw InferenceError(.shapeMismatch, "nothing to stack.") }
+        guard let first = parts.first else { throw EngineError(.shapeMismatch, "nothing to stack.") }
         let tail = Array(first.shape.dropFirst())
         guard !first.shape.isEmpty, parts.allSatisfy({ Array($0.shape.dropFirst()) == tail && !$0.shape.isEmpty }),
               let storage = TensorStorage.joined(parts.map(\.storage)) else {
-            throw InferenceError(.shapeMismatch, "parts of shapes \(parts.map(\.shape)) cannot be stacked by rows.")
+            throw EngineError(.shapeMismatch, "parts of shapes \(parts.map(\.shape)) cannot be stacked by rows.")
         }
         return Tensor(unchecked: [parts.reduce(0) { $0 + $1.shape[0] }] + tail, storage)
     }
@@ -64,7 +64,7 @@ extension Value {
             var scores: [Float] = []
             for part in parts {
                 guard case .maps(let m) = part, m.keys == first.keys else {
-                    throw InferenceError(.typeMismatch, "maps with different keys cannot be stacked.")
+                    throw EngineError(.typeMismatch, "maps with different keys cannot be stacked.")
                 }
                 scores.append(contentsOf: m.scores)
             }

@@ -9,7 +9,7 @@ public struct Tensor: Sendable, Equatable, CustomStringConvertible {
     /// A tensor from storage whose count matches `shape`; throws otherwise.
     public init(shape: [Int], storage: TensorStorage) throws {
         guard let count = Tensor.elementCount(of: shape), count == storage.count else {
-            throw InferenceError(.shapeMismatch,
+            throw EngineError(.shapeMismatch,
                 "a tensor of shape \(shape) cannot hold \(storage.count) elements.")
         }
         self.shape = shape

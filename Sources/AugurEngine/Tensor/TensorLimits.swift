@@ -2,7 +2,7 @@
 ///
 /// Every element count, byte count and width read from outside goes through these helpers:
 /// checked arithmetic (no overflow trap) and a cap (no allocation of terabytes), so a hostile
-/// size becomes a load error or an `InferenceError`, never a crash. The shape kernels, the
+/// size becomes a load error or an `EngineError`, never a crash. The shape kernels, the
 /// ONNX decoder, the row readers and the V2 tensors all use them.
 public enum TensorLimits {
     /// The most elements one tensor (or one row width) may have: 2^28, 1 GiB of float32.
@@ -62,16 +62,16 @@ public enum TensorLimits {
         return Int(value.rounded(.up))
     }
 
-    /// `elementCount(shape)` as an `InferenceError` for the kernels: which limit was hit.
+    /// `elementCount(shape)` as an `EngineError` for the kernels: which limit was hit.
     public static func checkedCount(_ shape: [Int]) throws -> Int {
         guard shape.allSatisfy({ $0 >= 0 }) else {
-            throw InferenceError(.invalidValue, "shape \(shape) has a negative dimension.")
+            throw EngineError(.invalidValue, "shape \(shape) has a negative dimension.")
         }
         guard shape.count <= maxRank else {
-            throw InferenceError(.tooLarge, "a tensor of rank \(shape.count) exceeds the limit of \(maxRank) dimensions.")
+            throw EngineError(.tooLarge, "a tensor of rank \(shape.count) exceeds the limit of \(maxRank) dimensions.")
         }
         guard let count = product(shape) else {
-            throw InferenceError(.tooLarge, "a tensor of shape \(shape) would exceed \(maxElements) elements.")
+            throw EngineError(.tooLarge, "a tensor of shape \(shape) would exceed \(maxElements) elements.")
         }
         return count
     }

@@ -13,7 +13,7 @@ public enum Value: Sendable, Equatable {
     /// The tensor, or an error naming `role` when this is not one.
     public func tensor(_ role: String) throws -> Tensor {
         guard case .tensor(let t) = self else {
-            throw InferenceError(.typeMismatch, "\(role) must be a tensor, not a sequence of maps.")
+            throw EngineError(.typeMismatch, "\(role) must be a tensor, not a sequence of maps.")
         }
         return t
     }

@@ -17,7 +17,7 @@ public struct FlatTrees<T: TreeScalar>: Sendable {
                 weights: [TreeLeafWeight<T>]) throws {
         guard Self.fits(treeStarts, end: branches.count), Self.fits(weightStarts, end: weights.count),
               weightStarts.count == branches.count + 1 else {
-            throw ModelLoadError(.invalidGraph, "the flat tree arrays do not fit together.")
+            throw EngineError(.invalidGraph, "the flat tree arrays do not fit together.")
         }
         self.treeStarts = treeStarts
         self.branches = branches

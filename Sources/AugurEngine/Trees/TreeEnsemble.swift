@@ -45,7 +45,7 @@ public struct TreeEnsemble: TreeEnsembleDescribing {
     /// than `treeDepthLimit`) become load errors through `problem`, so an importer can name
     /// its own attributes and ids.
     public init<T: TreeScalar>(_ model: TreeEnsembleModel<T>, kind: Kind,
-                               problem: (TreeStructureProblem) -> ModelLoadError = { $0.loadError }) throws {
+                               problem: (TreeStructureProblem) -> EngineError = { $0.loadError }) throws {
         try Self.check(model, kind: kind)
         let forest: Forest
         do {
@@ -75,30 +75,30 @@ public struct TreeEnsemble: TreeEnsembleDescribing {
         if let doubles = model as? TreeEnsembleModel<Double> {
             return .double(try CompiledForest(doubles))
         }
-        throw ModelLoadError(.unsupportedType, "tree values must be float or double.")
+        throw EngineError(.unsupportedType, "tree values must be float or double.")
     }
 
     /// Checks what compiling does not: target count, base values, labels.
     private static func check<T>(_ model: TreeEnsembleModel<T>, kind: Kind) throws {
         guard model.targetCount >= 1, model.targetCount <= targetLimit else {
-            throw ModelLoadError(.invalidAttribute, "the number of targets '\(model.targetCount)' must be between 1 and \(targetLimit).")
+            throw EngineError(.invalidAttribute, "the number of targets '\(model.targetCount)' must be between 1 and \(targetLimit).")
         }
         let bases = model.baseValues.count
         switch kind {
         case .classifier(let classification):
             guard classification.labels.count == model.targetCount else {
-                throw ModelLoadError(.invalidAttribute, "\(classification.labels.count) class labels for \(model.targetCount) classes.")
+                throw EngineError(.invalidAttribute, "\(classification.labels.count) class labels for \(model.targetCount) classes.")
             }
             if case .strings = classification.labels, model.targetCount < 2 {
-                throw ModelLoadError(.invalidAttribute, "a classifier with string labels needs at least two classes.")
+                throw EngineError(.invalidAttribute, "a classifier with string labels needs at least two classes.")
             }
             let valid = model.targetCount <= 2 ? bases <= 2 : (bases == 0 || bases == model.targetCount)
             guard valid else {
-                throw ModelLoadError(.invalidAttribute, "'\(bases)' base values do not fit \(model.targetCount) classes.")
+                throw EngineError(.invalidAttribute, "'\(bases)' base values do not fit \(model.targetCount) classes.")
             }
         case .regressor, .ensemble:
             guard bases == 0 || bases == model.targetCount else {
-                throw ModelLoadError(.invalidAttribute, "'\(bases)' base values do not fit \(model.targetCount) targets; give none or one per target.")
+                throw EngineError(.invalidAttribute, "'\(bases)' base values do not fit \(model.targetCount) targets; give none or one per target.")
             }
         }
     }

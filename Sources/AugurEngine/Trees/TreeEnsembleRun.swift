@@ -5,10 +5,10 @@ extension TreeEnsemble {
         var rows: Int?
         if let shape = input.shape {
             guard shape.count == 1 || shape.count == 2 else {
-                throw ModelLoadError(.typeMismatch, "the input must be [N, F] or [F], not rank \(shape.count).")
+                throw EngineError(.typeMismatch, "the input must be [N, F] or [F], not rank \(shape.count).")
             }
             if let features = shape.last ?? nil, features < featureCount {
-                throw ModelLoadError(.typeMismatch,
+                throw EngineError(.typeMismatch,
                     "the trees read feature index \(featureCount - 1), but the input has \(features) features.")
             }
             rows = shape.count == 1 ? 1 : shape[0]
@@ -30,31 +30,31 @@ extension TreeEnsemble {
     private func checkInputType(_ type: ElementType) throws {
         if kind == .ensemble {
             guard type == valueType else {
-                throw ModelLoadError(.typeMismatch, "the input must be \(valueType) like the tree values, not \(type).")
+                throw EngineError(.typeMismatch, "the input must be \(valueType) like the tree values, not \(type).")
             }
             return
         }
         guard [.float32, .float64, .int64, .int32].contains(type) else {
-            throw ModelLoadError(.typeMismatch, "the input must be float32, float64, int64 or int32, not \(type).")
+            throw EngineError(.typeMismatch, "the input must be float32, float64, int64 or int32, not \(type).")
         }
         if valueType == .float64, type != .float64 {
-            throw ModelLoadError(.typeMismatch, "the tree values are double precision, so the input must be float64, not \(type).")
+            throw EngineError(.typeMismatch, "the tree values are double precision, so the input must be float64, not \(type).")
         }
     }
 
     public func run(_ inputs: [Value?]) throws -> [Value] {
         let x = try tensor(inputs, 0)
         guard x.rank == 1 || x.rank == 2 else {
-            throw InferenceError(.shapeMismatch, "the input must be [N, F] or [F], not \(x.shape).")
+            throw EngineError(.shapeMismatch, "the input must be [N, F] or [F], not \(x.shape).")
         }
         let rows = x.rank == 1 ? 1 : x.shape[0]
         let stride = x.shape[x.rank - 1]
         guard stride >= featureCount else {
-            throw InferenceError(.shapeMismatch,
+            throw EngineError(.shapeMismatch,
                 "the trees read feature index \(featureCount - 1), but the input has \(stride) features.")
         }
         guard TensorLimits.product([rows, targets]) != nil else {
-            throw InferenceError(.tooLarge, "\(rows) rows of \(targets) outputs exceed \(TensorLimits.maxElements) elements.")
+            throw EngineError(.tooLarge, "\(rows) rows of \(targets) outputs exceed \(TensorLimits.maxElements) elements.")
         }
         // Nested switches rather than one over a (forest, storage) tuple: the tuple would copy
         // the compiled forest (every array in it retained and released) on each run.
@@ -70,7 +70,7 @@ extension TreeEnsemble {
         case .double(let f):
             if case .float64(let v) = x.storage { return evaluate(f, v, rows: rows, stride: stride) }
         }
-        throw InferenceError(.typeMismatch, "the trees cannot read a \(x.elementType) input.")
+        throw EngineError(.typeMismatch, "the trees cannot read a \(x.elementType) input.")
     }
 
     /// Scores `rows` rows stored in `values` (compare type `C`) and builds the outputs.

@@ -50,5 +50,5 @@ public struct TreeStructureProblem: Error, Sendable, Equatable, CustomStringConv
     public var description: String { "tree \(tree), node \(node): \(summary)" }
 
     /// The load error an engine-only caller gets.
-    public var loadError: ModelLoadError { ModelLoadError(.invalidAttribute, description) }
+    public var loadError: EngineError { EngineError(.invalidAttribute, description) }
 }

@@ -19,10 +19,10 @@ public struct NodeContext {
         var attributes: [String: Onnx_AttributeProto] = [:]
         for attribute in node.attribute {
             guard attributes[attribute.name] == nil else {
-                throw ModelLoadError(.invalidAttribute, node: label, "attribute '\(attribute.name)' is given twice.")
+                throw EngineError(.invalidAttribute, node: label, "attribute '\(attribute.name)' is given twice.")
             }
             if !attribute.refAttrName.isEmpty {
-                throw ModelLoadError(.unsupportedFeature, node: label,
+                throw EngineError(.unsupportedFeature, node: label,
                     "attribute '\(attribute.name)' refers to a function attribute; functions are not supported.")
             }
             attributes[attribute.name] = attribute
@@ -35,13 +35,13 @@ public struct NodeContext {
     public func has(_ name: String) -> Bool { attributes[name] != nil }
 
     /// A load error about this node's attribute `name`.
-    public func error(_ name: String, _ message: String, code: ModelLoadError.Code = .invalidAttribute) -> ModelLoadError {
-        ModelLoadError(code, node: label, "attribute '\(name)': \(message)")
+    public func error(_ name: String, _ message: String, code: EngineError.Code = .invalidAttribute) -> EngineError {
+        EngineError(code, node: label, "attribute '\(name)': \(message)")
     }
 
     /// A load error about this node.
-    public func error(_ message: String, code: ModelLoadError.Code = .invalidGraph) -> ModelLoadError {
-        ModelLoadError(code, node: label, message)
+    public func error(_ message: String, code: EngineError.Code = .invalidGraph) -> EngineError {
+        EngineError(code, node: label, message)
     }
 
     private func attribute(_ name: String, _ type: Onnx_AttributeProto.AttributeType) throws -> Onnx_AttributeProto? {
@@ -92,7 +92,7 @@ public struct NodeContext {
         guard let a = try attribute(name, .tensor) else { return nil }
         do {
             return try TensorDecoder.tensor(from: a.t)
-        } catch let e as ModelLoadError {
+        } catch let e as EngineError {
             throw error(name, e.message)
         }
     }

@@ -27,36 +27,36 @@ public struct ONNXImporter: Sendable {
     /// reader of model files, with its size limit and symlink rule), decoded and imported.
     public func load(bytes: Data) throws -> ONNXModel {
         guard bytes.count <= maxFileSize else {
-            throw ModelLoadError(.invalidFile, "the model is \(bytes.count) bytes; the limit is \(maxFileSize).")
+            throw EngineError(.invalidFile, "the model is \(bytes.count) bytes; the limit is \(maxFileSize).")
         }
         let model: Onnx_ModelProto
         do {
             model = try Onnx_ModelProto(serializedBytes: bytes)
         } catch {
-            throw ModelLoadError(.invalidFile, "not a valid ONNX model (protobuf decoding failed: \(error)).")
+            throw EngineError(.invalidFile, "not a valid ONNX model (protobuf decoding failed: \(error)).")
         }
         return try load(model)
     }
 
     func load(_ model: Onnx_ModelProto) throws -> ONNXModel {
-        guard model.hasGraph else { throw ModelLoadError(.invalidFile, "the file holds no graph; is it an ONNX model?") }
+        guard model.hasGraph else { throw EngineError(.invalidFile, "the file holds no graph; is it an ONNX model?") }
         let proto = model.graph
         let opsets = try readOpsets(model)
         if !proto.sparseInitializer.isEmpty {
-            throw ModelLoadError(.unsupportedFeature, "the graph has sparse initializers, which Augur does not support.")
+            throw EngineError(.unsupportedFeature, "the graph has sparse initializers, which Augur does not support.")
         }
         var constants: [String: Value] = [:]
         for initializer in proto.initializer {
-            guard !initializer.name.isEmpty else { throw ModelLoadError(.invalidFile, "an initializer has no name.") }
+            guard !initializer.name.isEmpty else { throw EngineError(.invalidFile, "an initializer has no name.") }
             guard constants[initializer.name] == nil else {
-                throw ModelLoadError(.invalidGraph, "initializer '\(initializer.name)' is defined twice.")
+                throw EngineError(.invalidGraph, "initializer '\(initializer.name)' is defined twice.")
             }
             constants[initializer.name] = .tensor(try TensorDecoder.tensor(from: initializer))
         }
         var inputs: [Graph.Input] = []
         var inputPorts: [ModelSignature.Port] = []
         for input in proto.input where constants[input.name] == nil {
-            guard input.hasType else { throw ModelLoadError(.invalidGraph, "graph input '\(input.name)' has no type.") }
+            guard input.hasType else { throw EngineError(.invalidGraph, "graph input '\(input.name)' has no type.") }
             let type = try TensorDecoder.valueType(input.type, name: input.name)
             inputs.append(Graph.Input(name: input.name, type: type))
             inputPorts.append(.init(name: input.name, type: type, docString: input.docString))
@@ -82,11 +82,11 @@ public struct ONNXImporter: Sendable {
         for entry in model.opsetImport {
             let domain = OperatorRegistry.normalised(entry.domain)
             guard let version = Int(exactly: entry.version), version > 0 else {
-                throw ModelLoadError(.invalidFile, "opset version '\(entry.version)' for domain '\(entry.domain)' is invalid.")
+                throw EngineError(.invalidFile, "opset version '\(entry.version)' for domain '\(entry.domain)' is invalid.")
             }
             // Converters sometimes repeat an import; only conflicting versions are an error.
             if let existing = opsets[domain], existing != version {
-                throw ModelLoadError(.invalidFile, "domain '\(entry.domain)' is imported at opsets \(existing) and \(version).")
+                throw EngineError(.invalidFile, "domain '\(entry.domain)' is imported at opsets \(existing) and \(version).")
             }
             opsets[domain] = version
         }
@@ -106,7 +106,7 @@ public struct ONNXImporter: Sendable {
             counts[key, default: 0] += 1
             let context = try NodeContext(node: node, opset: opsets[domain] ?? 0)
             guard let opset = opsets[domain] else {
-                throw ModelLoadError(.invalidGraph, node: context.label, "uses domain '\(node.domain)', which the model does not import.")
+                throw EngineError(.invalidGraph, node: context.label, "uses domain '\(node.domain)', which the model does not import.")
             }
             guard let build = registry.builder(domain: domain, opType: node.opType, opset: opset) else {
                 unsupported.append("\(domain.isEmpty ? "ai.onnx" : domain) \(node.opType) (opset \(opset)) at \(context.label)")
@@ -115,7 +115,7 @@ public struct ONNXImporter: Sendable {
             let op: any Operator
             do {
                 op = try build(context)
-            } catch var error as ModelLoadError {
+            } catch var error as EngineError {
                 if error.node == nil { error.node = context.label }
                 throw error
             }
@@ -123,7 +123,7 @@ public struct ONNXImporter: Sendable {
             nodes.append(Graph.Node(label: context.label, op: op, inputs: node.input, outputs: node.output))
         }
         guard unsupported.isEmpty else {
-            throw ModelLoadError(.unsupportedOperator,
+            throw EngineError(.unsupportedOperator,
                 "the model uses \(unsupported.count) unsupported operator node\(unsupported.count == 1 ? "" : "s"): \(unsupported.joined(separator: "; ")).")
         }
         return (nodes, counts.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, trees)

@@ -23,42 +23,42 @@ enum TensorDecoder {
     static func tensor(from proto: Onnx_TensorProto) throws -> Tensor {
         let name = proto.name.isEmpty ? "tensor" : "tensor '\(proto.name)'"
         if proto.dataLocation == .external || !proto.externalData.isEmpty {
-            throw ModelLoadError(.unsupportedFeature,
+            throw EngineError(.unsupportedFeature,
                 "\(name) keeps its data in an external file; Augur loads self-contained models only (save with all tensors inside the .onnx file).")
         }
         if proto.hasSegment {
-            throw ModelLoadError(.unsupportedFeature, "\(name) is a segment of a larger tensor; segments are not supported.")
+            throw EngineError(.unsupportedFeature, "\(name) is a segment of a larger tensor; segments are not supported.")
         }
         guard let type = elementType(proto.dataType) else {
-            throw ModelLoadError(.unsupportedType, "\(name) has element type \(typeName(proto.dataType)); supported are float, double, int64, int32, bool and string.")
+            throw EngineError(.unsupportedType, "\(name) has element type \(typeName(proto.dataType)); supported are float, double, int64, int32, bool and string.")
         }
         var shape: [Int] = []
         for dim in proto.dims {
             guard let d = Int(exactly: dim), d >= 0 else {
-                throw ModelLoadError(.invalidFile, "\(name) has invalid dimension '\(dim)'.")
+                throw EngineError(.invalidFile, "\(name) has invalid dimension '\(dim)'.")
             }
             shape.append(d)
         }
         guard shape.count <= TensorLimits.maxRank else {
-            throw ModelLoadError(.invalidFile, "\(name) has \(shape.count) dimensions; the limit is \(TensorLimits.maxRank).")
+            throw EngineError(.invalidFile, "\(name) has \(shape.count) dimensions; the limit is \(TensorLimits.maxRank).")
         }
         guard let count = TensorLimits.elementCount(shape) else {
-            throw ModelLoadError(.invalidFile, "\(name) declares shape \(shape), more than \(TensorLimits.maxElements) elements.")
+            throw EngineError(.invalidFile, "\(name) declares shape \(shape), more than \(TensorLimits.maxElements) elements.")
         }
         let storage = try decodeStorage(proto, type: type, count: count, name: name)
         return try mapped(Tensor(shape: shape, storage: storage), name)
     }
 
     private static func mapped<T>(_ body: @autoclosure () throws -> T, _ name: String) throws -> T {
-        do { return try body() } catch let e as InferenceError {
-            throw ModelLoadError(.invalidFile, "\(name): \(e.message)")
+        do { return try body() } catch let e as EngineError {
+            throw EngineError(.invalidFile, "\(name): \(e.message)")
         }
     }
 
     private static func decodeStorage(_ p: Onnx_TensorProto, type: ElementType, count: Int, name: String) throws -> TensorStorage {
         func check(_ found: Int) throws {
             guard found == count else {
-                throw ModelLoadError(.invalidFile, "\(name) declares \(count) elements but holds \(found).")
+                throw EngineError(.invalidFile, "\(name) declares \(count) elements but holds \(found).")
             }
         }
         let raw = p.hasRawData ? p.rawData : nil
@@ -82,7 +82,7 @@ enum TensorDecoder {
             try check(p.stringData.count)
             return .string(try p.stringData.map { data in
                 guard let s = String(validating: data, as: UTF8.self) else {
-                    throw ModelLoadError(.invalidFile, "\(name) holds a string that is not valid UTF-8.")
+                    throw EngineError(.invalidFile, "\(name) holds a string that is not valid UTF-8.")
                 }
                 return s
             })
@@ -93,10 +93,10 @@ enum TensorDecoder {
     private static func little<T: FixedWidthInteger>(_ data: Data, count: Int, name: String, as: T.Type) throws -> [T] {
         let width = MemoryLayout<T>.size
         guard let bytes = TensorLimits.byteCount(count, width: width) else {
-            throw ModelLoadError(.invalidFile, "\(name) declares \(count) elements, more than \(TensorLimits.maxElements).")
+            throw EngineError(.invalidFile, "\(name) declares \(count) elements, more than \(TensorLimits.maxElements).")
         }
         guard data.count == bytes else {
-            throw ModelLoadError(.invalidFile, "\(name) declares \(count) elements but its raw data holds \(data.count) bytes, not \(bytes).")
+            throw EngineError(.invalidFile, "\(name) declares \(count) elements but its raw data holds \(data.count) bytes, not \(bytes).")
         }
         var values = [T](repeating: 0, count: count)
         values.withUnsafeMutableBytes { dest in
@@ -110,11 +110,11 @@ enum TensorDecoder {
     /// elements per row: every reader of the signature may then multiply them unchecked.
     static func checkDeclared(_ dims: [Int?], name: String) throws {
         guard dims.count <= TensorLimits.maxRank else {
-            throw ModelLoadError(.invalidFile, "'\(name)' declares \(dims.count) dimensions; the limit is \(TensorLimits.maxRank).")
+            throw EngineError(.invalidFile, "'\(name)' declares \(dims.count) dimensions; the limit is \(TensorLimits.maxRank).")
         }
         guard dims.allSatisfy({ ($0 ?? 0) <= TensorLimits.maxElements }),
               TensorLimits.product(dims.dropFirst().compactMap { $0 }) != nil else {
-            throw ModelLoadError(.invalidFile,
+            throw EngineError(.invalidFile,
                 "'\(name)' declares shape [\(dims.map { $0.map(String.init) ?? "?" }.joined(separator: ", "))], more than \(TensorLimits.maxElements) elements per row.")
         }
     }
@@ -124,7 +124,7 @@ enum TensorDecoder {
         switch proto.value {
         case .tensorType(let t):
             guard let element = elementType(t.elemType) else {
-                throw ModelLoadError(.unsupportedType, "'\(name)' has element type \(typeName(t.elemType)); supported are float, double, int64, int32, bool and string.")
+                throw EngineError(.unsupportedType, "'\(name)' has element type \(typeName(t.elemType)); supported are float, double, int64, int32, bool and string.")
             }
             guard t.hasShape else { return .tensor(TensorType(element)) }
             let dims: [Int?] = t.shape.dim.map { dim in
@@ -139,9 +139,9 @@ enum TensorDecoder {
                case .tensorType(let v)? = m.valueType.value, elementType(v.elemType) == .float32 {
                 return .maps(key: key)
             }
-            throw ModelLoadError(.unsupportedType, "'\(name)' is a sequence of a kind Augur does not support (only sequences of maps from int64 or string to float).")
+            throw EngineError(.unsupportedType, "'\(name)' is a sequence of a kind Augur does not support (only sequences of maps from int64 or string to float).")
         default:
-            throw ModelLoadError(.unsupportedType, "'\(name)' is not a tensor or a sequence of maps.")
+            throw EngineError(.unsupportedType, "'\(name)' is not a tensor or a sequence of maps.")
         }
     }
 }

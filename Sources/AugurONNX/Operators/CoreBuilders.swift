@@ -40,7 +40,8 @@ enum CoreBuilders {
             case "value_string": return try Tensor(string: [try ctx.required(name, ctx.string)], shape: [])
             default: let v = try ctx.required(name, ctx.strings); return try Tensor(string: v, shape: [v.count])
             }
-        } catch let error as InferenceError {
+        } catch let error as EngineError where error.code != .missingAttribute && error.code != .invalidAttribute {
+            // The tensor built from a valid attribute does not fit (its size or type).
             throw ctx.error(name, error.message)
         }
     }

@@ -67,7 +67,7 @@ func loadModel(_ path: String, importer: ONNXImporter = ONNXImporter()) throws -
     }
     do {
         return try importer.load(bytes: Data(bytes))
-    } catch let error as ModelLoadError {
+    } catch let error as EngineError {
         throw CommandFailure("Cannot load '\(path)': \(error)")
     }
 }

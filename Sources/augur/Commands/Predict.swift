@@ -120,7 +120,7 @@ struct Predict: AsyncParsableCommand {
         let outputs: [Value]
         do {
             outputs = try loaded.plan.run(rows: feeds, threads: threads)
-        } catch let error as InferenceError {
+        } catch let error as EngineError {
             throw CommandFailure("Prediction failed: \(error)")
         }
         return JSONWriter.outputs(Array(zip(loaded.plan.outputs.map(\.name), outputs)).map { ($0, $1) }, threads: threads)

@@ -1,7 +1,7 @@
 /// Add, Sub, Mul and Div with numpy-style broadcasting, on float32, float64, int64 and int32.
 ///
 /// Integer division truncates toward zero (C++ semantics, as onnxruntime); a zero integer
-/// divisor is an `InferenceError` instead of a crash. Integer overflow wraps.
+/// divisor is an `EngineError` instead of a crash. Integer overflow wraps.
 public struct Arithmetic: Operator {
     public enum Function: String, Sendable { case add, sub, mul, div }
     public let function: Function
@@ -32,7 +32,7 @@ public struct Arithmetic: Operator {
             case .mul: result = try Broadcast.apply(x, a.shape, y, b.shape, T.times)
             case .div:
                 if T.isInteger, y.contains(T.zero) {
-                    throw InferenceError(.invalidValue, "integer division by zero.")
+                    throw EngineError(.invalidValue, "integer division by zero.")
                 }
                 result = try Broadcast.apply(x, a.shape, y, b.shape, T.over)
             }

@@ -1,6 +1,6 @@
 /// Numpy-style (multidirectional) broadcasting: shapes, static shapes and element-wise loops.
 enum Broadcast {
-    /// The broadcast shape of `a` and `b`, or an `InferenceError` when they do not fit.
+    /// The broadcast shape of `a` and `b`, or an `EngineError` when they do not fit.
     static func shape(_ a: [Int], _ b: [Int]) throws -> [Int] {
         let rank = max(a.count, b.count)
         var out = [Int](repeating: 1, count: rank)
@@ -8,7 +8,7 @@ enum Broadcast {
             let x = i < rank - a.count ? 1 : a[i - (rank - a.count)]
             let y = i < rank - b.count ? 1 : b[i - (rank - b.count)]
             guard x == y || x == 1 || y == 1 else {
-                throw InferenceError(.shapeMismatch, "shapes \(a) and \(b) cannot be broadcast together.")
+                throw EngineError(.shapeMismatch, "shapes \(a) and \(b) cannot be broadcast together.")
             }
             out[i] = x == 1 ? y : x
         }
@@ -27,7 +27,7 @@ enum Broadcast {
             case (1, _): out[i] = y
             case (_, 1): out[i] = x
             case (let p?, let q?) where p != q:
-                throw ModelLoadError(.typeMismatch, "input shapes \(describe(a)) and \(describe(b)) cannot be broadcast together.")
+                throw EngineError(.typeMismatch, "input shapes \(describe(a)) and \(describe(b)) cannot be broadcast together.")
             case (let p?, _): out[i] = p
             case (_, let q?): out[i] = q
             default: out[i] = nil

@@ -28,17 +28,17 @@ enum CFormat {
     private static func parse<T>(_ text: String, _ kind: String,
                                  _ convert: (UnsafePointer<CChar>, UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> T) throws -> T {
         guard !text.utf8.contains(0) else {
-            throw InferenceError(.invalidValue, "cannot convert '\(text)' to \(kind).")
+            throw EngineError(.invalidValue, "cannot convert '\(text)' to \(kind).")
         }
         return try text.withCString { start in
             var end: UnsafeMutablePointer<CChar>? = nil
             errno = 0
             let value = convert(start, &end)
             guard let end, end != UnsafeMutablePointer(mutating: start) else {
-                throw InferenceError(.invalidValue, "cannot convert '\(text)' to \(kind).")
+                throw EngineError(.invalidValue, "cannot convert '\(text)' to \(kind).")
             }
             guard errno != ERANGE else {
-                throw InferenceError(.invalidValue, "'\(text)' is out of range for \(kind).")
+                throw EngineError(.invalidValue, "'\(text)' is out of range for \(kind).")
             }
             return value
         }

@@ -61,7 +61,7 @@ public struct Logic: Operator {
     public func run(_ inputs: [Value?]) throws -> [Value] {
         let a = try tensor(inputs, 0), b = try tensor(inputs, 1)
         guard case .bool(let x) = a.storage, case .bool(let y) = b.storage else {
-            throw InferenceError(.typeMismatch, "inputs must be bool tensors.")
+            throw EngineError(.typeMismatch, "inputs must be bool tensors.")
         }
         let result: (values: [Bool], shape: [Int])
         switch function {
@@ -89,7 +89,7 @@ public struct Where: Operator {
     public func run(_ inputs: [Value?]) throws -> [Value] {
         let c = try tensor(inputs, 0), x = try tensor(inputs, 1), y = try tensor(inputs, 2)
         guard case .bool(let condition) = c.storage else {
-            throw InferenceError(.typeMismatch, "condition must be a bool tensor.")
+            throw EngineError(.typeMismatch, "condition must be a bool tensor.")
         }
         let out = try Broadcast.shape(Broadcast.shape(c.shape, x.shape), y.shape)
         let conditions = c.shape == out ? condition : try Broadcast.sourceIndices(from: c.shape, to: out).map { condition[$0] }

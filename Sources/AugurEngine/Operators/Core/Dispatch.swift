@@ -18,7 +18,7 @@ extension NumericKernel {
         case .float64: try run(Double.self)
         case .int64: try run(Int64.self)
         case .int32: try run(Int32.self)
-        case .bool, .string: throw InferenceError(.typeMismatch, "expected a numeric tensor, not \(type).")
+        case .bool, .string: throw EngineError(.typeMismatch, "expected a numeric tensor, not \(type).")
         }
     }
 }
@@ -29,7 +29,7 @@ extension FloatKernel {
         switch type {
         case .float32: try run(Float.self)
         case .float64: try run(Double.self)
-        default: throw InferenceError(.typeMismatch, "expected a float32 or float64 tensor, not \(type).")
+        default: throw EngineError(.typeMismatch, "expected a float32 or float64 tensor, not \(type).")
         }
     }
 }
@@ -38,7 +38,7 @@ extension Tensor {
     /// The elements as `[T]`, or a type mismatch error.
     func values<T: CoreNumber>(_ type: T.Type) throws -> [T] {
         guard let values = T.values(storage) else {
-            throw InferenceError(.typeMismatch, "expected \(T.elementType), found \(elementType).")
+            throw EngineError(.typeMismatch, "expected \(T.elementType), found \(elementType).")
         }
         return values
     }
@@ -58,14 +58,14 @@ enum TypeRules {
     static func input(_ inputs: [ValueType?], _ index: Int, _ allowed: Set<ElementType>, role: String? = nil) throws -> TensorType {
         let name = role ?? "input \(index)"
         guard index < inputs.count, let value = inputs[index] else {
-            throw ModelLoadError(.invalidGraph, "\(name) is required.")
+            throw EngineError(.invalidGraph, "\(name) is required.")
         }
         guard let type = value.tensorType else {
-            throw ModelLoadError(.typeMismatch, "\(name) must be a tensor, not \(value).")
+            throw EngineError(.typeMismatch, "\(name) must be a tensor, not \(value).")
         }
         guard allowed.contains(type.elementType) else {
             let names = ElementType.allCases.filter(allowed.contains).map(\.rawValue).joined(separator: ", ")
-            throw ModelLoadError(.typeMismatch, "\(name) has element type \(type.elementType); this operator takes \(names).")
+            throw EngineError(.typeMismatch, "\(name) has element type \(type.elementType); this operator takes \(names).")
         }
         return type
     }
@@ -80,7 +80,7 @@ enum TypeRules {
     static func same(_ types: [TensorType]) throws {
         guard let first = types.first?.elementType else { return }
         for type in types where type.elementType != first {
-            throw ModelLoadError(.typeMismatch, "inputs must share one element type; found \(first) and \(type.elementType).")
+            throw EngineError(.typeMismatch, "inputs must share one element type; found \(first) and \(type.elementType).")
         }
     }
 }

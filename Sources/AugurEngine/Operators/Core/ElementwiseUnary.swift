@@ -113,7 +113,7 @@ public struct ElementTest: Operator {
         case (.isNaN, .float64(let v)): out = v.map(\.isNaN)
         case (.isInf(let p, let n), .float32(let v)): out = v.map { $0.isInfinite && ($0 > 0 ? p : n) }
         case (.isInf(let p, let n), .float64(let v)): out = v.map { $0.isInfinite && ($0 > 0 ? p : n) }
-        default: throw InferenceError(.typeMismatch, "unexpected input type \(x.elementType).")
+        default: throw EngineError(.typeMismatch, "unexpected input type \(x.elementType).")
         }
         return [.tensor(Tensor(unchecked: x.shape, .bool(out)))]
     }

@@ -20,7 +20,7 @@ public struct Gather: Operator {
         let indices = try ShapeMath.integers(indicesTensor, role: "indices").map { raw in
             let i = raw < 0 ? raw + dim : raw
             guard i >= 0, i < dim else {
-                throw InferenceError(.invalidValue, "index '\(raw)' is out of range for axis \(a) of size \(dim).")
+                throw EngineError(.invalidValue, "index '\(raw)' is out of range for axis \(a) of size \(dim).")
             }
             return i
         }
@@ -40,11 +40,11 @@ public struct Concat: Operator {
     public init(axis: Int) { self.axis = axis }
 
     public func outputTypes(for inputs: [ValueType?]) throws -> [ValueType] {
-        guard !inputs.isEmpty else { throw ModelLoadError(.invalidGraph, "needs at least one input.") }
+        guard !inputs.isEmpty else { throw EngineError(.invalidGraph, "needs at least one input.") }
         let types = try inputs.indices.map { try TypeRules.input(inputs, $0, Set(ElementType.allCases)) }
         try TypeRules.same(types)
         let ranks = Set(types.compactMap(\.rank))
-        guard ranks.count <= 1 else { throw ModelLoadError(.typeMismatch, "inputs must have one rank; found \(ranks.sorted()).") }
+        guard ranks.count <= 1 else { throw EngineError(.typeMismatch, "inputs must have one rank; found \(ranks.sorted()).") }
         guard let rank = ranks.first else { return [.tensor(TensorType(types[0].elementType))] }
         try ShapeMath.checkAxis(axis, rank: rank)
         let a = axis < 0 ? axis + rank : axis
@@ -53,7 +53,7 @@ public struct Concat: Operator {
         let sizes = types.map { $0.shape?[a] }
         if !sizes.contains(where: { $0 == nil }) {
             guard let total = TensorLimits.sum(sizes.compactMap { $0 }) else {
-                throw ModelLoadError(.typeMismatch, "the inputs' sizes along axis \(a) add up to more than \(TensorLimits.maxElements).")
+                throw EngineError(.typeMismatch, "the inputs' sizes along axis \(a) add up to more than \(TensorLimits.maxElements).")
             }
             shape[a] = total
         }
@@ -62,17 +62,17 @@ public struct Concat: Operator {
 
     public func run(_ inputs: [Value?]) throws -> [Value] {
         let tensors = try inputs.indices.map { try tensor(inputs, $0) }
-        guard let first = tensors.first else { throw InferenceError(.missingInput, "input 0 is required.") }
+        guard let first = tensors.first else { throw EngineError(.missingInput, "input 0 is required.") }
         let a = try ShapeMath.axis(axis, rank: first.rank)
         var outShape = first.shape
         outShape[a] = 0
         for t in tensors {
             guard t.rank == first.rank, t.elementType == first.elementType,
                   t.shape.indices.allSatisfy({ $0 == a || t.shape[$0] == first.shape[$0] }) else {
-                throw InferenceError(.shapeMismatch, "cannot concatenate shapes \(first.shape) and \(t.shape) along axis \(a).")
+                throw EngineError(.shapeMismatch, "cannot concatenate shapes \(first.shape) and \(t.shape) along axis \(a).")
             }
             let (sum, overflow) = outShape[a].addingReportingOverflow(t.shape[a])
-            guard !overflow else { throw InferenceError(.tooLarge, "the inputs' sizes along axis \(a) overflow.") }
+            guard !overflow else { throw EngineError(.tooLarge, "the inputs' sizes along axis \(a) overflow.") }
             outShape[a] = sum
         }
         let count = try ShapeMath.count(outShape)

@@ -4,7 +4,7 @@ extension Gemm {
 
         /// A 2-D operand as a row-major matrix, transposed when asked.
         private func matrix<T: CoreNumber>(_ t: Tensor, transposed: Bool, _ name: String) throws -> (values: [T], rows: Int, cols: Int) {
-            guard t.rank == 2 else { throw InferenceError(.shapeMismatch, "\(name) must be 2-D, not of shape \(t.shape).") }
+            guard t.rank == 2 else { throw EngineError(.shapeMismatch, "\(name) must be 2-D, not of shape \(t.shape).") }
             let values = try t.values(T.self)
             let (r, c) = (t.shape[0], t.shape[1])
             guard transposed else { return (values, r, c) }
@@ -16,7 +16,7 @@ extension Gemm {
             let x: (values: [T], rows: Int, cols: Int) = try matrix(a, transposed: op.transA, "A")
             let y: (values: [T], rows: Int, cols: Int) = try matrix(b, transposed: op.transB, "B")
             guard x.cols == y.rows else {
-                throw InferenceError(.shapeMismatch, "inner dimensions differ: A is \(a.shape), B is \(b.shape).")
+                throw EngineError(.shapeMismatch, "inner dimensions differ: A is \(a.shape), B is \(b.shape).")
             }
             let (m, k, n) = (x.rows, x.cols, y.cols)
             var out = [T](repeating: T.zero, count: try ShapeMath.count([m, n]))
@@ -31,7 +31,7 @@ extension Gemm {
                 let bias = try c.values(T.self)
                 let target = try Broadcast.shape(c.shape, [m, n])
                 guard target == [m, n] else {
-                    throw InferenceError(.shapeMismatch, "C of shape \(c.shape) does not broadcast to [\(m), \(n)].")
+                    throw EngineError(.shapeMismatch, "C of shape \(c.shape) does not broadcast to [\(m), \(n)].")
                 }
                 let index = try Broadcast.sourceIndices(from: c.shape, to: [m, n])
                 for i in out.indices { out[i] = T.plus(out[i], T.times(beta, bias[index[i]])) }

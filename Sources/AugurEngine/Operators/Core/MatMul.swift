@@ -8,10 +8,10 @@ public struct MatMul: Operator {
         let b = try TypeRules.input(inputs, 1, TypeRules.numeric, role: "B")
         try TypeRules.same([a, b])
         guard let sa = a.shape, let sb = b.shape else { return [.tensor(TensorType(a.elementType))] }
-        guard !sa.isEmpty, !sb.isEmpty else { throw ModelLoadError(.typeMismatch, "MatMul operands must have rank 1 or more.") }
+        guard !sa.isEmpty, !sb.isEmpty else { throw EngineError(.typeMismatch, "MatMul operands must have rank 1 or more.") }
         let k1 = sa.last ?? nil, k2 = sb.count == 1 ? sb[0] : sb[sb.count - 2]
         if let k1, let k2, k1 != k2 {
-            throw ModelLoadError(.typeMismatch, "inner dimensions differ: A is \(Broadcast.describe(sa)), B is \(Broadcast.describe(sb)).")
+            throw EngineError(.typeMismatch, "inner dimensions differ: A is \(Broadcast.describe(sa)), B is \(Broadcast.describe(sb)).")
         }
         let batch = try Broadcast.staticShape(Array(sa.dropLast(2)), Array(sb.dropLast(2))) ?? []
         let m: [Int?] = sa.count >= 2 ? [sa[sa.count - 2]] : []
@@ -28,12 +28,12 @@ public struct MatMul: Operator {
         let a: Tensor, b: Tensor
 
         func run<T: CoreNumber>(_ type: T.Type) throws -> Tensor {
-            guard a.rank >= 1, b.rank >= 1 else { throw InferenceError(.shapeMismatch, "MatMul operands must have rank 1 or more.") }
+            guard a.rank >= 1, b.rank >= 1 else { throw EngineError(.shapeMismatch, "MatMul operands must have rank 1 or more.") }
             let sa = a.rank == 1 ? [1] + a.shape : a.shape
             let sb = b.rank == 1 ? b.shape + [1] : b.shape
             let m = sa[sa.count - 2], k = sa[sa.count - 1], n = sb[sb.count - 1]
             guard sb[sb.count - 2] == k else {
-                throw InferenceError(.shapeMismatch, "inner dimensions differ: A is \(a.shape), B is \(b.shape).")
+                throw EngineError(.shapeMismatch, "inner dimensions differ: A is \(a.shape), B is \(b.shape).")
             }
             let batchA = Array(sa.dropLast(2)), batchB = Array(sb.dropLast(2))
             let batch = try Broadcast.shape(batchA, batchB)
@@ -79,11 +79,11 @@ public struct Gemm: Operator {
         if let c = try TypeRules.optionalInput(inputs, 2, TypeRules.numeric, role: "C") { types.append(c) }
         try TypeRules.same(types)
         for t in [a, b] where t.rank.map({ $0 != 2 }) ?? false {
-            throw ModelLoadError(.typeMismatch, "A and B must be 2-D, not \(t).")
+            throw EngineError(.typeMismatch, "A and B must be 2-D, not \(t).")
         }
         let m = a.shape.map { $0[transA ? 1 : 0] } ?? nil, n = b.shape.map { $0[transB ? 0 : 1] } ?? nil
         let ka = a.shape.map { $0[transA ? 0 : 1] } ?? nil, kb = b.shape.map { $0[transB ? 1 : 0] } ?? nil
-        if let ka, let kb, ka != kb { throw ModelLoadError(.typeMismatch, "inner dimensions differ: \(ka) and \(kb).") }
+        if let ka, let kb, ka != kb { throw EngineError(.typeMismatch, "inner dimensions differ: \(ka) and \(kb).") }
         return [.tensor(TensorType(a.elementType, shape: [m, n]))]
     }
 

@@ -160,7 +160,7 @@ public struct ArgReduce: Operator {
         func run<T: CoreNumber>(_ type: T.Type) throws -> Tensor {
             let a = try ShapeMath.axis(op.axis, rank: x.rank)
             let dim = x.shape[a]
-            guard dim > 0 else { throw InferenceError(.invalidValue, "cannot take the arg-extreme of an empty axis.") }
+            guard dim > 0 else { throw EngineError(.invalidValue, "cannot take the arg-extreme of an empty axis.") }
             let outer = ShapeMath.product(x.shape[..<a]), inner = ShapeMath.product(x.shape[(a + 1)...])
             let values = try x.values(T.self)
             var out = [Int64]()

@@ -25,32 +25,32 @@ public struct Reshape: Operator {
         for (i, d) in requested.enumerated() {
             switch d {
             case -1:
-                guard inferred == nil else { throw InferenceError(.invalidValue, "shape \(requested) has more than one '-1'.") }
+                guard inferred == nil else { throw EngineError(.invalidValue, "shape \(requested) has more than one '-1'.") }
                 inferred = i
                 out.append(1)
             case 0 where !allowZero:
                 guard i < input.count else {
-                    throw InferenceError(.invalidValue, "shape \(requested) copies dimension \(i) with '0', but the input has rank \(input.count).")
+                    throw EngineError(.invalidValue, "shape \(requested) copies dimension \(i) with '0', but the input has rank \(input.count).")
                 }
                 out.append(input[i])
-            case ..<0: throw InferenceError(.invalidValue, "shape \(requested) has invalid dimension '\(d)'.")
+            case ..<0: throw EngineError(.invalidValue, "shape \(requested) has invalid dimension '\(d)'.")
             default: out.append(d)
             }
         }
         if allowZero, inferred != nil, out.contains(0) {
-            throw InferenceError(.invalidValue, "shape \(requested) has both '0' and '-1' while allowzero is set.")
+            throw EngineError(.invalidValue, "shape \(requested) has both '0' and '-1' while allowzero is set.")
         }
         guard out.count <= TensorLimits.maxRank, let known = TensorLimits.product(out, cap: Int.max) else {
-            throw InferenceError(.tooLarge, "shape \(requested) overflows or has more than \(TensorLimits.maxRank) dimensions.")
+            throw EngineError(.tooLarge, "shape \(requested) overflows or has more than \(TensorLimits.maxRank) dimensions.")
         }
         if let inferred {
             guard known > 0, count % known == 0 else {
-                throw InferenceError(.shapeMismatch, "cannot reshape \(input) (\(count) elements) to \(requested).")
+                throw EngineError(.shapeMismatch, "cannot reshape \(input) (\(count) elements) to \(requested).")
             }
             out[inferred] = count / known
         }
         guard TensorLimits.product(out, cap: Int.max) == count else {
-            throw InferenceError(.shapeMismatch, "cannot reshape \(input) (\(count) elements) to \(requested).")
+            throw EngineError(.shapeMismatch, "cannot reshape \(input) (\(count) elements) to \(requested).")
         }
         return out
     }
@@ -65,7 +65,7 @@ public struct Flatten: Operator {
     public func outputTypes(for inputs: [ValueType?]) throws -> [ValueType] {
         let x = try TypeRules.input(inputs, 0, Set(ElementType.allCases))
         if let rank = x.rank, axis < -rank || axis > rank {
-            throw ModelLoadError(.invalidAttribute, "axis '\(axis)' is out of range for an input of rank \(rank).")
+            throw EngineError(.invalidAttribute, "axis '\(axis)' is out of range for an input of rank \(rank).")
         }
         guard let shape = x.shape else { return [.tensor(TensorType(x.elementType, shape: [nil, nil]))] }
         let split = axis < 0 ? axis + shape.count : axis
@@ -80,7 +80,7 @@ public struct Flatten: Operator {
         let x = try tensor(inputs, 0)
         let split = axis < 0 ? axis + x.rank : axis
         guard split >= 0, split <= x.rank else {
-            throw InferenceError(.invalidValue, "axis '\(axis)' is out of range for a tensor of rank \(x.rank).")
+            throw EngineError(.invalidValue, "axis '\(axis)' is out of range for a tensor of rank \(x.rank).")
         }
         let outer = ShapeMath.product(x.shape[..<split])
         return [.tensor(Tensor(unchecked: [outer, outer == 0 ? ShapeMath.product(x.shape[split...]) : x.count / outer], x.storage))]
@@ -112,7 +112,7 @@ public struct Squeeze: Operator {
         if let listed {
             drop = Set(try ShapeMath.axes(listed, rank: x.rank))
             for axis in drop where x.shape[axis] != 1 {
-                throw InferenceError(.shapeMismatch, "cannot squeeze axis \(axis) of shape \(x.shape): its size is not 1.")
+                throw EngineError(.shapeMismatch, "cannot squeeze axis \(axis) of shape \(x.shape): its size is not 1.")
             }
         } else {
             drop = Set(x.shape.indices.filter { x.shape[$0] == 1 })
@@ -146,7 +146,7 @@ public struct Unsqueeze: Operator {
         let listed = try axes ?? ShapeMath.integers(try tensor(inputs, 1), role: "axes")
         let rank = x.rank + listed.count
         guard rank <= TensorLimits.maxRank else {
-            throw InferenceError(.tooLarge, "the output would have \(rank) dimensions; the limit is \(TensorLimits.maxRank).")
+            throw EngineError(.tooLarge, "the output would have \(rank) dimensions; the limit is \(TensorLimits.maxRank).")
         }
         let inserted = Set(try ShapeMath.axes(listed, rank: rank))
         var source = x.shape.makeIterator()

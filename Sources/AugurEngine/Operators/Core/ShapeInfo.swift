@@ -91,18 +91,18 @@ public struct NumericRange: Operator {
 
         func scalar<T: CoreNumber>(_ t: Tensor, _ name: String) throws -> T {
             let v = try t.values(T.self)
-            guard v.count == 1 else { throw InferenceError(.shapeMismatch, "\(name) must be a scalar, not of shape \(t.shape).") }
+            guard v.count == 1 else { throw EngineError(.shapeMismatch, "\(name) must be a scalar, not of shape \(t.shape).") }
             return v[0]
         }
 
         func run<T: CoreNumber>(_ type: T.Type) throws -> Tensor {
             let s: T = try scalar(start, "start"), l: T = try scalar(limit, "limit"), d: T = try scalar(delta, "delta")
-            guard d != T.zero else { throw InferenceError(.invalidValue, "delta must not be zero.") }
+            guard d != T.zero else { throw EngineError(.invalidValue, "delta must not be zero.") }
             // -∞ (an infinite span in the wrong direction) and huge negatives give 0 steps;
             // NaN, +∞ and anything above the cap are refused before any conversion to Int.
             let steps = (l.asDouble - s.asDouble) / d.asDouble
             guard let count = TensorLimits.count(steps) else {
-                throw InferenceError(.tooLarge, "range from \(s) to \(l) by \(d) has too many elements (the limit is \(TensorLimits.maxElements)).")
+                throw EngineError(.tooLarge, "range from \(s) to \(l) by \(d) has too many elements (the limit is \(TensorLimits.maxElements)).")
             }
             var values = [T]()
             values.reserveCapacity(count)

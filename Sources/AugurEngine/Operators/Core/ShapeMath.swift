@@ -3,7 +3,7 @@ enum ShapeMath {
     /// The largest element count one tensor may have (`TensorLimits.maxElements`).
     static var maxElements: Int { TensorLimits.maxElements }
 
-    /// The element count of `shape`, or an `InferenceError` when negative, overflowing, of
+    /// The element count of `shape`, or an `EngineError` when negative, overflowing, of
     /// too many dimensions or too large (`TensorLimits.checkedCount`).
     static func count(_ shape: [Int]) throws -> Int { try TensorLimits.checkedCount(shape) }
 
@@ -11,7 +11,7 @@ enum ShapeMath {
     static func axis(_ axis: Int, rank: Int, role: String = "axis") throws -> Int {
         let resolved = axis < 0 ? axis + rank : axis
         guard resolved >= 0, resolved < rank else {
-            throw InferenceError(.invalidValue, "\(role) '\(axis)' is out of range for a tensor of rank \(rank).")
+            throw EngineError(.invalidValue, "\(role) '\(axis)' is out of range for a tensor of rank \(rank).")
         }
         return resolved
     }
@@ -20,7 +20,7 @@ enum ShapeMath {
     static func checkAxis(_ axis: Int, rank: Int?, role: String = "axis") throws {
         guard let rank else { return }
         guard axis >= -rank, axis < rank else {
-            throw ModelLoadError(.invalidAttribute, "\(role) '\(axis)' is out of range for an input of rank \(rank).")
+            throw EngineError(.invalidAttribute, "\(role) '\(axis)' is out of range for an input of rank \(rank).")
         }
     }
 
@@ -30,7 +30,7 @@ enum ShapeMath {
         return try axes.map { raw in
             let a = try axis(raw, rank: rank, role: role)
             guard seen.insert(a).inserted else {
-                throw InferenceError(.invalidValue, "\(role) lists axis '\(raw)' twice.")
+                throw EngineError(.invalidValue, "\(role) lists axis '\(raw)' twice.")
             }
             return a
         }
@@ -56,13 +56,13 @@ enum ShapeMath {
         case .int64(let v):
             return try v.map { value in
                 guard let i = Int(exactly: value) else {
-                    throw InferenceError(.invalidValue, "\(role) value '\(value)' does not fit an Int.")
+                    throw EngineError(.invalidValue, "\(role) value '\(value)' does not fit an Int.")
                 }
                 return i
             }
         case .int32(let v): return v.map(Int.init)
         default:
-            throw InferenceError(.typeMismatch, "\(role) must be int64 or int32, not \(tensor.elementType).")
+            throw EngineError(.typeMismatch, "\(role) must be int64 or int32, not \(tensor.elementType).")
         }
     }
 
@@ -96,7 +96,7 @@ extension ShapeMath {
     static func unknown(rank: Int?) throws -> [Int?]? {
         guard let rank else { return nil }
         guard rank >= 0, rank <= TensorLimits.maxRank else {
-            throw ModelLoadError(.typeMismatch, "the output would have \(rank) dimensions; expected 0 to \(TensorLimits.maxRank).")
+            throw EngineError(.typeMismatch, "the output would have \(rank) dimensions; expected 0 to \(TensorLimits.maxRank).")
         }
         return [Int?](repeating: nil, count: rank)
     }

@@ -30,7 +30,7 @@ public struct Slice: Operator {
         let a = try starts != nil ? axes : optionalTensor(inputs, 3).map { try ShapeMath.integers($0, role: "axes") }
         let steps = try starts != nil ? nil : optionalTensor(inputs, 4).map { try ShapeMath.integers($0, role: "steps") }
         guard s.count == e.count, a.map({ $0.count == s.count }) ?? true, steps.map({ $0.count == s.count }) ?? true else {
-            throw InferenceError(.invalidValue, "starts, ends, axes and steps must have the same length.")
+            throw EngineError(.invalidValue, "starts, ends, axes and steps must have the same length.")
         }
         let resolvedAxes = try ShapeMath.axes(a ?? Array(0..<s.count), rank: x.rank)
         var coords = x.shape.map { Array(0..<$0) }
@@ -43,7 +43,7 @@ public struct Slice: Operator {
 
     /// The indices a (start, end, step) selects in a dimension of size `dim`.
     func window(dim: Int, start: Int, end: Int, step: Int) throws -> [Int] {
-        guard step != 0 else { throw InferenceError(.invalidValue, "steps must not be zero.") }
+        guard step != 0 else { throw EngineError(.invalidValue, "steps must not be zero.") }
         func resolve(_ v: Int) -> Int { v < 0 ? (v < -dim ? -dim - 1 : v + dim) : v }
         var lo = resolve(start), hi = resolve(end)
         if step > 0 {
@@ -68,7 +68,7 @@ public struct Transpose: Operator {
         guard let shape = x.shape else { return try [.tensor(TensorType(x.elementType, shape: perm.map { try ShapeMath.unknown(rank: $0.count) } ?? nil))] }
         let p = perm ?? Array(shape.indices.reversed())
         guard p.count == shape.count, Set(p) == Set(shape.indices) else {
-            throw ModelLoadError(.invalidAttribute, "perm \(p) is not a permutation of the \(shape.count) axes of the input.")
+            throw EngineError(.invalidAttribute, "perm \(p) is not a permutation of the \(shape.count) axes of the input.")
         }
         return [.tensor(TensorType(x.elementType, shape: p.map { shape[$0] }))]
     }
@@ -77,7 +77,7 @@ public struct Transpose: Operator {
         let x = try tensor(inputs, 0)
         let p = perm ?? Array(x.shape.indices.reversed())
         guard p.count == x.rank, Set(p) == Set(x.shape.indices) else {
-            throw InferenceError(.invalidValue, "perm \(p) is not a permutation of the \(x.rank) axes of the input.")
+            throw EngineError(.invalidValue, "perm \(p) is not a permutation of the \(x.rank) axes of the input.")
         }
         let strides = ShapeMath.strides(x.shape)
         let offsets = try ShapeMath.offsets(p.map { Array(0..<x.shape[$0]) }, strides: p.map { strides[$0] })
@@ -99,7 +99,7 @@ public struct Expand: Operator {
     public func run(_ inputs: [Value?]) throws -> [Value] {
         let x = try tensor(inputs, 0)
         let requested = try ShapeMath.integers(try tensor(inputs, 1), role: "shape")
-        guard requested.allSatisfy({ $0 >= 0 }) else { throw InferenceError(.invalidValue, "shape \(requested) has a negative dimension.") }
+        guard requested.allSatisfy({ $0 >= 0 }) else { throw EngineError(.invalidValue, "shape \(requested) has a negative dimension.") }
         let out = try Broadcast.shape(x.shape, requested)
         return [.tensor(Tensor(unchecked: out, x.storage.gathered(try Broadcast.sourceIndices(from: x.shape, to: out))))]
     }
@@ -119,12 +119,12 @@ public struct Tile: Operator {
         let x = try tensor(inputs, 0)
         let repeats = try ShapeMath.integers(try tensor(inputs, 1), role: "repeats")
         guard repeats.count == x.rank, repeats.allSatisfy({ $0 >= 0 }) else {
-            throw InferenceError(.invalidValue, "repeats \(repeats) must hold \(x.rank) non-negative values.")
+            throw EngineError(.invalidValue, "repeats \(repeats) must hold \(x.rank) non-negative values.")
         }
         var out = [Int]()
         for (d, r) in zip(x.shape, repeats) {
             let (size, overflow) = d.multipliedReportingOverflow(by: r)
-            guard !overflow else { throw InferenceError(.tooLarge, "tiling \(x.shape) by \(repeats) overflows.") }
+            guard !overflow else { throw EngineError(.tooLarge, "tiling \(x.shape) by \(repeats) overflows.") }
             out.append(size)
         }
         _ = try ShapeMath.count(out)

@@ -31,7 +31,7 @@ public struct TopK: Operator {
         let x = try tensor(inputs, 0)
         let count = try k ?? {
             let v = try ShapeMath.integers(try tensor(inputs, 1), role: "K")
-            guard v.count == 1 else { throw InferenceError(.shapeMismatch, "K must hold one value, not \(v.count).") }
+            guard v.count == 1 else { throw EngineError(.shapeMismatch, "K must hold one value, not \(v.count).") }
             return v[0]
         }()
         return try Kernel(x: x, k: count, op: self).dispatch(x.elementType)
@@ -43,7 +43,7 @@ public struct TopK: Operator {
         func run<T: CoreNumber>(_ type: T.Type) throws -> [Value] {
             let a = try ShapeMath.axis(op.axis, rank: x.rank)
             let n = x.shape[a]
-            guard k >= 0, k <= n else { throw InferenceError(.invalidValue, "K '\(k)' is out of range for an axis of size \(n).") }
+            guard k >= 0, k <= n else { throw EngineError(.invalidValue, "K '\(k)' is out of range for an axis of size \(n).") }
             let outer = ShapeMath.product(x.shape[..<a]), inner = ShapeMath.product(x.shape[(a + 1)...])
             let values = try x.values(T.self)
             var outValues = [T](repeating: T.zero, count: outer * k * inner)

@@ -9,7 +9,7 @@ public struct Variadic: Operator {
     public init(_ function: Function) { self.function = function }
 
     public func outputTypes(for inputs: [ValueType?]) throws -> [ValueType] {
-        guard !inputs.isEmpty else { throw ModelLoadError(.invalidGraph, "needs at least one input.") }
+        guard !inputs.isEmpty else { throw EngineError(.invalidGraph, "needs at least one input.") }
         let allowed = function == .mean ? TypeRules.floats : TypeRules.numeric
         let types = try inputs.indices.map { try TypeRules.input(inputs, $0, allowed) }
         try TypeRules.same(types)
@@ -20,7 +20,7 @@ public struct Variadic: Operator {
 
     public func run(_ inputs: [Value?]) throws -> [Value] {
         let tensors = try inputs.indices.map { try tensor(inputs, $0) }
-        guard let first = tensors.first else { throw InferenceError(.missingInput, "input 0 is required.") }
+        guard let first = tensors.first else { throw EngineError(.missingInput, "input 0 is required.") }
         return [.tensor(try Kernel(tensors: tensors, function: function).dispatch(first.elementType))]
     }
 
@@ -66,7 +66,7 @@ public struct Clip: Operator {
             if let bound = try TypeRules.optionalInput(inputs, index, TypeRules.numeric, role: index == 1 ? "min" : "max") {
                 try TypeRules.same([x, bound])
                 if let shape = bound.shape, let count = Tensor.elementCount(of: shape.map { $0 ?? 1 }), count != 1 {
-                    throw ModelLoadError(.typeMismatch, "\(index == 1 ? "min" : "max") must be a scalar, not of shape \(Broadcast.describe(shape)).")
+                    throw EngineError(.typeMismatch, "\(index == 1 ? "min" : "max") must be a scalar, not of shape \(Broadcast.describe(shape)).")
                 }
             }
         }
@@ -86,7 +86,7 @@ public struct Clip: Operator {
             if let tensor {
                 let values = try tensor.values(T.self)
                 guard values.count == 1 else {
-                    throw InferenceError(.shapeMismatch, "\(name) must hold one value, not \(values.count).")
+                    throw EngineError(.shapeMismatch, "\(name) must hold one value, not \(values.count).")
                 }
                 return values[0]
             }

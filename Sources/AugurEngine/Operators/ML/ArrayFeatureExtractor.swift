@@ -7,11 +7,11 @@ public struct ArrayFeatureExtractor: Operator {
     public func outputTypes(for inputs: [ValueType?]) throws -> [ValueType] {
         let x = try tensorType(inputs, 0)
         let y = try tensorType(inputs, 1)
-        guard x.elementType != .bool else { throw ModelLoadError(.typeMismatch, "input 0 cannot be bool.") }
+        guard x.elementType != .bool else { throw EngineError(.typeMismatch, "input 0 cannot be bool.") }
         guard y.elementType == .int64 else {
-            throw ModelLoadError(.typeMismatch, "input 1 (the indices) must be int64, not \(y.elementType).")
+            throw EngineError(.typeMismatch, "input 1 (the indices) must be int64, not \(y.elementType).")
         }
-        if x.rank == 0 { throw ModelLoadError(.typeMismatch, "input 0 must have at least one dimension.") }
+        if x.rank == 0 { throw EngineError(.typeMismatch, "input 0 must have at least one dimension.") }
         guard let shape = x.shape else { return [.tensor(TensorType(x.elementType))] }
         let k: Int? = y.shape.flatMap { dims in
             dims.allSatisfy { $0 != nil } ? TensorLimits.product(dims.compactMap { $0 }, cap: .max) : nil
@@ -24,24 +24,24 @@ public struct ArrayFeatureExtractor: Operator {
         let x = try tensor(inputs, 0)
         let y = try tensor(inputs, 1)
         guard case .int64(let raw) = y.storage else {
-            throw InferenceError(.typeMismatch, "input 1 (the indices) must be int64, not \(y.elementType).")
+            throw EngineError(.typeMismatch, "input 1 (the indices) must be int64, not \(y.elementType).")
         }
         guard let stride = x.shape.last else {
-            throw InferenceError(.shapeMismatch, "input 0 must have at least one dimension.")
+            throw EngineError(.shapeMismatch, "input 0 must have at least one dimension.")
         }
-        guard !raw.isEmpty else { throw InferenceError(.invalidValue, "input 1 (the indices) is empty.") }
+        guard !raw.isEmpty else { throw EngineError(.invalidValue, "input 1 (the indices) is empty.") }
         var indices = [Int]()
         indices.reserveCapacity(raw.count)
         for (i, index) in raw.enumerated() {
             guard index >= 0, index < stride else {
-                throw InferenceError(.invalidValue, "index '\(index)' (element \(i) of input 1) is out of range for a last axis of \(stride).")
+                throw EngineError(.invalidValue, "index '\(index)' (element \(i) of input 1) is out of range for a last axis of \(stride).")
             }
             indices.append(Int(index))
         }
         let rows = stride == 0 ? 0 : x.count / stride
         let shape = x.rank == 1 ? [1, indices.count] : Array(x.shape.dropLast()) + [indices.count]
         guard TensorLimits.elementCount(shape) != nil else {
-            throw InferenceError(.tooLarge, "the output shape \(shape) exceeds \(TensorLimits.maxElements) elements.")
+            throw EngineError(.tooLarge, "the output shape \(shape) exceeds \(TensorLimits.maxElements) elements.")
         }
         let storage: TensorStorage
         switch x.storage {
@@ -50,7 +50,7 @@ public struct ArrayFeatureExtractor: Operator {
         case .int64(let v): storage = .int64(pick(v, rows: rows, stride: stride, indices: indices))
         case .int32(let v): storage = .int32(pick(v, rows: rows, stride: stride, indices: indices))
         case .string(let v): storage = .string(pick(v, rows: rows, stride: stride, indices: indices))
-        case .bool: throw InferenceError(.typeMismatch, "input 0 cannot be bool.")
+        case .bool: throw EngineError(.typeMismatch, "input 0 cannot be bool.")
         }
         return [.tensor(try Tensor(shape: shape, storage: storage))]
     }

@@ -24,12 +24,12 @@ public struct Binarizer: Operator {
         case .int64(let v): storage = .int64(v.map { Float($0) > threshold ? 1 : 0 })
         case .int32(let v): storage = .int32(v.map { Float($0) > threshold ? 1 : 0 })
         case .bool, .string:
-            throw InferenceError(.typeMismatch, "input 0 must be numeric, not \(x.elementType).")
+            throw EngineError(.typeMismatch, "input 0 must be numeric, not \(x.elementType).")
         }
         return [.tensor(Tensor(unchecked: x.shape, storage))]
     }
 
     private func rejectNaN(_ index: Int?) throws {
-        if let index { throw InferenceError(.invalidValue, "input element \(index) is NaN.") }
+        if let index { throw EngineError(.invalidValue, "input element \(index) is NaN.") }
     }
 }

@@ -15,7 +15,7 @@ public struct CategoryMapper: Operator {
     /// Throws when the two lists differ in length.
     public init(strings: [String], ints: [Int64], defaultString: String, defaultInt: Int64) throws {
         guard strings.count == ints.count else {
-            throw ModelLoadError(.invalidAttribute, "\(strings.count) strings but \(ints.count) integers.")
+            throw EngineError(.invalidAttribute, "\(strings.count) strings but \(ints.count) integers.")
         }
         self.strings = strings
         self.ints = ints
@@ -36,7 +36,7 @@ public struct CategoryMapper: Operator {
         switch x.elementType {
         case .string: return [.tensor(TensorType(.int64, shape: x.shape))]
         case .int64: return [.tensor(TensorType(.string, shape: x.shape))]
-        default: throw ModelLoadError(.typeMismatch, "input 0 must be string or int64, not \(x.elementType).")
+        default: throw EngineError(.typeMismatch, "input 0 must be string or int64, not \(x.elementType).")
         }
     }
 
@@ -48,7 +48,7 @@ public struct CategoryMapper: Operator {
         case .int64(let v):
             return [.tensor(Tensor(unchecked: x.shape, .string(v.map { intToString[$0] ?? defaultString })))]
         default:
-            throw InferenceError(.typeMismatch, "input 0 must be string or int64, not \(x.elementType).")
+            throw EngineError(.typeMismatch, "input 0 must be string or int64, not \(x.elementType).")
         }
     }
 }

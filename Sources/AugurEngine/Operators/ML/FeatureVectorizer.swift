@@ -9,12 +9,12 @@ public struct FeatureVectorizer: Operator {
 
     /// Throws on a negative dimension or a total above `TensorLimits.maxElements`.
     public init(dimensions: [Int]) throws {
-        guard !dimensions.isEmpty else { throw ModelLoadError(.invalidAttribute, "FeatureVectorizer needs at least one input dimension.") }
+        guard !dimensions.isEmpty else { throw EngineError(.invalidAttribute, "FeatureVectorizer needs at least one input dimension.") }
         if let dim = dimensions.first(where: { $0 < 0 }) {
-            throw ModelLoadError(.invalidAttribute, "input dimension '\(dim)' is negative.")
+            throw EngineError(.invalidAttribute, "input dimension '\(dim)' is negative.")
         }
         guard let total = TensorLimits.sum(dimensions) else {
-            throw ModelLoadError(.invalidAttribute, "the input dimensions add up to more than \(TensorLimits.maxElements) features.")
+            throw EngineError(.invalidAttribute, "the input dimensions add up to more than \(TensorLimits.maxElements) features.")
         }
         self.dimensions = dimensions
         totalWidth = total
@@ -22,13 +22,13 @@ public struct FeatureVectorizer: Operator {
 
     public func outputTypes(for inputs: [ValueType?]) throws -> [ValueType] {
         guard inputs.count == dimensions.count else {
-            throw ModelLoadError(.invalidGraph, "has \(inputs.count) inputs but \(dimensions.count) input dimensions.")
+            throw EngineError(.invalidGraph, "has \(inputs.count) inputs but \(dimensions.count) input dimensions.")
         }
         var rows: Int? = nil
         for index in inputs.indices {
             let type = try tensorType(inputs, index)
             try MLTensorSupport.requireNumeric(type, role: "input \(index)")
-            if type.rank == 0 { throw ModelLoadError(.typeMismatch, "input \(index) must have at least one dimension.") }
+            if type.rank == 0 { throw EngineError(.typeMismatch, "input \(index) must have at least one dimension.") }
             if index == 0, let shape = type.shape { rows = shape.count == 1 ? 1 : shape[0] }
         }
         return [.tensor(TensorType(.float32, shape: [rows, totalWidth]))]
@@ -36,15 +36,15 @@ public struct FeatureVectorizer: Operator {
 
     public func run(_ inputs: [Value?]) throws -> [Value] {
         guard inputs.count == dimensions.count else {
-            throw InferenceError(.missingInput, "expected \(dimensions.count) inputs, got \(inputs.count).")
+            throw EngineError(.missingInput, "expected \(dimensions.count) inputs, got \(inputs.count).")
         }
         let first = try tensor(inputs, 0)
         guard let firstDim = first.shape.first else {
-            throw InferenceError(.shapeMismatch, "input 0 must have at least one dimension.")
+            throw EngineError(.shapeMismatch, "input 0 must have at least one dimension.")
         }
         let rows = first.rank == 1 ? 1 : firstDim
         guard let total = TensorLimits.elementCount([rows, totalWidth]) else {
-            throw InferenceError(.tooLarge, "the output of \(rows) rows of \(totalWidth) features exceeds \(TensorLimits.maxElements) elements.")
+            throw EngineError(.tooLarge, "the output of \(rows) rows of \(totalWidth) features exceeds \(TensorLimits.maxElements) elements.")
         }
         var out = [Float](repeating: 0, count: total)
         var offset = 0
@@ -58,11 +58,11 @@ public struct FeatureVectorizer: Operator {
 
     private func copy(_ x: Tensor, index: Int, into out: inout [Float], rows: Int, offset: Int, dimension: Int) throws {
         guard let leading = x.shape.first else {
-            throw InferenceError(.shapeMismatch, "input \(index) must have at least one dimension.")
+            throw EngineError(.shapeMismatch, "input \(index) must have at least one dimension.")
         }
         let inputRows = x.rank == 1 ? 1 : leading
         guard inputRows <= rows else {
-            throw InferenceError(.shapeMismatch, "input \(index) has \(inputRows) rows but input 0 has \(rows).")
+            throw EngineError(.shapeMismatch, "input \(index) has \(inputRows) rows but input 0 has \(rows).")
         }
         let width = inputRows == 0 ? 0 : x.count / inputRows
         let copied = min(width, dimension)

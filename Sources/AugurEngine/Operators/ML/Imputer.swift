@@ -21,7 +21,7 @@ public struct Imputer: Operator {
 
     /// Throws when no imputed value is given.
     public init(rule: Rule) throws {
-        guard rule.count > 0 else { throw ModelLoadError(.invalidAttribute, "an imputer needs at least one imputed value.") }
+        guard rule.count > 0 else { throw EngineError(.invalidAttribute, "an imputer needs at least one imputed value.") }
         self.rule = rule
     }
 
@@ -32,21 +32,21 @@ public struct Imputer: Operator {
             break
         case (.int64(let imputed, _), .int32):
             if let bad = imputed.first(where: { Int32(exactly: $0) == nil }) {
-                throw ModelLoadError(.typeMismatch, "imputed value '\(bad)' does not fit the int32 input.")
+                throw EngineError(.typeMismatch, "imputed value '\(bad)' does not fit the int32 input.")
             }
         case (.float, _):
-            throw ModelLoadError(.typeMismatch, "input 0 is \(x.elementType) but the imputed values are floats.")
+            throw EngineError(.typeMismatch, "input 0 is \(x.elementType) but the imputed values are floats.")
         case (.int64, _):
-            throw ModelLoadError(.typeMismatch, "input 0 is \(x.elementType) but the imputed values are integers.")
+            throw EngineError(.typeMismatch, "input 0 is \(x.elementType) but the imputed values are integers.")
         }
-        if x.rank == 0 { throw ModelLoadError(.typeMismatch, "input 0 must have at least one dimension.") }
+        if x.rank == 0 { throw EngineError(.typeMismatch, "input 0 must have at least one dimension.") }
         return [.tensor(x)]
     }
 
     public func run(_ inputs: [Value?]) throws -> [Value] {
         let x = try tensor(inputs, 0)
         guard let stride = MLTensorSupport.featureStride(x.shape) else {
-            throw InferenceError(.shapeMismatch, "input 0 must have at least one dimension.")
+            throw EngineError(.shapeMismatch, "input 0 must have at least one dimension.")
         }
         let storage: TensorStorage
         switch (rule, x.storage) {
@@ -61,7 +61,7 @@ public struct Imputer: Operator {
             let values = imputed.map { Int32(truncatingIfNeeded: $0) }
             storage = .int32(impute(v, stride: stride, values: values) { Int64($0) == replaced })
         default:
-            throw InferenceError(.typeMismatch, "input 0 has element type \(x.elementType), which this imputer does not take.")
+            throw EngineError(.typeMismatch, "input 0 has element type \(x.elementType), which this imputer does not take.")
         }
         return [.tensor(Tensor(unchecked: x.shape, storage))]
     }

@@ -11,10 +11,10 @@ public struct LabelEncoder: Operator {
     /// Throws when keys and values differ in length or the default's type is not the values'.
     public init(keys: LabelList, values: LabelList, defaultValue: LabelScalar, nanMatchesNaN: Bool) throws {
         guard keys.count == values.count else {
-            throw ModelLoadError(.invalidAttribute, "\(keys.count) keys but \(values.count) values.")
+            throw EngineError(.invalidAttribute, "\(keys.count) keys but \(values.count) values.")
         }
         guard defaultValue.elementType == values.elementType else {
-            throw ModelLoadError(.invalidAttribute,
+            throw EngineError(.invalidAttribute,
                 "the default is \(defaultValue.elementType) but the values are \(values.elementType).")
         }
         self.keys = keys
@@ -27,7 +27,7 @@ public struct LabelEncoder: Operator {
     public func outputTypes(for inputs: [ValueType?]) throws -> [ValueType] {
         let x = try tensorType(inputs, 0)
         guard x.elementType == keys.elementType else {
-            throw ModelLoadError(.typeMismatch, "input 0 is \(x.elementType) but the keys are \(keys.elementType).")
+            throw EngineError(.typeMismatch, "input 0 is \(x.elementType) but the keys are \(keys.elementType).")
         }
         return [.tensor(TensorType(values.elementType, shape: x.shape))]
     }
@@ -35,7 +35,7 @@ public struct LabelEncoder: Operator {
     public func run(_ inputs: [Value?]) throws -> [Value] {
         let x = try tensor(inputs, 0)
         guard let positions = index.positions(of: x.storage) else {
-            throw InferenceError(.typeMismatch, "input 0 is \(x.elementType) but the keys are \(keys.elementType).")
+            throw EngineError(.typeMismatch, "input 0 is \(x.elementType) but the keys are \(keys.elementType).")
         }
         return [.tensor(Tensor(unchecked: x.shape, try values.gather(positions, default: defaultValue)))]
     }

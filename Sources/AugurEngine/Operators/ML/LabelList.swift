@@ -36,7 +36,7 @@ public enum LabelList: Sendable, Equatable {
         case (.float32(let v), .float32(let d)): return .float32(pick(v, d))
         case (.float64(let v), .float64(let d)): return .float64(pick(v, d))
         default:
-            throw InferenceError(.typeMismatch, "the default is \(fallback.elementType) but the values are \(elementType).")
+            throw EngineError(.typeMismatch, "the default is \(fallback.elementType) but the values are \(elementType).")
         }
     }
 }

@@ -34,13 +34,13 @@ public struct LinearClassifier: Operator {
 
     /// Throws when the weights do not form `classes × features` or labels are missing.
     public init(coefficients: [Float], intercepts: [Float], labels: Labels, postTransform: PostTransform) throws {
-        guard !intercepts.isEmpty else { throw ModelLoadError(.invalidAttribute, "a linear classifier needs at least one class.") }
+        guard !intercepts.isEmpty else { throw EngineError(.invalidAttribute, "a linear classifier needs at least one class.") }
         guard !coefficients.isEmpty, coefficients.count % intercepts.count == 0 else {
-            throw ModelLoadError(.invalidAttribute,
+            throw EngineError(.invalidAttribute,
                 "\(coefficients.count) coefficients do not split into \(intercepts.count) classes.")
         }
         guard intercepts.count == 1 || labels.count >= intercepts.count else {
-            throw ModelLoadError(.invalidAttribute, "\(labels.count) labels for \(intercepts.count) classes.")
+            throw EngineError(.invalidAttribute, "\(labels.count) labels for \(intercepts.count) classes.")
         }
         self.coefficients = coefficients
         self.intercepts = intercepts
@@ -53,7 +53,7 @@ public struct LinearClassifier: Operator {
         try MLTensorSupport.requireNumeric(x)
         let (rows, width) = try MLTensorSupport.staticMatrix(x)
         if let width, width != featureCount {
-            throw ModelLoadError(.typeMismatch,
+            throw EngineError(.typeMismatch,
                 "input 0 has \(width) features but the coefficients are for \(featureCount).")
         }
         let labelType: ElementType = if case .string = labels { .string } else { .int64 }
@@ -65,7 +65,7 @@ public struct LinearClassifier: Operator {
         let x = try tensor(inputs, 0)
         let (rows, width) = try MLTensorSupport.matrix(x.shape)
         guard width == featureCount else {
-            throw InferenceError(.shapeMismatch, "input 0 has \(width) features; the model expects \(featureCount).")
+            throw EngineError(.shapeMismatch, "input 0 has \(width) features; the model expects \(featureCount).")
         }
         let raw = try LinearKernel.scores(try MLTensorSupport.floats(x), rows: rows, weights: coefficients,
                                       biases: intercepts, features: featureCount)

@@ -5,7 +5,7 @@ enum LinearKernel {
     static func scores(_ x: [Float], rows: Int, weights: [Float], biases: [Float]?, features: Int) throws -> [Float] {
         let targets = weights.count / max(features, 1)
         guard let total = TensorLimits.product([rows, targets]) else {
-            throw InferenceError(.tooLarge, "\(rows) rows of \(targets) scores exceed \(TensorLimits.maxElements) elements.")
+            throw EngineError(.tooLarge, "\(rows) rows of \(targets) scores exceed \(TensorLimits.maxElements) elements.")
         }
         let bias = (0..<targets).map { target -> Float in
             guard let biases, target < biases.count else { return 0 }

@@ -12,12 +12,12 @@ public struct LinearRegressor: Operator {
 
     /// Throws when the weights do not split into `targets` rows or the intercepts do not match.
     public init(coefficients: [Float], intercepts: [Float]?, targets: Int, postTransform: PostTransform) throws {
-        guard targets > 0 else { throw ModelLoadError(.invalidAttribute, "a linear regressor needs at least one target.") }
+        guard targets > 0 else { throw EngineError(.invalidAttribute, "a linear regressor needs at least one target.") }
         guard !coefficients.isEmpty, coefficients.count % targets == 0 else {
-            throw ModelLoadError(.invalidAttribute, "\(coefficients.count) coefficients do not split into \(targets) targets.")
+            throw EngineError(.invalidAttribute, "\(coefficients.count) coefficients do not split into \(targets) targets.")
         }
         if let intercepts, intercepts.count != targets {
-            throw ModelLoadError(.invalidAttribute, "\(intercepts.count) intercepts for \(targets) targets.")
+            throw EngineError(.invalidAttribute, "\(intercepts.count) intercepts for \(targets) targets.")
         }
         self.coefficients = coefficients
         self.intercepts = intercepts
@@ -31,12 +31,12 @@ public struct LinearRegressor: Operator {
         var rows: Int? = nil
         if let shape = x.shape {
             guard shape.count <= 2 else {
-                throw ModelLoadError(.typeMismatch, "input 0 must have rank 0, 1 or 2, not \(x).")
+                throw EngineError(.typeMismatch, "input 0 must have rank 0, 1 or 2, not \(x).")
             }
             rows = shape.count == 2 ? shape[0] : 1
             let width = shape.count == 2 ? shape[1] : (shape.count == 1 ? shape[0] : 1)
             if let width, width != featureCount {
-                throw ModelLoadError(.typeMismatch,
+                throw EngineError(.typeMismatch,
                     "input 0 has \(width) features but the coefficients are for \(featureCount).")
             }
         }
@@ -51,7 +51,7 @@ public struct LinearRegressor: Operator {
         default: (rows, width) = try MLTensorSupport.matrix(x.shape)
         }
         guard width == featureCount else {
-            throw InferenceError(.shapeMismatch, "input 0 has \(width) features; the model expects \(featureCount).")
+            throw EngineError(.shapeMismatch, "input 0 has \(width) features; the model expects \(featureCount).")
         }
         var scores = try LinearKernel.scores(try MLTensorSupport.floats(x), rows: rows, weights: coefficients,
                                          biases: intercepts, features: featureCount)

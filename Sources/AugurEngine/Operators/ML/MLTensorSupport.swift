@@ -8,7 +8,7 @@ enum MLTensorSupport {
         case .int64(let v): return v.map { Float($0) }
         case .int32(let v): return v.map { Float($0) }
         case .bool, .string:
-            throw InferenceError(.typeMismatch, "\(role) must be numeric, not \(tensor.elementType).")
+            throw EngineError(.typeMismatch, "\(role) must be numeric, not \(tensor.elementType).")
         }
     }
 
@@ -18,7 +18,7 @@ enum MLTensorSupport {
         case 1: return (1, shape[0])
         case 2: return (shape[0], shape[1])
         default:
-            throw InferenceError(.shapeMismatch, "\(role) must have rank 1 or 2, not shape \(shape).")
+            throw EngineError(.shapeMismatch, "\(role) must have rank 1 or 2, not shape \(shape).")
         }
     }
 
@@ -30,14 +30,14 @@ enum MLTensorSupport {
         case 1: return (1, shape[0])
         case 2: return (shape[0], shape[1])
         default:
-            throw ModelLoadError(.typeMismatch, "\(role) must have rank 1 or 2, not \(type).")
+            throw EngineError(.typeMismatch, "\(role) must have rank 1 or 2, not \(type).")
         }
     }
 
     /// Checks that a tensor type is float32, float64, int64 or int32.
     static func requireNumeric(_ type: TensorType, role: String = "input 0") throws {
         guard type.elementType.isNumeric else {
-            throw ModelLoadError(.typeMismatch, "\(role) must be float, double, int64 or int32, not \(type.elementType).")
+            throw EngineError(.typeMismatch, "\(role) must be float, double, int64 or int32, not \(type.elementType).")
         }
     }
 

@@ -29,7 +29,7 @@ public struct Normalizer: Operator {
         case .int64(let v): out = normalize(v, rows: rows, width: width)
         case .int32(let v): out = normalize(v, rows: rows, width: width)
         case .bool, .string:
-            throw InferenceError(.typeMismatch, "input 0 must be numeric, not \(x.elementType).")
+            throw EngineError(.typeMismatch, "input 0 must be numeric, not \(x.elementType).")
         }
         return [.tensor(Tensor(unchecked: x.shape, .float32(out)))]
     }

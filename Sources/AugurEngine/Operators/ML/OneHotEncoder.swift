@@ -22,9 +22,9 @@ public struct OneHotEncoder: Operator {
 
     /// Throws when there are no categories. A repeated category maps to its last position.
     public init(categories: Categories, zerosForUnknown: Bool) throws {
-        guard categories.count > 0 else { throw ModelLoadError(.invalidAttribute, "a one-hot encoder needs at least one category.") }
+        guard categories.count > 0 else { throw EngineError(.invalidAttribute, "a one-hot encoder needs at least one category.") }
         guard categories.count <= TensorLimits.maxElements else {
-            throw ModelLoadError(.invalidAttribute, "\(categories.count) categories exceed the limit of \(TensorLimits.maxElements).")
+            throw EngineError(.invalidAttribute, "\(categories.count) categories exceed the limit of \(TensorLimits.maxElements).")
         }
         self.categories = categories
         self.zerosForUnknown = zerosForUnknown
@@ -44,9 +44,9 @@ public struct OneHotEncoder: Operator {
         case (.string, .string), (.int64, .int64), (.int64, .int32), (.int64, .float32), (.int64, .float64):
             break
         case (.string, _):
-            throw ModelLoadError(.typeMismatch, "input 0 is \(x.elementType) but the categories are strings.")
+            throw EngineError(.typeMismatch, "input 0 is \(x.elementType) but the categories are strings.")
         case (.int64, _):
-            throw ModelLoadError(.typeMismatch, "input 0 is \(x.elementType) but the categories are integers.")
+            throw EngineError(.typeMismatch, "input 0 is \(x.elementType) but the categories are integers.")
         }
         return [.tensor(TensorType(.float32, shape: x.shape.map { $0 + [categories.count] }))]
     }
@@ -56,7 +56,7 @@ public struct OneHotEncoder: Operator {
         let width = categories.count
         let shape = x.shape + [width]
         guard let total = TensorLimits.elementCount(shape) else {
-            throw InferenceError(.tooLarge, "the one-hot output for input shape \(x.shape) and \(width) categories exceeds \(TensorLimits.maxElements) elements.")
+            throw EngineError(.tooLarge, "the one-hot output for input shape \(x.shape) and \(width) categories exceeds \(TensorLimits.maxElements) elements.")
         }
         let positions: [Int?]
         switch x.storage {
@@ -66,14 +66,14 @@ public struct OneHotEncoder: Operator {
         case .float32(let v): positions = v.map { intIndex[MLTensorSupport.truncatedInt64(Double($0))] }
         case .float64(let v): positions = v.map { intIndex[MLTensorSupport.truncatedInt64($0)] }
         case .bool:
-            throw InferenceError(.typeMismatch, "input 0 cannot be bool.")
+            throw EngineError(.typeMismatch, "input 0 cannot be bool.")
         }
         var out = [Float](repeating: 0, count: total)
         for (i, position) in positions.enumerated() {
             if let position {
                 out[i * width + position] = 1
             } else if !zerosForUnknown {
-                throw InferenceError(.invalidValue, "input element \(i) is not one of the categories (and 'zeros' is 0).")
+                throw EngineError(.invalidValue, "input element \(i) is not one of the categories (and 'zeros' is 0).")
             }
         }
         return [.tensor(Tensor(unchecked: shape, .float32(out)))]

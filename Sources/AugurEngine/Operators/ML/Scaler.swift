@@ -7,7 +7,7 @@ public struct Scaler: Operator {
     /// Throws unless offset and scale are non-empty and of equal length.
     public init(offset: [Float], scale: [Float]) throws {
         guard !scale.isEmpty, scale.count == offset.count else {
-            throw ModelLoadError(.invalidAttribute, "scale (\(scale.count)) and offset (\(offset.count)) must have the same non-zero length.")
+            throw EngineError(.invalidAttribute, "scale (\(scale.count)) and offset (\(offset.count)) must have the same non-zero length.")
         }
         self.offset = offset
         self.scale = scale
@@ -16,9 +16,9 @@ public struct Scaler: Operator {
     public func outputTypes(for inputs: [ValueType?]) throws -> [ValueType] {
         let x = try tensorType(inputs, 0)
         try MLTensorSupport.requireNumeric(x)
-        if x.rank == 0 { throw ModelLoadError(.typeMismatch, "input 0 must have at least one dimension.") }
+        if x.rank == 0 { throw EngineError(.typeMismatch, "input 0 must have at least one dimension.") }
         if let stride = MLTensorSupport.staticFeatureStride(x), scale.count != 1, scale.count != stride {
-            throw ModelLoadError(.typeMismatch,
+            throw EngineError(.typeMismatch,
                 "input 0 has \(stride) features but scale and offset have \(scale.count) values (expected 1 or \(stride)).")
         }
         return [.tensor(TensorType(.float32, shape: x.shape))]
@@ -27,11 +27,11 @@ public struct Scaler: Operator {
     public func run(_ inputs: [Value?]) throws -> [Value] {
         let x = try tensor(inputs, 0)
         guard let stride = MLTensorSupport.featureStride(x.shape) else {
-            throw InferenceError(.shapeMismatch, "input 0 must have at least one dimension.")
+            throw EngineError(.shapeMismatch, "input 0 must have at least one dimension.")
         }
         let perFeature = scale.count == stride && stride > 0
         guard perFeature || scale.count == 1 else {
-            throw InferenceError(.shapeMismatch,
+            throw EngineError(.shapeMismatch,
                 "input 0 has \(stride) features but scale and offset have \(scale.count) values (expected 1 or \(stride)).")
         }
         let count = x.count

@@ -10,7 +10,7 @@ public struct ZipMap: Operator {
 
     /// Throws when there are no labels.
     public init(labels: ProbabilityMaps.Keys) throws {
-        guard labels.count > 0 else { throw ModelLoadError(.invalidAttribute, "ZipMap needs at least one label.") }
+        guard labels.count > 0 else { throw EngineError(.invalidAttribute, "ZipMap needs at least one label.") }
         self.labels = labels
         switch labels {
         case .int64(let v):
@@ -35,11 +35,11 @@ public struct ZipMap: Operator {
     public func outputTypes(for inputs: [ValueType?]) throws -> [ValueType] {
         let x = try tensorType(inputs, 0)
         guard x.elementType == .float32 else {
-            throw ModelLoadError(.typeMismatch, "input 0 must be float, not \(x.elementType).")
+            throw EngineError(.typeMismatch, "input 0 must be float, not \(x.elementType).")
         }
         let (_, width) = try MLTensorSupport.staticMatrix(x)
         if let width, width != labels.count {
-            throw ModelLoadError(.typeMismatch, "input 0 has \(width) columns but there are \(labels.count) labels.")
+            throw EngineError(.typeMismatch, "input 0 has \(width) columns but there are \(labels.count) labels.")
         }
         if case .string = labels { return [.maps(key: .string)] }
         return [.maps(key: .int64)]
@@ -48,11 +48,11 @@ public struct ZipMap: Operator {
     public func run(_ inputs: [Value?]) throws -> [Value] {
         let x = try tensor(inputs, 0)
         guard case .float32(let v) = x.storage else {
-            throw InferenceError(.typeMismatch, "input 0 must be float, not \(x.elementType).")
+            throw EngineError(.typeMismatch, "input 0 must be float, not \(x.elementType).")
         }
         let (rows, width) = try MLTensorSupport.matrix(x.shape)
         guard width == labels.count else {
-            throw InferenceError(.shapeMismatch, "input 0 has \(width) columns but there are \(labels.count) labels.")
+            throw EngineError(.shapeMismatch, "input 0 has \(width) columns but there are \(labels.count) labels.")
         }
         var scores = [Float]()
         scores.reserveCapacity(rows * columns.count)

@@ -99,7 +99,7 @@ extension TreeAttributesV5 {
         }
     }
 
-    func loadError(_ ctx: NodeContext, _ problem: TreeStructureProblem, slots: [[Int]]) -> ModelLoadError {
+    func loadError(_ ctx: NodeContext, _ problem: TreeStructureProblem, slots: [[Int]]) -> EngineError {
         var node = -1
         if slots.indices.contains(problem.tree), slots[problem.tree].indices.contains(problem.node) {
             node = slots[problem.tree][problem.node]

@@ -178,7 +178,7 @@ struct TreeNodesV3 {
     }
 
     /// A load error for a structure problem the engine found, in this node's terms.
-    func loadError(_ ctx: NodeContext, _ problem: TreeStructureProblem) -> ModelLoadError {
+    func loadError(_ ctx: NodeContext, _ problem: TreeStructureProblem) -> EngineError {
         guard trees.indices.contains(problem.tree), trees[problem.tree].positions.count > problem.node else {
             return ctx.error("nodes_treeids", problem.description)
         }
