@@ -3,9 +3,11 @@ import Hummingbird
 import Logging
 import NIOCore
 
-/// Turns every failure into the one JSON error shape: our `RequestError`s, Hummingbird's
-/// 404 (405 when the path exists with other methods), oversized bodies (413), and anything
-/// unexpected (500, logged, with no internals in the body).
+/// Turns every failure into an answer in the right shape. Errors that render themselves
+/// (`HTTPResponseError`: our `RequestError`) do; Hummingbird's own are mapped into the one
+/// JSON error shape, or the protocol's on a protocol's path: 404 (405 when the path exists
+/// with other methods) and oversized bodies (413); anything unexpected is a 500, logged, with
+/// no internals in the body.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     /// The methods each path answers, to tell 405 from 404.
     let methods: AllowedMethods
@@ -13,12 +15,12 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let error as RequestError {
-            return .error(error)
         } catch is NIOTooManyBytesError {
             return .error(.payloadTooLarge(limit: context.maxUploadSize))
         } catch let error as HTTPError {
             return render(error, request)
+        } catch let error as any HTTPResponseError {
+            return try error.response(from: request, context: context)
         } catch {
             context.logger.error("unexpected error", metadata: ["error": "\(error)"])
             return .error(RequestError(status: 500, issues: [

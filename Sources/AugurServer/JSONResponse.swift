@@ -14,7 +14,7 @@ extension Response {
 
     /// The one error shape: `{"detail": [{"type", "loc", "msg", "input"?}]}` with its status.
     static func error(_ error: RequestError, headers: HTTPFields = [:]) -> Response {
-        json(error.body, status: HTTPResponse.Status(code: error.status), headers: headers)
+        json(error.body, status: error.status, headers: headers)
     }
 
     /// The same response with `extra` headers added.

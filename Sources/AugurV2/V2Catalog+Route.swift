@@ -27,7 +27,7 @@ extension V2Catalog {
         do throws(RequestError) {
             predictions = try route.pipeline.predict(route.pipeline.decode(rows: rows.map { .object($0) }, at: []))
         } catch {
-            throw V2Error(error.status >= 500 ? .internalError : .invalid, error.summary)
+            throw V2Error(error.statusCode >= 500 ? .internalError : .invalid, error.summary)
         }
         return Self.tensors(predictions)
     }

@@ -37,7 +37,7 @@ struct KServeV1Endpoints: Sendable {
                 let predictions = try route.pipeline.predict(rows)
                 return Response.encoded(predictions, with: PredictionsListEncoder())
             } catch {
-                return Self.error(error.status == 500 ? 500 : 400, error.issues.first?.type == .jsonInvalid
+                return Self.error(error.statusCode == 500 ? 500 : 400, error.issues.first?.type == .jsonInvalid
                                   ? "Unrecognized request format: \(error.issues.first?.msg ?? "")" : error.summary)
             }
         }

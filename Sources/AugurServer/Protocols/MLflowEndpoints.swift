@@ -44,8 +44,8 @@ struct MLflowEndpoints: Sendable {
                 let rows = csv ? try Self.csvRows(body, route) : try Self.jsonRows(try parser.parse(body.readableBytesView), route)
                 return Response.encoded(try route.pipeline.predict(rows), with: PredictionsListEncoder())
             } catch {
-                if error.status == 500 { return Self.error(500, "INTERNAL_ERROR", error.summary) }
-                let code = error.status == 422 ? "INVALID_PARAMETER_VALUE" : "BAD_REQUEST"
+                if error.statusCode == 500 { return Self.error(500, "INTERNAL_ERROR", error.summary) }
+                let code = error.statusCode == 422 ? "INVALID_PARAMETER_VALUE" : "BAD_REQUEST"
                 let message = error.issues.first?.type == .jsonInvalid
                     ? "Invalid input. Ensure that input is a valid JSON formatted string. Error: \(error.issues.first?.msg ?? "")" : error.summary
                 return Self.error(400, code, message)

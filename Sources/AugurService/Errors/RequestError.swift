@@ -1,11 +1,12 @@
 /// A request the service refuses: an HTTP status and every issue found, rendered as
 /// `{"detail": [{"type", "loc", "msg", "input"?, "ctx"?}]}` — one shape for every 4xx/5xx.
 public struct RequestError: Error, Sendable, Equatable {
-    public let status: Int
+    /// The HTTP status code (AugurServer renders the error: `HTTPResponseError`).
+    public let statusCode: Int
     public let issues: [Issue]
 
     public init(status: Int, issues: [Issue]) {
-        self.status = status
+        self.statusCode = status
         self.issues = issues
     }
 
