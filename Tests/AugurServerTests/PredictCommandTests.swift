@@ -35,6 +35,24 @@ struct PredictCommandTests {
      {"ApplicantIncome": 4006, "CoapplicantIncome": 1526, "LoanAmount": 95, "Loan_Amount_Term": 360, "Credit_History": 0, "Property_Area": "Rural"}]
     """
 
+    /// `augur check --format json`: every error with its file, line, key and code; exit 1.
+    @Test func checkReportsErrorsAsJSON() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("augur-check-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try "server: {maxbatch: 3, port: 70000}\nroutes:\n  healthz:\n    model: loan.onnx\n"
+            .write(to: folder.appendingPathComponent("augur.yaml"), atomically: true, encoding: .utf8)
+        let (status, out, _) = try augur("check", folder.path, "--format", "json")
+        #expect(status == 1)
+        let report = try JSONParser().parse(out)
+        #expect(report["ok"] == false)
+        guard case .array(let errors)? = report["errors"] else { Issue.record("no errors in \(out)"); return }
+        #expect(errors.map { $0["code"]?.string ?? "" } == ["unknown_key", "out_of_range", "reserved_name"], "\(out)")
+        #expect(errors.map { $0["line"]?.double ?? 0 } == [1, 1, 3] && errors[0]["key"] == "server.maxbatch", "\(out)")
+        let (good, text, _) = try augur("check", Support.examples.appendingPathComponent("loan").path, "--format", "json")
+        let answer = try JSONParser().parse(text)
+        #expect(good == 0 && answer["ok"] == true && answer["routes"]?[0]?["route"] == "loan_status", "\(text)")
+    }
+
     @Test func csvAndJSONAnswerAsTheBatchRequestDoes() async throws {
         let (status, csv, error) = try augur("predict", "--config", "examples/loan", "--input", Self.applications)
         #expect(status == 0, "\(error)")

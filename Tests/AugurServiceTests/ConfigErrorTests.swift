@@ -49,6 +49,43 @@ import Foundation
         ])
     }
 
+    /// Every `ConfigError.Code` is reachable, and each problem gets its own (`augur check
+    /// --format json` reports them; tools match on them).
+    @Test func everyErrorHasItsCode() async throws {
+        let base = """
+        models:
+          loan: model.onnx
+        routes:
+          loan:
+            model: loan
+            parameters:
+              a: {type: float}
+            features: [a, a, a, a]
+
+        """
+        let cases: [(ConfigError.Code, String)] = [
+            (.unreadable, base + "server:\n  auth: {api_keys_file: missing-keys.txt}\n"),
+            (.yamlInvalid, base + "service: [\n"),
+            (.wrongType, base + "service: 5\n"),
+            (.outOfRange, base + "server: {port: 70000}\n"),
+            (.unknownKey, base + "service: {titel: Loans}\n"),
+            (.missingKey, "service: {name: loans}\n"),
+            (.conflictingKeys, base.replacingOccurrences(of: "{type: float}", with: "{type: float, min: 10, max: 5}")),
+            (.invalidValue, base + "  other:\n    model: model.pkl\n"),
+            (.reservedName, base + "  healthz:\n    model: loan\n"),
+            (.invalidExpression, base.replacingOccurrences(of: "[a, a, a, a]", with: "[a, a, a, lg(a)]")),
+            (.invalidPattern, base.replacingOccurrences(of: "a: {type: float}", with: "a: {type: float}\n      s: {type: str, pattern: '([a-z'}")),
+            (.modelUnavailable, base.replacingOccurrences(of: "loan: model.onnx", with: "loan: missing.onnx")),
+            (.modelMismatch, base.replacingOccurrences(of: "[a, a, a, a]", with: "[a, a, a]")),
+        ]
+        #expect(try await TempService(yaml: base, models: ["model.onnx": "rf_classifier_binary_loan"]).configCodes() == [])
+        for (code, yaml) in cases {
+            let codes = try await TempService(yaml: yaml, models: ["model.onnx": "rf_classifier_binary_loan"]).configCodes()
+            #expect(codes == [code.rawValue], "\(code): \(codes)")
+        }
+        #expect(Set(cases.map(\.0)) == Set(ConfigError.Code.allCases))
+    }
+
     @Test func checksFeaturesAgainstTheModel() async throws {
         let yaml = """
         models:

@@ -75,16 +75,16 @@ enum ServerTLS {
         do {
             chain = try NIOSSLCertificate.fromPEMFile(files.certificate)
         } catch {
-            throw ConfigErrors([files.error(key: false, "'\(files.certificate)' is not a PEM certificate (\(error)).")])
+            throw ConfigErrors([files.error(key: false, .invalidValue, "'\(files.certificate)' is not a PEM certificate (\(error)).")])
         }
         guard !chain.isEmpty else {
-            throw ConfigErrors([files.error(key: false, "'\(files.certificate)' holds no PEM certificate.")])
+            throw ConfigErrors([files.error(key: false, .invalidValue, "'\(files.certificate)' holds no PEM certificate.")])
         }
         let key: NIOSSLPrivateKey
         do {
             key = try NIOSSLPrivateKey(file: files.key, format: .pem)
         } catch {
-            throw ConfigErrors([files.error(key: true, "'\(files.key)' is not a PEM private key (\(error)).")])
+            throw ConfigErrors([files.error(key: true, .invalidValue, "'\(files.key)' is not a PEM private key (\(error)).")])
         }
         var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
         configuration.applicationProtocols = ["http/1.1"]
@@ -92,7 +92,7 @@ enum ServerTLS {
         do {
             _ = try NIOSSLContext(configuration: configuration)
         } catch {
-            throw ConfigErrors([files.error(key: true, "'\(files.key)' does not go with the certificate '\(files.certificate)' (\(error)).")])
+            throw ConfigErrors([files.error(key: true, .invalidValue, "'\(files.key)' does not go with the certificate '\(files.certificate)' (\(error)).")])
         }
         return configuration
     }

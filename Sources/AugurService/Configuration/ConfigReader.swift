@@ -26,24 +26,24 @@ struct ConfigReader {
         self.file = file
     }
 
-    mutating func error(_ node: ConfigNode, _ message: String) {
-        errors.append(ConfigError(file: file, line: node.line, keyPath: node.path, message: message))
+    mutating func error(_ node: ConfigNode, _ code: ConfigError.Code, _ message: String) {
+        errors.append(ConfigError(file: file, line: node.line, keyPath: node.path, code: code, message: message))
     }
 
-    mutating func error(line: Int?, path: String, _ message: String) {
-        errors.append(ConfigError(file: file, line: line, keyPath: path, message: message))
+    mutating func error(line: Int?, path: String, _ code: ConfigError.Code, _ message: String) {
+        errors.append(ConfigError(file: file, line: line, keyPath: path, code: code, message: message))
     }
 
     /// The entries of a mapping with string keys, or nil (and an error) for anything else.
     mutating func mapping(_ node: ConfigNode) -> [(key: String, line: Int?, value: ConfigNode)]? {
         guard case .mapping(let mapping) = node.node else {
-            error(node, "expected a mapping of keys to values, found \(kind(node.node)).")
+            error(node, .wrongType, "expected a mapping of keys to values, found \(kind(node.node)).")
             return nil
         }
         var entries: [(key: String, line: Int?, value: ConfigNode)] = []
         for (key, value) in mapping {
             guard case .scalar(let scalar) = key else {
-                error(line: key.mark?.line, path: node.path, "keys must be plain names, not \(kind(key)).")
+                error(line: key.mark?.line, path: node.path, .wrongType, "keys must be plain names, not \(kind(key)).")
                 continue
             }
             entries.append((scalar.string, key.mark?.line, node.child(scalar.string, value)))
@@ -56,13 +56,13 @@ struct ConfigReader {
         for entry in entries where !allowed.contains(entry.key) {
             let hint = Suggestion.closest(to: entry.key, in: allowed).map { "did you mean '\($0)'?" }
                 ?? "expected one of \(allowed.joined(separator: ", "))."
-            error(line: entry.line, path: entry.value.path, "unknown key '\(entry.key)'; \(hint)")
+            error(line: entry.line, path: entry.value.path, .unknownKey, "unknown key '\(entry.key)'; \(hint)")
         }
     }
 
     mutating func sequence(_ node: ConfigNode) -> [ConfigNode]? {
         guard case .sequence(let sequence) = node.node else {
-            error(node, "expected a list, found \(kind(node.node)).")
+            error(node, .wrongType, "expected a list, found \(kind(node.node)).")
             return nil
         }
         return sequence.enumerated().map { node.element($0.offset, $0.element) }
@@ -71,7 +71,7 @@ struct ConfigReader {
     /// A scalar's text (numbers and bools as written).
     mutating func string(_ node: ConfigNode) -> String? {
         guard case .scalar(let scalar) = node.node else {
-            error(node, "expected a text value, found \(kind(node.node)).")
+            error(node, .wrongType, "expected a text value, found \(kind(node.node)).")
             return nil
         }
         return scalar.string
@@ -79,7 +79,7 @@ struct ConfigReader {
 
     mutating func number(_ node: ConfigNode) -> Double? {
         guard case .number(let n)? = YAMLScalar.value(node.node), n.double.isFinite else {
-            error(node, "expected a number, found \(describe(node.node)).")
+            error(node, .wrongType, "expected a number, found \(describe(node.node)).")
             return nil
         }
         return n.double
@@ -88,7 +88,7 @@ struct ConfigReader {
     mutating func double(_ node: ConfigNode, in range: ClosedRange<Double>) -> Double? {
         guard let value = number(node) else { return nil }
         guard range.contains(value) else {
-            error(node, "'\(value)' is out of range; expected at least \(range.lowerBound) and at most \(range.upperBound).")
+            error(node, .outOfRange, "'\(value)' is out of range; expected at least \(range.lowerBound) and at most \(range.upperBound).")
             return nil
         }
         return value
@@ -96,12 +96,12 @@ struct ConfigReader {
 
     mutating func int(_ node: ConfigNode, in range: ClosedRange<Int>) -> Int? {
         guard case .number(let n)? = YAMLScalar.value(node.node), let value = n.int64.flatMap({ Int(exactly: $0) }) else {
-            error(node, "expected a whole number, found \(describe(node.node)).")
+            error(node, .wrongType, "expected a whole number, found \(describe(node.node)).")
             return nil
         }
         guard range.contains(value) else {
             let upper = range.upperBound == Int.max ? "" : " and at most \(range.upperBound)"
-            error(node, "'\(value)' is out of range; expected at least \(range.lowerBound)\(upper).")
+            error(node, .outOfRange, "'\(value)' is out of range; expected at least \(range.lowerBound)\(upper).")
             return nil
         }
         return value
@@ -109,7 +109,7 @@ struct ConfigReader {
 
     mutating func bool(_ node: ConfigNode) -> Bool? {
         guard case .bool(let b)? = YAMLScalar.value(node.node) else {
-            error(node, "expected true or false, found \(describe(node.node)).")
+            error(node, .wrongType, "expected true or false, found \(describe(node.node)).")
             return nil
         }
         return b

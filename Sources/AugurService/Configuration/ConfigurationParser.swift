@@ -26,27 +26,27 @@ struct ConfigurationParser {
                 if text.hasPrefix("http://") || text.hasPrefix("https://") {
                     configuration.mlflowTrackingURI = text
                 } else {
-                    reader.error(uri.value, "'\(text)' is not an http:// or https:// URL of an MLflow tracking server.")
+                    reader.error(uri.value, .invalidValue, "'\(text)' is not an http:// or https:// URL of an MLflow tracking server.")
                 }
             }
         }
         var models = ModelResolver(folder: folder)
         if let node = values["models"] { models.readModels(node, reader: &reader) }
         guard let routesNode = values["routes"] else {
-            reader.error(top, "missing 'routes': at least one route is needed.")
+            reader.error(top, .missingKey, "missing 'routes': at least one route is needed.")
             return
         }
         guard let routes = reader.mapping(routesNode) else { return }
-        if routes.isEmpty { reader.error(routesNode, "no routes; add at least one.") }
+        if routes.isEmpty { reader.error(routesNode, .missingKey, "no routes; add at least one.") }
         var modelEntries = models.entries
         for route in routes {
             if !Self.isValidRouteName(route.key) {
-                reader.error(line: route.line, path: route.value.path,
+                reader.error(line: route.line, path: route.value.path, .invalidValue,
                              "route name '\(route.key)' cannot be a URL segment; use letters, digits, '_', '-' and '.'.")
                 continue
             }
             if ReservedPaths.routeNames.contains(route.key) {
-                reader.error(line: route.line, path: route.value.path,
+                reader.error(line: route.line, path: route.value.path, .reservedName,
                              "route name '\(route.key)' is taken by one of Augur's own endpoints (\(ReservedPaths.routeNames.sorted().map { "/\($0)" }.joined(separator: ", "))); choose another name.")
                 continue
             }
@@ -62,7 +62,7 @@ struct ConfigurationParser {
         if let name = configuration.invocationsRoute, !configuration.routes.contains(where: { $0.name == name }),
            let server = values["server"], let entries = reader.mapping(server),
            let entry = entries.first(where: { $0.key == "invocations_route" }) {
-            reader.error(entry.value, "'\(name)' is not a route; routes: \(configuration.routes.map { "'\($0.name)'" }.joined(separator: ", ")).")
+            reader.error(entry.value, .invalidValue, "'\(name)' is not a route; routes: \(configuration.routes.map { "'\($0.name)'" }.joined(separator: ", ")).")
         }
         if configuration.invocationsRoute == nil, configuration.routes.count == 1 { configuration.invocationsRoute = configuration.routes[0].name }
     }

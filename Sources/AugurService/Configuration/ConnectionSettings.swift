@@ -42,20 +42,20 @@ public struct TLSFiles: Sendable, Equatable {
     /// Paths given on the command line (`--tls-certificate`, `--tls-key`), relative to the working directory.
     public init(certificate: String, key: String) {
         self.init(certificate: certificate, key: key,
-                  certificateSource: ConfigError(file: "--tls-certificate", line: nil, keyPath: "", message: ""),
-                  keySource: ConfigError(file: "--tls-key", line: nil, keyPath: "", message: ""))
+                  certificateSource: ConfigError(file: "--tls-certificate", line: nil, keyPath: "", code: .unreadable, message: ""),
+                  keySource: ConfigError(file: "--tls-key", line: nil, keyPath: "", code: .unreadable, message: ""))
     }
 
     /// A problem with the certificate (`key: false`) or the key file, where it was given.
-    public func error(key isKey: Bool, _ message: String) -> ConfigError {
+    public func error(key isKey: Bool, _ code: ConfigError.Code, _ message: String) -> ConfigError {
         let source = isKey ? keySource : certificateSource
-        return ConfigError(file: source.file, line: source.line, keyPath: source.keyPath, message: message)
+        return ConfigError(file: source.file, line: source.line, keyPath: source.keyPath, code: code, message: message)
     }
 
     /// Unreadable files, as configuration errors (the parser and the command line check this).
     public func unreadable() -> [ConfigError] {
         [(certificate, false), (key, true)].compactMap { path, isKey in
-            FileManager.default.isReadableFile(atPath: path) ? nil : error(key: isKey, "cannot read '\(path)'; expected a readable PEM file.")
+            FileManager.default.isReadableFile(atPath: path) ? nil : error(key: isKey, .unreadable, "cannot read '\(path)'; expected a readable PEM file.")
         }
     }
 }
@@ -85,14 +85,14 @@ struct ConnectionParser {
         for entry in entries where ["certificate", "key"].contains(entry.key) {
             guard let text = reader.string(entry.value) else { continue }
             let path = text.hasPrefix("/") ? text : (folder as NSString).appendingPathComponent(text)
-            paths[entry.key] = (path, ConfigError(file: reader.file, line: entry.value.line, keyPath: entry.value.path, message: ""))
+            paths[entry.key] = (path, ConfigError(file: reader.file, line: entry.value.line, keyPath: entry.value.path, code: .unreadable, message: ""))
         }
         for name in ["certificate", "key"] where paths[name] == nil && entries.allSatisfy({ $0.key != name }) {
-            reader.error(node, "missing '\(name)': server.tls needs both a PEM certificate and its PEM key.")
+            reader.error(node, .missingKey, "missing '\(name)': server.tls needs both a PEM certificate and its PEM key.")
         }
         guard let certificate = paths["certificate"], let key = paths["key"] else { return nil }
         let files = TLSFiles(certificate: certificate.0, key: key.0, certificateSource: certificate.1, keySource: key.1)
-        for problem in files.unreadable() { reader.error(line: problem.line, path: problem.keyPath, problem.message) }
+        for problem in files.unreadable() { reader.error(line: problem.line, path: problem.keyPath, problem.code, problem.message) }
         return files
     }
 }

@@ -22,7 +22,7 @@ struct ModelResolver {
                 guard let fields = reader.mapping(item.value) else { continue }
                 reader.checkKeys(fields, allowed: ["path"])
                 guard let path = fields.first(where: { $0.key == "path" })?.value else {
-                    reader.error(item.value, "missing 'path' of the .onnx file.")
+                    reader.error(item.value, .missingKey, "missing 'path' of the .onnx file.")
                     continue
                 }
                 pathNode = path
@@ -51,7 +51,7 @@ struct ModelResolver {
                 _ = try MLflowReference(parsing: text)
                 return .mlflow(text)
             } catch {
-                reader.error(node, "\(error)")
+                reader.error(node, .modelUnavailable, "\(error)")
                 return nil
             }
         }
@@ -62,7 +62,7 @@ struct ModelResolver {
             return .store(try ModelReference(parsing: text))
         } catch {
             let hint = Suggestion.closest(to: text, in: entries.map(\.name)).map { " Did you mean '\($0)'?" } ?? ""
-            reader.error(node, "'\(text)' is neither a model under models:, a path to an .onnx file, an MLflow models:/ URI nor a store reference (name, name:version, name@alias): \(error)\(hint)")
+            reader.error(node, .invalidValue, "'\(text)' is neither a model under models:, a path to an .onnx file, an MLflow models:/ URI nor a store reference (name, name:version, name@alias): \(error)\(hint)")
             return nil
         }
     }
@@ -82,12 +82,12 @@ struct ModelResolver {
         let url = (text.hasPrefix("/") ? URL(fileURLWithPath: text) : URL(fileURLWithPath: text, relativeTo: base))
             .standardizedFileURL.resolvingSymlinksInPath()
         guard url.pathExtension.lowercased() == "onnx" else {
-            reader.error(node, "'\(text)' is not an .onnx file; Augur serves ONNX models only.")
+            reader.error(node, .invalidValue, "'\(text)' is not an .onnx file; Augur serves ONNX models only.")
             return nil
         }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue else {
-            reader.error(node, "model file '\(text)' does not exist (looked for '\(url.path)').")
+            reader.error(node, .modelUnavailable, "model file '\(text)' does not exist (looked for '\(url.path)').")
             return nil
         }
         return url.path

@@ -14,7 +14,7 @@ enum OutputParser {
             case "probabilities": spec.probabilities = reader.bool(value) ?? spec.probabilities
             case "threshold":
                 if let t = reader.number(value) {
-                    if t >= 0 && t <= 1 { spec.threshold = t } else { reader.error(value, "'\(t)' is not a probability; expected 0 to 1.") }
+                    if t >= 0 && t <= 1 { spec.threshold = t } else { reader.error(value, .outOfRange, "'\(t)' is not a probability; expected 0 to 1.") }
                 }
             case "round": spec.round = reader.int(value, in: 0...15)
             case "unit": spec.unit = reader.string(value)
@@ -26,7 +26,7 @@ enum OutputParser {
 
     private static func labels(_ node: ConfigNode, reader: inout ConfigReader) -> [(code: JSONValue, label: String)]? {
         guard case .mapping(let mapping) = node.node else {
-            reader.error(node, "expected a mapping of class codes to labels, found \(reader.kind(node.node)).")
+            reader.error(node, .wrongType, "expected a mapping of class codes to labels, found \(reader.kind(node.node)).")
             return nil
         }
         var labels: [(code: JSONValue, label: String)] = []
@@ -38,7 +38,7 @@ enum OutputParser {
             case .string(let s)?: code = .string(s)
             case .bool(let b)?: code = .string(b ? "true" : "false")
             default:
-                reader.error(keyNode, "a class code must be an integer or a string, not \(reader.describe(key)).")
+                reader.error(keyNode, .wrongType, "a class code must be an integer or a string, not \(reader.describe(key)).")
                 continue
             }
             guard let label = reader.string(node.child(ParameterSpec.repr(code), value)) else { continue }

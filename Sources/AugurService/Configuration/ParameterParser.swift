@@ -13,19 +13,19 @@ struct ParameterParser {
         var values: [String: ConfigNode] = [:]
         for entry in entries { values[entry.key] = entry.value }
         guard let typeNode = values["type"] else {
-            reader.error(node, "missing 'type'; expected one of \(typeList).")
+            reader.error(node, .missingKey, "missing 'type'; expected one of \(typeList).")
             return nil
         }
         guard let typeName = reader.string(typeNode) else { return nil }
         guard let type = Parameter.Kind(rawValue: typeName) else {
-            reader.error(typeNode, "unknown type '\(typeName)'; expected one of \(typeList).")
+            reader.error(typeNode, .invalidValue, "unknown type '\(typeName)'; expected one of \(typeList).")
             return nil
         }
         var fields = Fields()
         fields.read(values, type: type, reader: &reader)
         let options = type == .enum ? readOptions(values["options"], node, reader: &reader) : []
         if type != .enum, let optionsNode = values["options"] {
-            reader.error(optionsNode, "'options' is only for parameters of type enum, not '\(type.rawValue)'.")
+            reader.error(optionsNode, .conflictingKeys, "'options' is only for parameters of type enum, not '\(type.rawValue)'.")
         }
         var parameter = Parameter(
             name: name, type: type, required: fields.required, defaultValue: nil, nullable: fields.nullable,
@@ -37,7 +37,7 @@ struct ParameterParser {
         let defaultValue = values["default"].flatMap { checkedValue($0, spec, reader: &reader) }
         let example = values["example"].flatMap { checkedValue($0, spec, reader: &reader) }
         if let requiredNode = values["required"], fields.required, defaultValue != nil {
-            reader.error(requiredNode, "'required: true' contradicts 'default'; a parameter with a default is optional.")
+            reader.error(requiredNode, .conflictingKeys, "'required: true' contradicts 'default'; a parameter with a default is optional.")
         }
         parameter = Parameter(
             name: name, type: type, required: fields.required && values["default"] == nil, defaultValue: defaultValue,
@@ -53,7 +53,7 @@ struct ParameterParser {
 
     private static func readOptions(_ node: ConfigNode?, _ parent: ConfigNode, reader: inout ConfigReader) -> [JSONValue] {
         guard let node else {
-            reader.error(parent, "an enum needs 'options', a list of strings or numbers.")
+            reader.error(parent, .missingKey, "an enum needs 'options', a list of strings or numbers.")
             return []
         }
         guard let items = reader.sequence(node) else { return [] }
@@ -62,16 +62,16 @@ struct ParameterParser {
             switch YAMLScalar.value(item.node) {
             case .string(let s)?: options.append(.string(s))
             case .number(let n)?: options.append(.number(n))
-            default: reader.error(item, "an option must be a string or a number, not \(reader.describe(item.node)).")
+            default: reader.error(item, .wrongType, "an option must be a string or a number, not \(reader.describe(item.node)).")
             }
             if let last = options.last, options.dropLast().contains(last) {
-                reader.error(item, "option \(reader.describe(item.node)) appears twice.")
+                reader.error(item, .invalidValue, "option \(reader.describe(item.node)) appears twice.")
             }
         }
-        if items.isEmpty { reader.error(node, "an enum needs at least one option.") }
+        if items.isEmpty { reader.error(node, .invalidValue, "an enum needs at least one option.") }
         let numbers = options.filter { if case .number = $0 { true } else { false } }.count
         if numbers > 0 && numbers < options.count {
-            reader.error(node, "options must be all strings or all numbers, not a mix.")
+            reader.error(node, .wrongType, "options must be all strings or all numbers, not a mix.")
         }
         return options
     }
@@ -79,7 +79,7 @@ struct ParameterParser {
     /// A YAML value (default or example) as JSON, checked like a request value would be.
     private static func checkedValue(_ node: ConfigNode, _ spec: ParameterSpec, reader: inout ConfigReader) -> JSONValue? {
         guard var value = YAMLScalar.value(node.node) else {
-            reader.error(node, "expected a single value, found \(reader.kind(node.node)).")
+            reader.error(node, .wrongType, "expected a single value, found \(reader.kind(node.node)).")
             return nil
         }
         if spec.parameter.type == .str, case .scalar(let scalar) = node.node, value != .null {
@@ -88,7 +88,7 @@ struct ParameterParser {
         var issues: [Issue] = []
         _ = spec.validate(value, at: [], issues: &issues)
         if let issue = issues.first {
-            reader.error(node, "\(reader.describe(node.node)) is not a valid value: \(issue.msg).")
+            reader.error(node, .invalidValue, "\(reader.describe(node.node)) is not a valid value: \(issue.msg).")
             return nil
         }
         return value
@@ -114,7 +114,7 @@ private struct Fields {
         for key in ["min", "max", "exclusive_min", "exclusive_max"] {
             guard let n = values[key] else { continue }
             guard numeric else {
-                reader.error(n, "'\(key)' is only for int and float parameters, not '\(type.rawValue)'.")
+                reader.error(n, .conflictingKeys, "'\(key)' is only for int and float parameters, not '\(type.rawValue)'.")
                 continue
             }
             let value = reader.number(n)
@@ -126,7 +126,7 @@ private struct Fields {
             }
         }
         for key in ["min_length", "max_length", "pattern"] where values[key] != nil && type != .str {
-            if let n = values[key] { reader.error(n, "'\(key)' is only for str parameters, not '\(type.rawValue)'.") }
+            if let n = values[key] { reader.error(n, .conflictingKeys, "'\(key)' is only for str parameters, not '\(type.rawValue)'.") }
         }
         guard type == .str else { return }
         // Capped: the OpenAPI example of a required str parameter is `min_length` characters.
@@ -134,7 +134,7 @@ private struct Fields {
         if let n = values["max_length"] { maxLength = reader.int(n, in: 0...ParameterParser.maxStringLength) }
         if let n = values["pattern"] { pattern = reader.string(n) }
         if let lo = minLength, let hi = maxLength, lo > hi, let n = values["max_length"] {
-            reader.error(n, "'max_length' \(hi) is less than 'min_length' \(lo).")
+            reader.error(n, .conflictingKeys, "'max_length' \(hi) is less than 'min_length' \(lo).")
         }
     }
 }

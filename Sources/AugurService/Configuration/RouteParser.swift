@@ -48,11 +48,11 @@ struct RouteParser {
         -> (entry: ModelEntry, location: SourceLocation)?
     {
         if values["model"] != nil, let predictor = values["predictor"] {
-            reader.error(predictor, "give either 'model' or 'predictor' (kedro-fast-api), not both.")
+            reader.error(predictor, .conflictingKeys, "give either 'model' or 'predictor' (kedro-fast-api), not both.")
             return nil
         }
         guard let refNode = values["model"] ?? values["predictor"] else {
-            reader.error(node, "missing 'model': a name under models: or a path to an .onnx file.")
+            reader.error(node, .missingKey, "missing 'model': a name under models: or a path to an .onnx file.")
             return nil
         }
         guard let reference = reader.string(refNode) else { return nil }
@@ -86,14 +86,14 @@ struct RouteParser {
             reader.checkKeys(entries, allowed: ["check", "message"])
             guard let checkNode = entries.first(where: { $0.key == "check" })?.value,
                   let source = reader.string(checkNode) else {
-                reader.error(item, "a rule needs 'check', an expression that must hold.")
+                reader.error(item, .missingKey, "a rule needs 'check', an expression that must hold.")
                 continue
             }
             let message = entries.first(where: { $0.key == "message" }).flatMap { reader.string($0.value) }
                 ?? "The rule '\(source)' does not hold."
             guard let expression = compile(source, checkNode, scope: scope) else { continue }
             guard case .bool(let check) = expression.compiled else {
-                reader.error(checkNode, "the check '\(source)' is a \(expression.type), not a condition (true or false).")
+                reader.error(checkNode, .invalidExpression, "the check '\(source)' is a \(expression.type), not a condition (true or false).")
                 continue
             }
             rules.append(RuleSpec(check: check, source: source, message: message,
@@ -124,7 +124,7 @@ struct RouteParser {
         do {
             return try Expression(source, scope: scope)
         } catch {
-            reader.error(node, "in '\(source)': \(error.description).")
+            reader.error(node, .invalidExpression, "in '\(source)': \(error.description).")
             return nil
         }
     }

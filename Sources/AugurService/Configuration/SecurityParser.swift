@@ -19,7 +19,7 @@ struct SecurityParser {
         reader.checkKeys(entries, allowed: Self.authKeys)
         let sources = entries.filter { Self.authKeys.contains($0.key) }
         guard sources.count == 1, let source = sources.first else {
-            reader.error(node, "give exactly one of api_keys_file (a file of keys, one per line) or api_keys_env (an environment variable holding them).")
+            reader.error(node, .conflictingKeys, "give exactly one of api_keys_file (a file of keys, one per line) or api_keys_env (an environment variable holding them).")
             return nil
         }
         guard let name = reader.string(source.value) else { return nil }
@@ -28,13 +28,13 @@ struct SecurityParser {
         if source.key == "api_keys_file" {
             let path = name.hasPrefix("/") ? name : (folder as NSString).appendingPathComponent(name)
             guard let contents = try? String(contentsOfFile: path, encoding: .utf8) else {
-                reader.error(source.value, "cannot read the key file '\(path)'.")
+                reader.error(source.value, .unreadable, "cannot read the key file '\(path)'.")
                 return nil
             }
             (text, origin) = (contents, "the key file '\(name)'")
         } else {
             guard let value = environment[name] else {
-                reader.error(source.value, "the environment variable '\(name)' is not set; it must hold the API keys, one per line.")
+                reader.error(source.value, .unreadable, "the environment variable '\(name)' is not set; it must hold the API keys, one per line.")
                 return nil
             }
             (text, origin) = (value, "the environment variable '\(name)'")
@@ -44,13 +44,13 @@ struct SecurityParser {
             let key = line.trimmingCharacters(in: .whitespacesAndNewlines)
             if key.isEmpty || key.hasPrefix("#") { continue }
             guard key.utf8.count >= Self.minimumKeyLength, key.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7f }) else {
-                reader.error(source.value, "line \(index + 1) of \(origin) is not a usable key; a key is at least \(Self.minimumKeyLength) printable ASCII characters without spaces.")
+                reader.error(source.value, .invalidValue, "line \(index + 1) of \(origin) is not a usable key; a key is at least \(Self.minimumKeyLength) printable ASCII characters without spaces.")
                 continue
             }
             keys.append(key)
         }
         guard !keys.isEmpty else {
-            reader.error(source.value, "\(origin) holds no keys; write one key per line ('#' starts a comment).")
+            reader.error(source.value, .invalidValue, "\(origin) holds no keys; write one key per line ('#' starts a comment).")
             return nil
         }
         return APIKeys(keys)
@@ -88,7 +88,7 @@ struct SecurityParser {
         }
         // An empty or missing list; a list whose origins were all refused is reported already.
         if !sawOrigins || (cors.allowOrigins.isEmpty && reader.errors.count == errorsBefore) {
-            reader.error(node, "allow_origins needs at least one origin (such as https://app.example.com, or '*').")
+            reader.error(node, .missingKey, "allow_origins needs at least one origin (such as https://app.example.com, or '*').")
             return nil
         }
         return reader.errors.count == errorsBefore ? cors : nil
@@ -100,7 +100,7 @@ struct SecurityParser {
         var values: [String] = []
         for item in items {
             guard let text = reader.string(item) else { continue }
-            if let message = problem(text) { reader.error(item, message) } else { values.append(text) }
+            if let message = problem(text) { reader.error(item, .invalidValue, message) } else { values.append(text) }
         }
         return values
     }

@@ -71,7 +71,7 @@ public struct ServiceConfiguration: Sendable {
         do {
             text = try String(contentsOfFile: file, encoding: .utf8)
         } catch {
-            throw ConfigErrors([ConfigError(file: file, line: nil, keyPath: "", message: "cannot read the file (\(error.localizedDescription)).")])
+            throw ConfigErrors([ConfigError(file: file, line: nil, keyPath: "", code: .unreadable, message: "cannot read the file (\(error.localizedDescription)).")])
         }
         return try ServiceConfiguration(yaml: text, path: file)
     }
@@ -87,7 +87,7 @@ public struct ServiceConfiguration: Sendable {
             throw ConfigErrors([Self.yamlError(error, file: path)])
         }
         guard let root else {
-            throw ConfigErrors([ConfigError(file: path, line: nil, keyPath: "", message: "the file is empty; expected routes: (and optionally service:, server:, models:).")])
+            throw ConfigErrors([ConfigError(file: path, line: nil, keyPath: "", code: .missingKey, message: "the file is empty; expected routes: (and optionally service:, server:, models:).")])
         }
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         name = URL(fileURLWithPath: folder).standardizedFileURL.lastPathComponent
@@ -98,7 +98,7 @@ public struct ServiceConfiguration: Sendable {
 
     private static func yamlError(_ error: Error, file: String) -> ConfigError {
         guard let yaml = error as? YamlError else {
-            return ConfigError(file: file, line: nil, keyPath: "", message: "invalid YAML: \(error).")
+            return ConfigError(file: file, line: nil, keyPath: "", code: .yamlInvalid, message: "invalid YAML: \(error).")
         }
         switch yaml {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
@@ -107,12 +107,12 @@ public struct ServiceConfiguration: Sendable {
             if problem.contains("mapping values are not allowed") {
                 extra += "; quote a value that contains ': ', such as an expression with a {key: value} map"
             }
-            return ConfigError(file: file, line: mark.line, keyPath: "", message: "invalid YAML: \(problem)\(extra).")
+            return ConfigError(file: file, line: mark.line, keyPath: "", code: .yamlInvalid, message: "invalid YAML: \(problem)\(extra).")
         case .duplicatedKeysInMapping(let duplicates, let context):
-            return ConfigError(file: file, line: context.mark.line, keyPath: "",
+            return ConfigError(file: file, line: context.mark.line, keyPath: "", code: .yamlInvalid,
                                message: "duplicate key\(duplicates.count == 1 ? "" : "s") \(duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")).")
         default:
-            return ConfigError(file: file, line: nil, keyPath: "", message: "invalid YAML: \(yaml).")
+            return ConfigError(file: file, line: nil, keyPath: "", code: .yamlInvalid, message: "invalid YAML: \(yaml).")
         }
     }
 }

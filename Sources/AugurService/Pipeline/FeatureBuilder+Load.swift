@@ -10,7 +10,7 @@ extension FeatureBuilder {
         switch route.features {
         case .list(let features, let location):
             guard inputs.count == 1, let input = inputs.first else {
-                reader.error(line: location.line, path: location.path,
+                reader.error(line: location.line, path: location.path, .modelMismatch,
                              "a features list is for a model with one input; this model takes \(inputs.count) (\(names(inputs))). Map each input by name instead.")
                 return nil
             }
@@ -18,12 +18,12 @@ extension FeatureBuilder {
         case .map(let features, let location):
             for feature in features where !inputs.contains(where: { $0.name == feature.input }) {
                 let hint = Suggestion.closest(to: feature.input, in: inputs.map(\.name)).map { "; did you mean '\($0)'?" } ?? ""
-                reader.error(line: feature.feature.location.line, path: feature.feature.location.path,
+                reader.error(line: feature.feature.location.line, path: feature.feature.location.path, .modelMismatch,
                              "the model has no input '\(feature.input)'\(hint) (inputs: \(names(inputs))).")
             }
             for input in inputs {
                 guard let feature = features.first(where: { $0.input == input.name }) else {
-                    reader.error(line: location.line, path: location.path, "model input '\(input.name)' has no feature expression.")
+                    reader.error(line: location.line, path: location.path, .modelMismatch, "model input '\(input.name)' has no feature expression.")
                     continue
                 }
                 built.append(contentsOf: scalarInput(input, [(feature.feature.expression, feature.feature.location)], reader: &reader))
@@ -51,7 +51,7 @@ extension FeatureBuilder {
         for input in inputs {
             guard parameters.contains(where: { $0.name == input.name }),
                   let e = try? Expression(input.name, scope: scope(parameters)) else {
-                reader.error(line: location.line, path: location.path,
+                reader.error(line: location.line, path: location.path, .modelMismatch,
                              "model input '\(input.name)' has no parameter of the same name; add one or map inputs under features: (inputs: \(names(inputs))).")
                 continue
             }
@@ -69,12 +69,12 @@ extension FeatureBuilder {
     private static func listInput(_ input: Graph.Input, _ columns: [(Expression, SourceLocation)], _ location: SourceLocation,
                                   reader: inout ConfigReader) -> [Input] {
         guard let type = input.type.tensorType, let shape = type.shape, shape.count == 2 else {
-            reader.error(line: location.line, path: location.path,
+            reader.error(line: location.line, path: location.path, .modelMismatch,
                          "model input '\(input.name)' is \(input.type), not a [N, k] tensor, so it cannot take a list of features.")
             return []
         }
         if let k = shape[1], k != columns.count {
-            reader.error(line: location.line, path: location.path,
+            reader.error(line: location.line, path: location.path, .modelMismatch,
                          "model input '\(input.name)' has shape [N, \(k)], so it needs \(k) features in model order, not \(columns.count).")
             return []
         }
@@ -84,12 +84,12 @@ extension FeatureBuilder {
     private static func scalarInput(_ input: Graph.Input, _ columns: [(Expression, SourceLocation)], reader: inout ConfigReader) -> [Input] {
         let location = columns.first?.1 ?? SourceLocation(line: nil, path: "")
         guard let type = input.type.tensorType else {
-            reader.error(line: location.line, path: location.path, "model input '\(input.name)' is \(input.type), which parameters cannot feed.")
+            reader.error(line: location.line, path: location.path, .modelMismatch, "model input '\(input.name)' is \(input.type), which parameters cannot feed.")
             return []
         }
         let shape = type.shape ?? [nil, 1]
         guard shape.count == 1 || (shape.count == 2 && (shape[1] == 1 || shape[1] == nil)) else {
-            reader.error(line: location.line, path: location.path,
+            reader.error(line: location.line, path: location.path, .modelMismatch,
                          "model input '\(input.name)' is \(type), not one value per row ([N] or [N, 1]); give it a features list.")
             return []
         }
@@ -105,7 +105,7 @@ extension FeatureBuilder {
             default: true
             }
             if !ok {
-                reader.error(line: location.line, path: location.path,
+                reader.error(line: location.line, path: location.path, .modelMismatch,
                              "'\(expression.source)' is a \(expression.type), but model input '\(input.name)' takes \(elementType).")
             }
         }

@@ -60,7 +60,7 @@ public final class Service: Sendable {
            let close = Suggestion.closest(to: reference.name, in: configuration.models.map(\.name).filter { $0 != entry.name }) {
             message += " Did you mean '\(close)' (under models:)?"
         }
-        reader.error(line: entry.location.line, path: entry.location.path, message)
+        reader.error(line: entry.location.line, path: entry.location.path, .modelUnavailable, message)
     }
 
     public func route(named name: String) -> Route? {
@@ -95,13 +95,13 @@ public final class Service: Sendable {
         }
         if let value = outputs.firstIndex(where: { $0.type.tensorType?.elementType.isNumeric ?? false }) {
             if route.output.labels != nil || route.output.threshold != nil {
-                reader.error(line: route.output.location.line, path: route.output.location.path,
+                reader.error(line: route.output.location.line, path: route.output.location.path, .modelMismatch,
                              "'labels' and 'threshold' are for classifiers, but model '\(route.modelName)' is a regressor.")
                 return nil
             }
             return .regressor(output: value)
         }
-        reader.error(line: route.modelLocation.line, path: route.modelLocation.path,
+        reader.error(line: route.modelLocation.line, path: route.modelLocation.path, .modelMismatch,
                      "model '\(route.modelName)' has no output Augur can map to a prediction (outputs: \(outputs.map { "'\($0.name)' \($0.type)" }.joined(separator: ", "))).")
         return nil
     }

@@ -32,12 +32,12 @@ struct ParameterSpec: Sendable {
             do throws(LinearPattern.SyntaxError) {
                 pattern = try LinearPattern(source)
             } catch {
-                reader.error(node.child("pattern", node.node), "invalid pattern '\(source)': \(error).")
+                reader.error(node.child("pattern", node.node), .invalidPattern, "invalid pattern '\(source)': \(error).")
                 return nil
             }
         }
         if let lo = parameter.minimum ?? parameter.exclusiveMinimum, let hi = parameter.maximum ?? parameter.exclusiveMaximum, lo > hi {
-            reader.error(node, "the minimum \(Self.format(lo)) is greater than the maximum \(Self.format(hi)).")
+            reader.error(node, .conflictingKeys, "the minimum \(Self.format(lo)) is greater than the maximum \(Self.format(hi)).")
             return nil
         }
         self.init(parameter: parameter, pattern: pattern, absentValue: .missing)

@@ -17,12 +17,18 @@ enum ConfigLocation {
     static func loadService(_ path: String, store: String? = nil,
                             adjust: (inout ServiceConfiguration) -> Void = { _ in }) async throws -> Service {
         do {
-            var configuration = try ServiceConfiguration.load(contentsOf: path)
-            if let store { configuration.storeRoot = store }
-            adjust(&configuration)
-            return try await Service.load(configuration: configuration, provider: ModelProvider(configuration: configuration))
+            return try await service(path, store: store, adjust: adjust)
         } catch let errors as ConfigErrors {
             throw CommandFailure("Invalid configuration:\n\(errors)")
         }
+    }
+
+    /// The same, with configuration errors thrown as `ConfigErrors`.
+    static func service(_ path: String, store: String? = nil,
+                        adjust: (inout ServiceConfiguration) -> Void = { _ in }) async throws -> Service {
+        var configuration = try ServiceConfiguration.load(contentsOf: path)
+        if let store { configuration.storeRoot = store }
+        adjust(&configuration)
+        return try await Service.load(configuration: configuration, provider: ModelProvider(configuration: configuration))
     }
 }

@@ -36,6 +36,18 @@ struct TempService {
 
     func service() async throws -> Service { try await Service.load(configuration: configuration()) }
 
+    /// The config errors' codes, in order.
+    func configCodes() async -> [String] {
+        do {
+            _ = try await service()
+            return []
+        } catch let errors as ConfigErrors {
+            return errors.errors.map(\.code.rawValue)
+        } catch {
+            return ["\(error)"]
+        }
+    }
+
     /// The config error lines, with the temp folder shortened to `augur.yaml`.
     func configErrors() async -> [String] {
         do {
