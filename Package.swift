@@ -135,7 +135,7 @@ let package = Package(
         ),
         .testTarget(name: "AugurRowsTests", dependencies: ["AugurEngine", "AugurONNX", "AugurRows"]),
         .testTarget(name: "AugurStoreTests", dependencies: ["AugurStore"]),
-        .testTarget(name: "AugurServiceTests", dependencies: ["AugurEngine", "AugurONNX", "AugurStore", "AugurService", "AugurServer", "augur-bench"]),
+        .testTarget(name: "AugurServiceTests", dependencies: ["AugurEngine", "AugurONNX", "AugurStore", "AugurService", "AugurServer"]),
         .testTarget(
             name: "AugurGRPCTests",
             dependencies: [

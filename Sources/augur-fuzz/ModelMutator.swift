@@ -1,28 +1,7 @@
+import AugurEngine
 import AugurONNX
 import Foundation
 import SwiftProtobuf
-
-/// A small deterministic generator (SplitMix64): the same seed gives the same mutations.
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A value in `0..<bound` (`bound` > 0).
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-
-    mutating func chance(_ oneIn: Int) -> Bool { below(oneIn) == 0 }
-
-    mutating func pick<T>(_ values: [T]) -> T { values[below(values.count)] }
-}
 
 /// Structure-aware mutation of ONNX models: decodes a `ModelProto`, changes one to three of the
 /// fields a loader must distrust (tensor dimensions, data lengths, element types, attribute

@@ -6,16 +6,7 @@ import Testing
 /// values, and the configuration errors (unknown keys, ranges, missing or unreadable files).
 @Suite struct ConnectionSettingsTests {
     private func temp(_ server: String, files: [String: String] = [:]) throws -> TempService {
-        let service = try TempService(yaml: """
-        server:
-        \(server.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
-        models:
-          loan: model.onnx
-        routes:
-          loan: {model: loan}
-        """, models: ["model.onnx": "rf_classifier_binary_loan"])
-        for (name, text) in files { try text.write(to: service.folder.appendingPathComponent(name), atomically: true, encoding: .utf8) }
-        return service
+        try TempService.server(server, files: files)
     }
 
     @Test func defaultsAreServiceDefaults() throws {

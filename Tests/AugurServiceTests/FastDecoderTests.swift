@@ -1,7 +1,7 @@
+import AugurEngine
 import Foundation
 import Testing
 @testable import AugurService
-@testable import augur_bench
 
 /// The fast decoder (`PredictionPipeline.fastRows`, the usual single-object body read straight
 /// from its bytes) gives exactly the rows, or hands over to the general decoder that gives

@@ -1,5 +1,5 @@
 @testable import AugurService
-@testable import augur_bench
+import AugurEngine
 import Foundation
 import Testing
 

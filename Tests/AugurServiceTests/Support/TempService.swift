@@ -30,6 +30,21 @@ struct TempService {
         try yaml.write(to: folder.appendingPathComponent("augur.yaml"), atomically: true, encoding: .utf8)
     }
 
+    /// The loan forest behind one route, with `server` (lines, indented here) as the `server:`
+    /// section and `files` written beside augur.yaml.
+    static func server(_ server: String, files: [String: String] = [:]) throws -> TempService {
+        let service = try TempService(yaml: """
+        server:
+        \(server.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+        models:
+          loan: model.onnx
+        routes:
+          loan: {model: loan}
+        """, models: ["model.onnx": "rf_classifier_binary_loan"])
+        for (name, text) in files { try text.write(to: service.folder.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        return service
+    }
+
     var path: String { folder.appendingPathComponent("augur.yaml").path }
 
     func configuration() throws -> ServiceConfiguration { try ServiceConfiguration.load(contentsOf: folder.path) }
