@@ -67,22 +67,7 @@ import Testing
     }
 
     @Test func catalogueErrorsMatchGoldenFile() async throws {
-        let app = Support.app(try await Self.service())
-        let bodies: [(String, JSONValue)] = try await app.test(.router) { client in
-            var bodies: [(String, JSONValue)] = []
-            for r in Self.requests {
-                let json = try await client.execute(uri: r.uri, method: r.method, headers: r.headers, body: r.body.map(Support.body)) { response in
-                    #expect(response.status.code >= 400, "\(r.name)")
-                    return JSONValue.object(JSONObject([("status", .integer(Int(response.status.code))), ("body", try Support.json(response.body))]))
-                }
-                bodies.append((r.name, json))
-            }
-            return bodies
-        }
-        let pretty = try OpenAPITests.pretty(JSONValue.object(JSONObject(bodies)).serialized())
-        let file = OpenAPITests.golden.appendingPathComponent("catalogue-errors.json")
-        if ProcessInfo.processInfo.environment["AUGUR_UPDATE_GOLDEN"] != nil { try pretty.write(to: file) }
-        #expect(pretty == (try Data(contentsOf: file)), "catalogue-errors.json differs; rerun with AUGUR_UPDATE_GOLDEN=1 and review the diff")
+        try await ErrorGoldenTests.check(Support.app(try await Self.service()), Self.requests, against: "catalogue-errors.json")
     }
 
     /// Every `type` in a golden error body, with the status it came with.

@@ -27,12 +27,19 @@ import Testing
     ]
 
     @Test func errorBodiesMatchGoldenFile() async throws {
-        let app = Support.app(try await Support.service("loan"))
+        let requests = Self.requests.map { ($0.name, $0.method, $0.uri, HTTPFields([HTTPField(name: .contentType, value: $0.contentType)]), $0.body) }
+        try await Self.check(Support.app(try await Support.service("loan")), requests, against: "errors.json")
+    }
+
+    /// Each request's status and error body, against the golden file `name` (`AUGUR_UPDATE_GOLDEN=1`
+    /// rewrites it); every answer must be an error.
+    static func check(_ app: some ApplicationProtocol,
+                      _ requests: [(name: String, method: HTTPRequest.Method, uri: String, headers: HTTPFields, body: String?)],
+                      against name: String) async throws {
         let bodies: [(String, JSONValue)] = try await app.test(.router) { client in
             var bodies: [(String, JSONValue)] = []
-            for r in Self.requests {
-                let json = try await client.execute(uri: r.uri, method: r.method, headers: [.contentType: r.contentType],
-                                                    body: r.body.map(Support.body)) { response in
+            for r in requests {
+                let json = try await client.execute(uri: r.uri, method: r.method, headers: r.headers, body: r.body.map(Support.body)) { response in
                     #expect(response.status.code >= 400, "\(r.name)")
                     return JSONValue.object(JSONObject([("status", .integer(Int(response.status.code))), ("body", try Support.json(response.body))]))
                 }
@@ -41,8 +48,8 @@ import Testing
             return bodies
         }
         let pretty = try OpenAPITests.pretty(JSONValue.object(JSONObject(bodies)).serialized())
-        let file = OpenAPITests.golden.appendingPathComponent("errors.json")
+        let file = OpenAPITests.golden.appendingPathComponent(name)
         if ProcessInfo.processInfo.environment["AUGUR_UPDATE_GOLDEN"] != nil { try pretty.write(to: file) }
-        #expect(pretty == (try Data(contentsOf: file)), "errors.json differs; rerun with AUGUR_UPDATE_GOLDEN=1 and review the diff")
+        #expect(pretty == (try Data(contentsOf: file)), "\(name) differs; rerun with AUGUR_UPDATE_GOLDEN=1 and review the diff")
     }
 }
