@@ -78,7 +78,7 @@ venv() {
 }
 
 setup() {
-    command -v wrk >/dev/null || { log "installing wrk"; apt-get install -y wrk >"$WORK/apt.log" 2>&1 || { log "wrk is missing and did not install"; exit 1; }; }
+    command -v wrk >/dev/null || { log "installing wrk"; { apt-get install -y wrk || { apt-get update && apt-get install -y wrk; }; } >"$WORK/apt.log" 2>&1 || { log "wrk is missing and did not install"; exit 1; }; }
     venv "$VENV" bench/requirements-http.txt
     [[ -f $VENV/.bench-stamp ]] || { log "the FastAPI venv did not install"; exit 1; }
     if [[ ,$STACKS, == *,bentoml,* ]]; then
