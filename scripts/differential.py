@@ -82,6 +82,7 @@ DEFAULT_CASES = [
     "lightgbm_regressor",
     "xgboost_classifier_multiclass",
     "xgboost_regressor",
+    "xgboost_regressor_open_width",
     "logistic_regression_multiclass",
     "linear_regression_double",
     "mlp_classifier",
@@ -247,10 +248,14 @@ def analyse(model: onnx.ModelProto, fixture_inputs: dict) -> list[InputSpec]:
         tt = vi.type.tensor_type
         if not vi.type.HasField("tensor_type") or tt.elem_type not in ELEM_DTYPES:
             raise CaseError(f"input '{vi.name}' has a type the row format cannot express")
-        dims = [d.dim_value if d.HasField("dim_value") else None for d in tt.shape.dim] if tt.HasField("shape") else [None, 1]
+        dims = [d.dim_value if d.HasField("dim_value") else None for d in tt.shape.dim] if tt.HasField("shape") else [None, None]
         if not dims:
             raise CaseError(f"input '{vi.name}' is a scalar")
         trailing = dims[1:]
+        shape = (fixture_inputs.get(vi.name) or {}).get("shape") or []
+        if len(dims) == 2 and trailing[0] is None:
+            # An open width ([N, ?], or no shape): augur takes it from the rows; use the fixture's.
+            trailing = [shape[1] if len(shape) == 2 else 1]
         if any(d is None for d in trailing):
             raise CaseError(f"input '{vi.name}' has unknown feature dimensions {dims}")
         width = int(np.prod(trailing)) if trailing else 1

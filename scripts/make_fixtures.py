@@ -1273,7 +1273,7 @@ def _():
     emit("lightgbm_regressor", onx, {"input": Xin}, diff_check(lambda: m.predict(Xin).reshape(-1, 1), "variable", np.ones(len(Xin), bool), 10))
 
 
-def _xgb(kind):
+def _xgb(kind, initial_types=None):
     import xgboost as xgb
     from onnxmltools import convert_xgboost
 
@@ -1289,7 +1289,7 @@ def _xgb(kind):
         m = xgb.XGBRegressor(**common)
     Xtr = _with_missing(d.data, 0.05, 7)
     m.fit(Xtr, d.target)
-    onx = convert_xgboost(m, initial_types=_onnxml_types(d.data.shape[1]), target_opset=ONNXMLTOOLS_OPSET)
+    onx = convert_xgboost(m, initial_types=initial_types or _onnxml_types(d.data.shape[1]), target_opset=ONNXMLTOOLS_OPSET)
     Xin = tree_batch(pick(d.data, 10, 51), onx)
     return m, onx, Xin
 
@@ -1310,6 +1310,15 @@ def _():
 def _():
     m, onx, Xin = _xgb("regressor")
     emit("xgboost_regressor", onx, {"input": Xin}, diff_check(lambda: m.predict(Xin).reshape(-1, 1), "variable", np.ones(len(Xin), bool), 10))
+
+
+@case("xgboost_regressor_open_width")
+def _():
+    # Exported with a dynamic feature count, [N, ?]: every row gives the width.
+    from onnxmltools.convert.common.data_types import FloatTensorType
+
+    m, onx, Xin = _xgb("regressor", [("input", FloatTensorType([None, None]))])
+    emit("xgboost_regressor_open_width", onx, {"input": Xin}, diff_check(lambda: m.predict(Xin).reshape(-1, 1), "variable", np.ones(len(Xin), bool), 10))
 
 
 # --------------------------------------------------------------------------

@@ -3,7 +3,8 @@ import AugurONNX
 
 /// Collects the values of one model input, row by row, into a tensor of its element type.
 ///
-/// An input of shape [N] or [N, 1] takes one value per row; [N, k] takes k. Nothing is
+/// An input of shape [N] or [N, 1] takes one value per row; [N, k] takes k; [N, ?] and an
+/// input with no declared shape take as many as the data gives (`width`). Nothing is
 /// coerced: a string where a number is expected, a fraction for an integer input, or a
 /// missing value where the type has no way to say "missing" (only floats do: NaN) is an error.
 struct ColumnSink {
@@ -19,13 +20,16 @@ struct ColumnSink {
     private(set) var bools: [Bool] = []
     private(set) var strings: [String] = []
 
-    init(port: ModelSignature.Port) throws {
+    /// `width`: the values per row the data gives, for an input whose width the model leaves
+    /// open (`hasOpenWidth`).
+    init(port: ModelSignature.Port, width: Int? = nil) throws {
         guard case .tensor(let type) = port.type else {
             throw RowError(row: nil, column: port.name, "input type \(port.type) cannot be read from rows.")
         }
         name = port.name
         elementType = type.elementType
-        let dims = type.shape ?? [nil, 1]
+        var dims = type.shape ?? [nil, nil]
+        if dims.count == 2, dims[1] == nil, let width { dims[1] = width }
         let trailing = Array(dims.dropFirst())
         guard trailing.allSatisfy({ $0 != nil }), dims.count >= 1 else {
             throw RowError(row: nil, column: port.name, "input shape \(type) has unknown feature dimensions.")
@@ -36,6 +40,14 @@ struct ColumnSink {
                 "input shape \(type) has more than \(TensorLimits.maxElements) values per row or more than \(TensorLimits.maxRank) dimensions.")
         }
         self.width = width
+    }
+
+    /// Whether the model leaves the values per row to the data: [N, ?] (XGBoost and others
+    /// exported with a dynamic feature count), or no declared shape.
+    static func hasOpenWidth(_ port: ModelSignature.Port) -> Bool {
+        guard case .tensor(let type) = port.type else { return false }
+        guard let shape = type.shape else { return true }
+        return shape.count == 2 && shape[1] == nil
     }
 
     mutating func reserve(_ rows: Int) {

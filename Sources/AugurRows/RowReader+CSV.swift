@@ -6,7 +6,8 @@ extension RowReader {
     /// Rows from CSV text with a header line.
     ///
     /// The header names the inputs (one column per input of width 1), or, for a model with a
-    /// single [N, k] input, k columns fill it in order whatever their names. Empty cells and
+    /// single [N, k] input, k columns fill it in order whatever their names (k is the header's
+    /// column count when the model leaves it open: [N, ?] or no shape). Empty cells and
     /// `NA`/`NaN`/`null` are missing values (NaN for float inputs, an error otherwise); quoted
     /// cells (RFC 4180) hold commas, quotes and newlines.
     ///
@@ -17,7 +18,11 @@ extension RowReader {
         var parser = try CSVParser(terminating: data)
         let bytes = parser.bytes
         let header = try parser.readHeader()
-        let sinks = try inputs.map(ColumnSink.init(port:))
+        // An open width ([N, ?], or no shape): the header's column count for a single input
+        // (its columns fill it in order), else one column per input.
+        let sinks = try inputs.map { port in
+            ColumnSink.hasOpenWidth(port) ? try ColumnSink(port: port, width: inputs.count == 1 ? header.count : 1) : try ColumnSink(port: port)
+        }
         let layout = CSVLayout(header: header, columns: try mapColumns(header, sinks), sinks: sinks)
         let body = parser.position..<(bytes.count - 1)
         let chunks = CSVParser.chunks(of: bytes, body, count: threads)

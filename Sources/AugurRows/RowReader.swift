@@ -39,7 +39,13 @@ public struct RowReader: Sendable {
         } catch {
             throw RowError(row: nil, column: nil, "the JSON input must be an array of objects keyed by input name (\(Self.describe(error))).")
         }
-        var sinks = try inputs.map(ColumnSink.init(port:))
+        // An open width ([N, ?], or no shape) is the first row's: its list's length, or 1.
+        var sinks = try inputs.map { port in
+            guard ColumnSink.hasOpenWidth(port) else { return try ColumnSink(port: port) }
+            let first = rows.lazy.compactMap { $0[port.name] }.first
+            let width: Int = if case .list(let l)? = first { l.count } else { 1 }
+            return try ColumnSink(port: port, width: width)
+        }
         var problems = Problems(limit: errorLimit)
         for (index, row) in rows.enumerated() {
             for key in row.keys where !inputs.contains(where: { $0.name == key }) {

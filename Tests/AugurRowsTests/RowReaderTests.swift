@@ -67,6 +67,22 @@ import Testing
         }
     }
 
+    /// [N, ?] and shapeless inputs take their width from the data: a JSON row's list, or the
+    /// CSV header's columns; rows of another width are errors.
+    @Test func openWidthComesFromTheRows() throws {
+        for shape in [[nil, nil], nil] as [[Int?]?] {
+            let reader = RowReader(signature: Self.signature([("input", .tensor(TensorType(.float32, shape: shape)))]))
+            let json = try reader.feeds(json: Data(#"[{"input": [1, 2, 3]}, {"input": [4, 5, 6]}]"#.utf8))
+            #expect(try json[0].tensor("") == Tensor(float32: [1, 2, 3, 4, 5, 6], shape: [2, 3]))
+            let csv = try reader.feeds(csv: Data("a,b,c,d\n1,2,3,4\n".utf8))
+            #expect(try csv[0].tensor("") == Tensor(float32: [1, 2, 3, 4], shape: [1, 4]))
+            let scalar = try reader.feeds(json: Data(#"[{"input": 7}]"#.utf8))
+            #expect(try scalar[0].tensor("") == Tensor(float32: [7], shape: [1, 1]))
+            #expect(throws: RowErrors.self) { try reader.feeds(json: Data(#"[{"input": [1, 2, 3]}, {"input": [4, 5]}]"#.utf8)) }
+            #expect(throws: RowErrors.self) { try reader.feeds(csv: Data("a,b,c\n1,2,3\n4,5\n".utf8)) }
+        }
+    }
+
     @Test func csvColumnsFillASingleMatrixInputInOrder() throws {
         let feeds = try matrix.feeds(csv: Data("a,b,c\n1,2,3\n4,5,6\n".utf8))
         #expect(try feeds[0].tensor("") == Tensor(float32: [1, 2, 3, 4, 5, 6], shape: [2, 3]))

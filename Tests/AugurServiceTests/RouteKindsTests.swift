@@ -48,6 +48,36 @@ import Testing
         #expect(route.responseSchema()["properties"]?["prediction"]?["description"] == "The predicted value, in points.")
     }
 
+    /// XGBoost exported with a dynamic feature count ([N, ?]): the features list gives the
+    /// width, and the answers are the fixed-width export's (the same trees).
+    @Test func openWidthInputTakesTheFeaturesList() async throws {
+        let names = (0..<10).map { "x\($0)" }
+        func yaml(_ file: String) -> String {
+            """
+            routes:
+              value:
+                model: \(file)
+                parameters:
+            \(names.map { "      \($0): {type: float}" }.joined(separator: "\n"))
+                features: [\(names.joined(separator: ", "))]
+            """
+        }
+        let open = try #require(try await TempService(yaml: yaml("open.onnx"), models: ["open.onnx": "xgboost_regressor_open_width"]).service().route(named: "value"))
+        let fixed = try #require(try await TempService(yaml: yaml("fixed.onnx"), models: ["fixed.onnx": "xgboost_regressor"]).service().route(named: "value"))
+        for seed in 0..<5 {
+            var object = JSONObject()
+            for (i, name) in names.enumerated() { object[name] = .number(Double((seed * 7 + i * 3) % 11) / 50 - 0.1) }
+            let a = try open.answer(body: .object(object)), b = try fixed.answer(body: .object(object))
+            #expect(a["prediction"] != nil && a["prediction"] == b["prediction"], "\(a) \(b)")
+        }
+        // A features list of another length is the model's to refuse: at the first request.
+        let short = yaml("open.onnx").replacingOccurrences(of: "features: [x0, ", with: "features: [")
+        let route = try #require(try await TempService(yaml: short, models: ["open.onnx": "xgboost_regressor_open_width"]).service().route(named: "value"))
+        var object = JSONObject()
+        for name in names { object[name] = .number(0.01) }
+        #expect(throws: RequestError.self) { try route.answer(body: .object(object)) }
+    }
+
     @Test func stringLabelsAndKedroPredictor() async throws {
         let yaml = """
         routes:

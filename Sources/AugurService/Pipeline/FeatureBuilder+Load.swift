@@ -68,7 +68,8 @@ extension FeatureBuilder {
 
     private static func listInput(_ input: Graph.Input, _ columns: [(Expression, SourceLocation)], _ location: SourceLocation,
                                   reader: inout ConfigReader) -> [Input] {
-        guard let type = input.type.tensorType, let shape = type.shape, shape.count == 2 else {
+        // No declared shape: a [N, k] input whose k the features list gives.
+        guard let type = input.type.tensorType, case let shape = type.shape ?? [nil, nil], shape.count == 2 else {
             reader.error(line: location.line, path: location.path, .modelMismatch,
                          "model input '\(input.name)' is \(input.type), not a [N, k] tensor, so it cannot take a list of features.")
             return []
