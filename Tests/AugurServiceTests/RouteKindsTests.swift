@@ -70,12 +70,10 @@ import Testing
             let a = try open.answer(body: .object(object)), b = try fixed.answer(body: .object(object))
             #expect(a["prediction"] != nil && a["prediction"] == b["prediction"], "\(a) \(b)")
         }
-        // A features list of another length is the model's to refuse: at the first request.
+        // A features list the model cannot take is a configuration error (a probe row at load).
         let short = yaml("open.onnx").replacingOccurrences(of: "features: [x0, ", with: "features: [")
-        let route = try #require(try await TempService(yaml: short, models: ["open.onnx": "xgboost_regressor_open_width"]).service().route(named: "value"))
-        var object = JSONObject()
-        for name in names { object[name] = .number(0.01) }
-        #expect(throws: RequestError.self) { try route.answer(body: .object(object)) }
+        let errors = try await TempService(yaml: short, models: ["open.onnx": "xgboost_regressor_open_width"]).configErrors()
+        #expect(errors.count == 1 && errors[0].contains("with these 9 features it fails") && errors[0].contains("feature index 9"), "\(errors)")
     }
 
     @Test func stringLabelsAndKedroPredictor() async throws {

@@ -60,6 +60,39 @@ extension FeatureBuilder {
         return built
     }
 
+    /// For a model whose list input leaves its width open (`[N, ?]` or no shape), whether
+    /// the model takes the features list's width: one row of zeros ("" for text) runs
+    /// through `plan`; the engine's refusal (a tree reading a feature past the list, a matrix
+    /// of another width) is returned, so that it is a configuration error and not a 500 at the
+    /// first request. Nil when it runs, or when no input's width is open.
+    func openWidthProblem(_ plan: Plan) -> String? {
+        let open = plan.inputs.contains { input in
+            guard let type = input.type.tensorType else { return false }
+            guard let shape = type.shape else { return true }
+            return shape.count == 2 && shape[1] == nil
+        }
+        guard open, inputs.count == plan.inputs.count else { return nil }
+        do {
+            let feeds: [Value] = try inputs.map { input in
+                let shape = input.rank == 2 ? [1, input.columns.count] : [1]
+                let n = input.columns.count
+                let zeros: Tensor = switch input.elementType {
+                case .float32: try Tensor(float32: Array(repeating: 0, count: n), shape: shape)
+                case .float64: try Tensor(float64: Array(repeating: 0, count: n), shape: shape)
+                case .int64: try Tensor(int64: Array(repeating: 0, count: n), shape: shape)
+                case .int32: try Tensor(int32: Array(repeating: 0, count: n), shape: shape)
+                case .bool: try Tensor(bool: Array(repeating: false, count: n), shape: shape)
+                case .string: try Tensor(string: Array(repeating: "", count: n), shape: shape)
+                }
+                return .tensor(zeros)
+            }
+            _ = try plan.run(feeds)
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+
     static func scope(_ parameters: [ParameterSpec]) -> ExpressionScope {
         var scope = ExpressionScope()
         for (i, p) in parameters.enumerated() { scope.add(p.name, index: i, type: p.expressionType) }

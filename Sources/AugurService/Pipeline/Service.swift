@@ -71,6 +71,11 @@ public final class Service: Sendable {
                               configuration: ServiceConfiguration, reader: inout ConfigReader) -> Route? {
         let plan = loaded.model.plan
         guard let features = FeatureBuilder.make(route: route, inputs: plan.inputs, reader: &reader) else { return nil }
+        if case .list(let list, let location) = route.features, let problem = features.openWidthProblem(plan) {
+            reader.error(line: location.line, path: location.path, .modelMismatch,
+                         "the model leaves its input's width open, and with these \(list.count) features it fails: \(problem)")
+            return nil
+        }
         guard let kind = outputKind(plan.outputs, route, reader: &reader) else { return nil }
         let pipeline = PredictionPipeline(schema: route.schema, features: features, plan: plan,
                                           output: OutputMapper(kind: kind, spec: route.output),
