@@ -9,18 +9,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BIN=${1:-.build/debug/augur}
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# shellcheck source=scripts/serve-lib.sh
+source scripts/serve-lib.sh
 PORT=$(free_port)
 GRPC_PORT=$(free_port)
 LOG=$(mktemp)
 "$BIN" serve examples/loan --port "$PORT" --grpc-port "$GRPC_PORT" --log-level warning --reload-interval 0 >"$LOG" 2>&1 &
 SERVER=$!
 trap 'kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; rm -f "$LOG"' EXIT
-for _ in $(seq 100); do
-  curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break
-  kill -0 "$SERVER" 2>/dev/null || { cat "$LOG"; exit 1; }
-  sleep 0.1
-done
+wait_healthy "$PORT" "$SERVER" "$LOG"
 status=0
 .venv-protocols/bin/python scripts/protocols/v2_http.py "127.0.0.1:$PORT" || status=1
 .venv-protocols/bin/python scripts/protocols/v2_grpc.py "127.0.0.1:$PORT" "127.0.0.1:$GRPC_PORT" || status=1
@@ -39,10 +36,6 @@ AUTH_GRPC_PORT=$(free_port)
 "$BIN" serve "$AUTH_DIR" --port "$AUTH_PORT" --grpc-port "$AUTH_GRPC_PORT" --log-level warning --reload-interval 0 >"$LOG" 2>&1 &
 AUTH_SERVER=$!
 trap 'kill "$SERVER" "$AUTH_SERVER" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$LOG" "$AUTH_DIR"' EXIT
-for _ in $(seq 100); do
-  curl -sf "http://127.0.0.1:$AUTH_PORT/healthz" >/dev/null && break
-  kill -0 "$AUTH_SERVER" 2>/dev/null || { cat "$LOG"; exit 1; }
-  sleep 0.1
-done
+wait_healthy "$AUTH_PORT" "$AUTH_SERVER" "$LOG"
 .venv-protocols/bin/python scripts/protocols/auth.py "127.0.0.1:$AUTH_PORT" "127.0.0.1:$AUTH_GRPC_PORT" "$KEY" "http://localhost:3000" || status=1
 exit $status

@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 BIN=${1:-.build/debug/augur}
 ST=${SCHEMATHESIS:-$PWD/.venv-schemathesis/bin/schemathesis}
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# shellcheck source=scripts/serve-lib.sh
+source scripts/serve-lib.sh
 status=0
 for example in examples/*/; do
   example=${example%/}
@@ -16,11 +17,7 @@ for example in examples/*/; do
   LOG=$(mktemp)
   "$BIN" serve "$example" --port "$PORT" --log-level warning --reload-interval 0 >"$LOG" 2>&1 &
   SERVER=$!
-  for _ in $(seq 100); do
-    curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break
-    kill -0 "$SERVER" 2>/dev/null || { cat "$LOG"; exit 1; }
-    sleep 0.1
-  done
+  wait_healthy "$PORT" "$SERVER" "$LOG"
   route=$(curl -sf "http://127.0.0.1:$PORT/v1/models" | python3 -c 'import json, sys; print(json.load(sys.stdin)["models"][0])')
   echo "-- $example (model $route)"
   if ! AUGUR_ST_MODEL=$route SCHEMATHESIS_HOOKS=hooks PYTHONPATH=scripts/schemathesis timeout 300 "$ST" --config-file scripts/schemathesis/schemathesis.toml \
