@@ -96,11 +96,26 @@ let package = Package(
             ],
             exclude: ["Proto/inference.proto"]
         ),
+        // AWS Lambda: the Runtime API loop (async-http-client) and API Gateway, Function URL and
+        // load-balancer events answered by the HTTP server's router in process.
+        .target(
+            name: "AugurLambda",
+            dependencies: [
+                "AugurService", "AugurServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
         // Commands only.
         .executableTarget(
             name: "augur",
             dependencies: [
-                "AugurEngine", "AugurONNX", "AugurRows", "AugurStore", "AugurService", "AugurServer", "AugurGRPC",
+                "AugurEngine", "AugurONNX", "AugurRows", "AugurStore", "AugurService", "AugurServer", "AugurGRPC", "AugurLambda",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -135,6 +150,7 @@ let package = Package(
         ),
         .testTarget(name: "AugurRowsTests", dependencies: ["AugurEngine", "AugurONNX", "AugurRows"]),
         .testTarget(name: "AugurStoreTests", dependencies: ["AugurStore"]),
+        .testTarget(name: "AugurLambdaTests", dependencies: ["AugurService", "AugurServer", "AugurLambda"]),
         .testTarget(name: "AugurServiceTests", dependencies: ["AugurEngine", "AugurONNX", "AugurStore", "AugurService", "AugurServer"]),
         .testTarget(
             name: "AugurGRPCTests",

@@ -7,7 +7,8 @@
 # Also .venv-protocols (Python 3.11) with the protocol clients of the Open Inference Protocol and
 # KServe v1 tests: tritonclient[http,grpc] and kserve (scripts/requirements-protocols.txt; its own
 # venv because kserve needs newer numpy and pandas than the fixture pins).
-# And .venv-schemathesis with schemathesis (scripts/requirements-schemathesis.txt).
+# And .venv-schemathesis with schemathesis (scripts/requirements-schemathesis.txt), and the AWS
+# Lambda runtime interface emulator in .tools/ (from the aws-sam-cli wheel).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -x .venv/bin/python ]; then
@@ -23,3 +24,18 @@ if [ ! -x .venv-schemathesis/bin/python ]; then
   python3 -m venv .venv-schemathesis
 fi
 .venv-schemathesis/bin/pip install -q --disable-pip-version-check -r scripts/requirements-schemathesis.txt
+# The AWS Lambda runtime interface emulator for scripts/lambda/check.py: the static binary inside
+# the aws-sam-cli wheel (pinned), extracted to .tools/aws-lambda-rie. Never used at serving time.
+if [ ! -x .tools/aws-lambda-rie ]; then
+  mkdir -p .tools
+  RIE_TMP=$(mktemp -d)
+  .venv/bin/pip download -q --disable-pip-version-check --no-deps "aws-sam-cli==1.170.0" -d "$RIE_TMP"
+  .venv/bin/python - "$RIE_TMP" <<'EOF_RIE'
+import glob, os, sys, zipfile
+wheel = zipfile.ZipFile(glob.glob(os.path.join(sys.argv[1], "aws_sam_cli-*.whl"))[0])
+with open(".tools/aws-lambda-rie", "wb") as out:
+    out.write(wheel.read("samcli/local/rapid/aws-lambda-rie-x86_64"))
+os.chmod(".tools/aws-lambda-rie", 0o755)
+EOF_RIE
+  rm -rf "$RIE_TMP"
+fi

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test: unit and fixture tests (swift test), onnx's own operator tests, the examples and a
-# seeded differential test against onnxruntime, the standard protocols with their real clients, a
+# seeded differential test against onnxruntime, the standard protocols with their real clients,
+# `augur lambda` under the AWS Lambda runtime interface emulator, a
 # bounded fuzz run of the model loader, and the MLflow Model Registry client against a real
 # `mlflow server` on 127.0.0.1. Needs .venv, .venv-mlflow, .venv-protocols
 # and .venv-schemathesis (scripts/setup-venv.sh); schemathesis runs every check on every example.
@@ -24,6 +25,9 @@ scripts/protocols/run.sh .build/debug/augur
 
 echo "== connections: 413 to urllib, timeouts, max_connections, TLS, SIGTERM under load (scripts/connections/check.py)"
 timeout 120 "$PY" scripts/connections/check.py .build/debug/augur
+
+echo "== AWS Lambda: augur lambda under the runtime interface emulator (scripts/lambda/check.py)"
+timeout 180 "$PY" scripts/lambda/check.py .build/debug/augur
 
 echo "== schemathesis: every check on every example's OpenAPI document (scripts/schemathesis/run.sh)"
 scripts/schemathesis/run.sh .build/debug/augur

@@ -1,0 +1,161 @@
+#!/usr/bin/env python3
+"""`augur lambda` under the real AWS Lambda runtime interface emulator (aws-lambda-rie, from
+the aws-sam-cli wheel; scripts/setup-venv.sh puts it in .tools/), bound to 127.0.0.1 only.
+
+Every event kind (API Gateway HTTP API 2.0, REST API 1.0 with multi-value query and stage,
+ALB in both header modes, a direct invocation), base64 bodies, the one error shape (422, 404),
+an event that is not JSON (a function error: the emulator answers 200, so bodies are
+checked), and an init failure (a broken configuration) reported to /runtime/init/error.
+
+  scripts/lambda/check.py AUGUR_BINARY
+"""
+import base64
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+RIE = ROOT / ".tools" / "aws-lambda-rie"
+BODY = {"ApplicantIncome": 5849, "LoanAmount": 128, "Credit_History": 1, "Property_Area": "Urban"}
+failures = 0
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def check(name, ok, detail=""):
+    global failures
+    print(("ok   " if ok else "FAIL ") + name + ("" if ok else f": {detail}"))
+    failures += 0 if ok else 1
+
+
+class Function:
+    """The emulator running `augur lambda CONFIG` as the function's bootstrap."""
+
+    def __init__(self, augur, config):
+        self.dir = tempfile.mkdtemp(prefix="augur-lambda-")
+        bootstrap = Path(self.dir) / "bootstrap"
+        bootstrap.write_text(f"#!/bin/sh\nexec {augur} lambda {config}\n")
+        bootstrap.chmod(0o755)
+        self.port, api = free_port(), free_port()
+        self.log = open(Path(self.dir) / "rie.log", "w+")
+        env = {**os.environ, "AWS_LAMBDA_FUNCTION_TIMEOUT": "10"}
+        self.process = subprocess.Popen(
+            [str(RIE), "--runtime-interface-emulator-address", f"127.0.0.1:{self.port}",
+             "--runtime-api-address", f"127.0.0.1:{api}", str(bootstrap)],
+            stdout=self.log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+
+    def invoke(self, event):
+        data = event if isinstance(event, bytes) else json.dumps(event).encode()
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}/2015-03-31/functions/function/invocations", data=data, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return json.loads(response.read())
+        except urllib.error.HTTPError as error:  # the emulator's own failures (init errors: 502)
+            text = error.read().decode("utf-8", "replace")
+            try:
+                return {"emulatorStatus": error.code, **json.loads(text)}
+            except ValueError:
+                return {"emulatorStatus": error.code, "text": text}
+
+    def close(self):
+        self.process.terminate()
+        try:
+            self.process.wait(5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.seek(0)
+        return self.log.read()
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    augur = Path(sys.argv[1]).resolve()
+    if not RIE.exists():
+        sys.exit(f"{RIE} is missing; run scripts/setup-venv.sh")
+    fn = Function(augur, ROOT / "examples" / "loan")
+    try:
+        v2 = fn.invoke({"version": "2.0", "rawPath": "/loan_status", "rawQueryString": "",
+                        "headers": {"content-type": "application/json"}, "cookies": ["a=1"],
+                        "requestContext": {"http": {"method": "POST", "path": "/loan_status"}},
+                        "body": json.dumps(BODY), "isBase64Encoded": False})
+        answer = json.loads(v2.get("body", "{}"))
+        check("HTTP API 2.0: a prediction", v2.get("statusCode") == 200 and answer.get("prediction") in ("Approved", "Not approved")
+              and answer.get("model", {}).get("name") == "loan", v2)
+
+        rest = fn.invoke({"resource": "/{proxy+}", "path": "/prod/loan_status", "httpMethod": "GET", "headers": {},
+                          "multiValueQueryStringParameters": {k: [str(v)] for k, v in BODY.items()},
+                          "requestContext": {"stage": "prod"}, "body": None, "isBase64Encoded": False})
+        check("REST API 1.0: GET with multi-value query, stage stripped", rest.get("statusCode") == 200
+              and json.loads(rest["body"]) == answer, rest)
+
+        for multi in (False, True):
+            headers = {"multiValueHeaders": {"content-type": ["application/json"]}} if multi else {"headers": {"content-type": "application/json"}}
+            alb = fn.invoke({"requestContext": {"elb": {"targetGroupArn": "arn:aws:elasticloadbalancing:eu-west-1:1:targetgroup/t/1"}},
+                             "httpMethod": "POST", "path": "/loan_status", **headers, "body": json.dumps(BODY), "isBase64Encoded": False})
+            check(f"ALB ({'multi-value' if multi else 'single-value'} headers)", alb.get("statusCode") == 200
+                  and alb.get("statusDescription") == "200 OK" and ("multiValueHeaders" in alb) == multi and json.loads(alb["body"]) == answer, alb)
+
+        direct = fn.invoke(BODY)
+        check("direct invocation: a POST to the only route", direct.get("statusCode") == 200 and json.loads(direct["body"]) == answer, direct)
+
+        encoded = base64.b64encode(json.dumps({**BODY, "ApplicantIncome": -5}).encode()).decode()
+        bad = fn.invoke({"version": "2.0", "rawPath": "/loan_status", "headers": {"content-type": "application/json"},
+                         "requestContext": {"http": {"method": "POST"}}, "body": encoded, "isBase64Encoded": True})
+        detail = json.loads(bad.get("body", "{}")).get("detail", [])
+        check("base64 body; 422 in the one error shape", bad.get("statusCode") == 422
+              and [d.get("type") for d in detail] == ["greater_than_equal"], bad)
+
+        missing = fn.invoke({"version": "2.0", "rawPath": "/nowhere", "requestContext": {"http": {"method": "GET"}}})
+        check("404 in the one error shape", missing.get("statusCode") == 404
+              and json.loads(missing["body"])["detail"][0]["type"] == "not_found", missing)
+
+        v2ready = fn.invoke({"version": "2.0", "rawPath": "/v2/health/ready", "requestContext": {"http": {"method": "GET"}}})
+        check("the standard protocols too (V2 ready)", v2ready.get("statusCode") == 200 and json.loads(v2ready["body"]) == {"ready": True}, v2ready)
+
+        garbage = fn.invoke(b"not json")
+        check("an event that is not JSON: a function error", garbage.get("errorType") == "Augur.InvalidEvent", garbage)
+
+        after = fn.invoke(BODY)
+        check("still answering after the function error", after.get("statusCode") == 200, after)
+    finally:
+        log = fn.close()
+    init = [line for line in log.splitlines() if "INIT REPORT" in line]
+    check("the emulator reported the init phase", bool(init), log[-2000:])
+    if init:
+        print("     " + init[0].split("(rapid) ")[-1])
+
+    broken = Path(tempfile.mkdtemp(prefix="augur-lambda-broken-"))
+    (broken / "augur.yaml").write_text("routes:\n  x:\n    model: missing.onnx\n")
+    fn = Function(augur, broken)
+    try:
+        failed = fn.invoke(BODY)
+    finally:
+        log = fn.close()
+    check("a configuration that does not load: Runtime.InitError", failed.get("errorType") == "Runtime.InitError"
+          and "missing.onnx" in failed.get("errorMessage", ""), failed)
+
+    print("lambda checks " + ("passed" if failures == 0 else f"failed: {failures}"))
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
