@@ -111,11 +111,13 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
+        // Deployment artefacts written by Augur: Kubernetes and KServe manifests.
+        .target(name: "AugurDeploy", dependencies: ["AugurService", .product(name: "Yams", package: "Yams")]),
         // Commands only.
         .executableTarget(
             name: "augur",
             dependencies: [
-                "AugurEngine", "AugurONNX", "AugurRows", "AugurStore", "AugurService", "AugurServer", "AugurGRPC", "AugurLambda",
+                "AugurEngine", "AugurONNX", "AugurRows", "AugurStore", "AugurService", "AugurServer", "AugurGRPC", "AugurLambda", "AugurDeploy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -24,6 +24,11 @@ if [ ! -x .venv-schemathesis/bin/python ]; then
   python3 -m venv .venv-schemathesis
 fi
 .venv-schemathesis/bin/pip install -q --disable-pip-version-check -r scripts/requirements-schemathesis.txt
+# .venv-k8s: kubernetes-validate for scripts/k8s/check.py (scripts/requirements-k8s.txt).
+if [ ! -x .venv-k8s/bin/python ]; then
+  python3 -m venv .venv-k8s
+fi
+.venv-k8s/bin/pip install -q --disable-pip-version-check -r scripts/requirements-k8s.txt
 # The AWS Lambda runtime interface emulator for scripts/lambda/check.py: the static binary inside
 # the aws-sam-cli wheel (pinned), extracted to .tools/aws-lambda-rie. Never used at serving time.
 if [ ! -x .tools/aws-lambda-rie ]; then

@@ -11,6 +11,8 @@ struct Serve: AsyncParsableCommand {
         discussion: "Flags override the file; the file's `server:` section overrides the defaults (127.0.0.1:8000).")
 
     @Argument(help: "Configuration file, or a folder holding augur.yaml.") var config: String?
+    @Option(help: "The folder holding augur.yaml and its models, as KServe's storage initializer fills /mnt/models (same as the argument).")
+    var modelDir: String?
     @Option(name: .customShort("p"), help: "Configuration file (as kedro-fast-api's -p).") var path: String?
     @Option(help: "Address to bind (0.0.0.0 to listen on every interface, e.g. in a container).") var host: String?
     @Option(help: "Port to bind.") var port: Int?
@@ -42,7 +44,9 @@ struct Serve: AsyncParsableCommand {
         if let maxConnections, !(1...1_000_000).contains(maxConnections) {
             throw ValidationError("The value '\(maxConnections)' is invalid for '--max-connections'. Please provide a number from 1 to 1000000.")
         }
-        if config != nil && path != nil { throw ValidationError("Give the configuration either as an argument or with -p, not both.") }
+        if [config, path, modelDir].compactMap({ $0 }).count > 1 {
+            throw ValidationError("Give the configuration once: as an argument, with -p or with --model-dir.")
+        }
         if let reloadInterval, !(0...86_400).contains(reloadInterval) {
             throw ValidationError("The value '\(reloadInterval)' is invalid for '--reload-interval'. Please provide seconds from 0 to 86400.")
         }
@@ -52,7 +56,7 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let file = ConfigLocation.resolve(path ?? config)
+        let file = ConfigLocation.resolve(path ?? modelDir ?? config)
         let started = ContinuousClock.now
         let service = try await ConfigLocation.loadService(file, store: store) { configuration in
             configuration.host = host ?? configuration.host
