@@ -153,6 +153,7 @@ let package = Package(
         .testTarget(name: "AugurRowsTests", dependencies: ["AugurEngine", "AugurONNX", "AugurRows"]),
         .testTarget(name: "AugurStoreTests", dependencies: ["AugurStore"]),
         .testTarget(name: "AugurLambdaTests", dependencies: ["AugurService", "AugurServer", "AugurLambda"]),
+        .testTarget(name: "AugurDeployTests", dependencies: ["AugurDeploy"]),
         .testTarget(name: "AugurServiceTests", dependencies: ["AugurEngine", "AugurONNX", "AugurStore", "AugurService", "AugurServer"]),
         .testTarget(
             name: "AugurGRPCTests",

@@ -24,11 +24,12 @@ if [ ! -x .venv-schemathesis/bin/python ]; then
   python3 -m venv .venv-schemathesis
 fi
 .venv-schemathesis/bin/pip install -q --disable-pip-version-check -r scripts/requirements-schemathesis.txt
-# .venv-k8s: kubernetes-validate for scripts/k8s/check.py (scripts/requirements-k8s.txt).
-if [ ! -x .venv-k8s/bin/python ]; then
-  python3 -m venv .venv-k8s
+# .venv-deploy: kubernetes-validate and cfn-lint for scripts/k8s/check.py and scripts/lambda/check.py
+# (scripts/requirements-deploy.txt).
+if [ ! -x .venv-deploy/bin/python ]; then
+  python3 -m venv .venv-deploy
 fi
-.venv-k8s/bin/pip install -q --disable-pip-version-check -r scripts/requirements-k8s.txt
+.venv-deploy/bin/pip install -q --disable-pip-version-check -r scripts/requirements-deploy.txt
 # The AWS Lambda runtime interface emulator for scripts/lambda/check.py: the static binary inside
 # the aws-sam-cli wheel (pinned), extracted to .tools/aws-lambda-rie. Never used at serving time.
 if [ ! -x .tools/aws-lambda-rie ]; then

@@ -4,7 +4,7 @@
 # `augur lambda` under the AWS Lambda runtime interface emulator, the Kubernetes and KServe
 # manifests against their schemas, a
 # bounded fuzz run of the model loader, and the MLflow Model Registry client against a real
-# `mlflow server` on 127.0.0.1. Needs .venv, .venv-mlflow, .venv-protocols, .venv-k8s
+# `mlflow server` on 127.0.0.1. Needs .venv, .venv-mlflow, .venv-protocols, .venv-deploy
 # and .venv-schemathesis (scripts/setup-venv.sh); schemathesis runs every check on every example.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,7 +31,7 @@ echo "== AWS Lambda: augur lambda under the runtime interface emulator (scripts/
 timeout 180 "$PY" scripts/lambda/check.py .build/debug/augur
 
 echo "== Kubernetes and KServe manifests: kubernetes-validate --strict, KServe's CRD schemas (scripts/k8s/check.py)"
-timeout 180 .venv-k8s/bin/python scripts/k8s/check.py .build/debug/augur
+timeout 180 .venv-deploy/bin/python scripts/k8s/check.py .build/debug/augur
 
 echo "== schemathesis: every check on every example's OpenAPI document (scripts/schemathesis/run.sh)"
 scripts/schemathesis/run.sh .build/debug/augur

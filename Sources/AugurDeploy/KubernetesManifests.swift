@@ -1,5 +1,4 @@
 import AugurService
-import Yams
 
 /// Kubernetes manifests for a service: a Deployment (probes on `/livez` and `/readyz`, a
 /// startup probe for the model load, non-root, read-only root filesystem, no capabilities,
@@ -50,13 +49,13 @@ public struct KubernetesManifests: Sendable {
     /// File name → YAML text.
     public func files() throws -> [(path: String, text: String)] {
         [
-            ("deployment.yaml", try Self.yaml(deployment)),
-            ("service.yaml", try Self.yaml(service)),
-            ("hpa.yaml", try Self.yaml(autoscaler)),
-            ("pdb.yaml", try Self.yaml(disruptionBudget)),
-            ("kustomization.yaml", try Self.yaml(kustomization)),
-            ("kserve/servingruntime.yaml", try Self.yaml(servingRuntime)),
-            ("kserve/inferenceservice.yaml", try Self.yaml(inferenceService)),
+            ("deployment.yaml", try YAMLText.document(deployment)),
+            ("service.yaml", try YAMLText.document(service)),
+            ("hpa.yaml", try YAMLText.document(autoscaler)),
+            ("pdb.yaml", try YAMLText.document(disruptionBudget)),
+            ("kustomization.yaml", try YAMLText.document(kustomization)),
+            ("kserve/servingruntime.yaml", try YAMLText.document(servingRuntime)),
+            ("kserve/inferenceservice.yaml", try YAMLText.document(inferenceService)),
         ]
     }
 
@@ -234,28 +233,5 @@ public struct KubernetesManifests: Sendable {
                 ]))),
             ]))),
         ]))
-    }
-
-    // MARK: YAML
-
-    /// A document as YAML (keys in the order written).
-    static func yaml(_ value: JSONValue) throws -> String {
-        try Yams.serialize(node: node(value), sortKeys: false)
-    }
-
-    static func node(_ value: JSONValue) -> Node {
-        switch value {
-        case .null: return Node("null", Tag(.null))
-        case .bool(let b): return Node(b ? "true" : "false", Tag(.bool))
-        case .number(let n): return Node(n.isIntegral ? String(n.int64 ?? 0) : String(n.double), Tag(n.isIntegral ? .int : .float))
-        case .string(let s): return Node(s, Tag(.str), Self.needsQuotes(s) ? .doubleQuoted : .any)
-        case .array(let items): return Node(items.map(node))
-        case .object(let object): return Node(object.members.map { (Node($0.key), node($0.value)) })
-        }
-    }
-
-    /// Text a YAML reader would take for another type (a number, a bool, null) is quoted.
-    static func needsQuotes(_ s: String) -> Bool {
-        ["true", "false", "yes", "no", "on", "off", "null", "~", ""].contains(s.lowercased()) || Double(s) != nil || Int(s) != nil
     }
 }

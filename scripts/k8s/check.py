@@ -3,7 +3,7 @@
 No Kubernetes control plane runs on these machines, so:
 
 - the core kinds (Deployment, Service, HorizontalPodAutoscaler, PodDisruptionBudget) with
-  `kubernetes-validate --strict` for Kubernetes 1.30 (.venv-k8s);
+  `kubernetes-validate --strict` for Kubernetes 1.30 (.venv-deploy);
 - KServe's ServingRuntime and InferenceService against their CRDs' OpenAPI schemas
   (scripts/k8s/kserve-crds.json.gz, vendored by scripts/k8s/vendor-kserve-crds.py), made strict:
   unknown fields are errors, as `kubectl apply --validate=strict` makes them;
@@ -28,7 +28,7 @@ import jsonschema
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-VALIDATE = ROOT / ".venv-k8s" / "bin" / "kubernetes-validate"
+VALIDATE = ROOT / ".venv-deploy" / "bin" / "kubernetes-validate"
 CORE = ["deployment.yaml", "service.yaml", "hpa.yaml", "pdb.yaml"]
 failures = 0
 

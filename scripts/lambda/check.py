@@ -5,7 +5,9 @@ the aws-sam-cli wheel; scripts/setup-venv.sh puts it in .tools/), bound to 127.0
 Every event kind (API Gateway HTTP API 2.0, REST API 1.0 with multi-value query and stage,
 ALB in both header modes, a direct invocation), base64 bodies, the one error shape (422, 404),
 an event that is not JSON (a function error: the emulator answers 200, so bodies are
-checked), and an init failure (a broken configuration) reported to /runtime/init/error.
+checked), and an init failure (a broken configuration) reported to /runtime/init/error. Then
+`augur build --lambda`: the zip's own bootstrap answers under the emulator, and cfn-lint
+(.venv-deploy) accepts the SAM template.
 
   scripts/lambda/check.py AUGUR_BINARY
 """
@@ -19,6 +21,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,11 +45,12 @@ def check(name, ok, detail=""):
 class Function:
     """The emulator running `augur lambda CONFIG` as the function's bootstrap."""
 
-    def __init__(self, augur, config):
+    def __init__(self, augur, config, bootstrap=None):
         self.dir = tempfile.mkdtemp(prefix="augur-lambda-")
-        bootstrap = Path(self.dir) / "bootstrap"
-        bootstrap.write_text(f"#!/bin/sh\nexec {augur} lambda {config}\n")
-        bootstrap.chmod(0o755)
+        if bootstrap is None:
+            bootstrap = Path(self.dir) / "bootstrap"
+            bootstrap.write_text(f"#!/bin/sh\nexec {augur} lambda {config}\n")
+            bootstrap.chmod(0o755)
         self.port, api = free_port(), free_port()
         self.log = open(Path(self.dir) / "rie.log", "w+")
         env = {**os.environ, "AWS_LAMBDA_FUNCTION_TIMEOUT": "10"}
@@ -142,6 +146,47 @@ def main():
     check("the emulator reported the init phase", bool(init), log[-2000:])
     if init:
         print("     " + init[0].split("(rapid) ")[-1])
+
+    # augur build --lambda: the package's own bootstrap under the emulator, its SAM template
+    # through cfn-lint.
+    pkg = Path(tempfile.mkdtemp(prefix="augur-lambda-package-"))
+    build = subprocess.run([str(augur), "build", str(ROOT / "examples" / "loan"), "--lambda", "-o", str(pkg / "function.zip"),
+                            "--binary", str(augur), "--sam", str(pkg / "template.yaml"), "--function-url"], capture_output=True, text=True)
+    check("augur build --lambda -o function.zip --sam template.yaml", build.returncode == 0, build.stderr)
+    again = subprocess.run([str(augur), "build", str(ROOT / "examples" / "loan"), "--lambda", "-o", str(pkg / "again.zip"),
+                            "--binary", str(augur)], capture_output=True, text=True)
+    check("the same inputs give the same zip", again.returncode == 0 and build.returncode == 0
+          and (pkg / "again.zip").read_bytes() == (pkg / "function.zip").read_bytes(), again.stderr)
+    if build.returncode == 0:
+        unpacked = pkg / "unpacked"
+        with zipfile.ZipFile(pkg / "function.zip") as archive:
+            modes = {info.filename: (info.external_attr >> 16) & 0o777 for info in archive.infolist()}
+            check("the zip: bootstrap and augur executable, service/ with augur.yaml and the model",
+                  modes == {"bootstrap": 0o755, "augur": 0o755, "service/augur.yaml": 0o644, "service/model.onnx": 0o644}
+                  and archive.testzip() is None, modes)
+            archive.extractall(unpacked)
+        for name, mode in modes.items():
+            os.chmod(unpacked / name, mode)
+        packaged = Function(None, None, bootstrap=unpacked / "bootstrap")
+        try:
+            answer_packaged = packaged.invoke(BODY)
+        finally:
+            packaged.close()
+        check("the package's bootstrap answers under the emulator", answer_packaged.get("statusCode") == 200
+              and json.loads(answer_packaged["body"]).get("prediction") in ("Approved", "Not approved"), answer_packaged)
+        lint = subprocess.run([str(ROOT / ".venv-deploy" / "bin" / "cfn-lint"), str(pkg / "template.yaml")], capture_output=True, text=True)
+        check("cfn-lint accepts the SAM template", lint.returncode == 0, lint.stdout + lint.stderr)
+        planted = pkg / "planted.yaml"
+        planted.write_text((pkg / "template.yaml").read_text().replace("Handler: bootstrap", "Handlr: bootstrap"))
+        refused_lint = subprocess.run([str(ROOT / ".venv-deploy" / "bin" / "cfn-lint"), str(planted)], capture_output=True, text=True)
+        check("cfn-lint refuses a planted unknown property", refused_lint.returncode != 0, refused_lint.stdout)
+    outside = Path(tempfile.mkdtemp(prefix="augur-lambda-outside-"))
+    (outside / "augur.yaml").write_text((ROOT / "examples" / "loan" / "augur.yaml").read_text()
+                                        .replace("loan: model.onnx", f"loan: {ROOT / 'examples' / 'loan' / 'model.onnx'}"))
+    refused = subprocess.run([str(augur), "build", str(outside), "--lambda", "-o", str(pkg / "outside.zip"), "--binary", str(augur)],
+                             capture_output=True, text=True)
+    check("a model file outside the configuration's folder is refused", refused.returncode != 0
+          and "outside the configuration's folder" in refused.stderr and not (pkg / "outside.zip").exists(), refused.stderr)
 
     broken = Path(tempfile.mkdtemp(prefix="augur-lambda-broken-"))
     (broken / "augur.yaml").write_text("routes:\n  x:\n    model: missing.onnx\n")
