@@ -45,3 +45,7 @@ os.chmod(".tools/aws-lambda-rie", 0o755)
 EOF_RIE
   rm -rf "$RIE_TMP"
 fi
+# HAProxy for scripts/scaleout/check.py (replicas behind a real load balancer), from Debian.
+if ! command -v haproxy >/dev/null; then
+  { apt-get install -y haproxy || { apt-get update && apt-get install -y haproxy; }; } >/dev/null
+fi
