@@ -33,8 +33,10 @@ public struct KubernetesManifests: Sendable {
         self.options = options
     }
 
-    /// The name: the service's, as a DNS-1035 label.
-    public var name: String {
+    public var name: String { Self.name(of: configuration) }
+
+    /// The service's name as a DNS-1035 label (the manifests' and the image's name).
+    public static func name(of configuration: ServiceConfiguration) -> String {
         var label = String(configuration.name.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" })
         while label.contains("--") { label = label.replacingOccurrences(of: "--", with: "-") }
         label = String(label.drop { !$0.isLetter }.prefix(50))
@@ -196,17 +198,17 @@ public struct KubernetesManifests: Sendable {
     // MARK: KServe
 
     var servingRuntime: JSONValue {
-        var container = JSONObject([
+        let container = JSONObject([
             ("name", "kserve-container"), ("image", .string(options.image)),
             ("args", arguments(folder: ["--model-dir", "/mnt/models"])),
             ("ports", .array([.object(JSONObject([("containerPort", .integer(Self.httpPort)), ("protocol", "TCP")]))])),
             ("resources", resources), ("securityContext", Self.containerSecurity),
+            // KServe's readiness is the V2 one; the port by number (the container names none).
+            ("readinessProbe", .object(JSONObject([
+                ("httpGet", .object(JSONObject([("path", "/v2/health/ready"), ("port", .integer(Self.httpPort))]))),
+                ("periodSeconds", .integer(5)), ("failureThreshold", .integer(2)),
+            ]))),
         ])
-        // KServe's own readiness check is the V2 one; its port is the container's number.
-        container["readinessProbe"] = .object(JSONObject([
-            ("httpGet", .object(JSONObject([("path", "/v2/health/ready"), ("port", .integer(Self.httpPort))]))),
-            ("periodSeconds", .integer(5)), ("failureThreshold", .integer(2)),
-        ]))
         return .object(JSONObject([
             ("apiVersion", "serving.kserve.io/v1alpha1"), ("kind", "ServingRuntime"), ("metadata", metadata("augur")),
             ("spec", .object(JSONObject([

@@ -28,8 +28,8 @@ struct ColumnSink {
         }
         name = port.name
         elementType = type.elementType
-        var dims = type.shape ?? [nil, nil]
-        if dims.count == 2, dims[1] == nil, let width { dims[1] = width }
+        var dims = type.rowsShape
+        if type.hasOpenRowWidth, let width { dims[1] = width }
         let trailing = Array(dims.dropFirst())
         guard trailing.allSatisfy({ $0 != nil }), dims.count >= 1 else {
             throw RowError(row: nil, column: port.name, "input shape \(type) has unknown feature dimensions.")
@@ -45,9 +45,7 @@ struct ColumnSink {
     /// Whether the model leaves the values per row to the data: [N, ?] (XGBoost and others
     /// exported with a dynamic feature count), or no declared shape.
     static func hasOpenWidth(_ port: ModelSignature.Port) -> Bool {
-        guard case .tensor(let type) = port.type else { return false }
-        guard let shape = type.shape else { return true }
-        return shape.count == 2 && shape[1] == nil
+        port.type.tensorType?.hasOpenRowWidth ?? false
     }
 
     mutating func reserve(_ rows: Int) {

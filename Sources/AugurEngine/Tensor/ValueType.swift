@@ -13,6 +13,16 @@ public struct TensorType: Sendable, Equatable, CustomStringConvertible {
 
     public var rank: Int? { shape?.count }
 
+    /// The shape of a table of rows, `[N, width]`: as declared, or `[N, ?]` when the shape is
+    /// not declared at all (exporters with a dynamic feature count leave it out).
+    public var rowsShape: [Int?] { shape ?? [nil, nil] }
+
+    /// Whether the values per row are left to the data: `[N, ?]`, or no declared shape.
+    public var hasOpenRowWidth: Bool {
+        let shape = rowsShape
+        return shape.count == 2 && shape[1] == nil
+    }
+
     public var description: String {
         guard let shape else { return "tensor(\(elementType))" }
         return "tensor(\(elementType))[\(shape.map { $0.map(String.init) ?? "?" }.joined(separator: ", "))]"

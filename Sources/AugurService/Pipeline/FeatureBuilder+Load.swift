@@ -66,12 +66,9 @@ extension FeatureBuilder {
     /// of another width) is returned, so that it is a configuration error and not a 500 at the
     /// first request. Nil when it runs, or when no input's width is open.
     func openWidthProblem(_ plan: Plan) -> String? {
-        let open = plan.inputs.contains { input in
-            guard let type = input.type.tensorType else { return false }
-            guard let shape = type.shape else { return true }
-            return shape.count == 2 && shape[1] == nil
+        guard plan.inputs.contains(where: { $0.type.tensorType?.hasOpenRowWidth ?? false }), inputs.count == plan.inputs.count else {
+            return nil
         }
-        guard open, inputs.count == plan.inputs.count else { return nil }
         do {
             let feeds: [Value] = try inputs.map { input in
                 let shape = input.rank == 2 ? [1, input.columns.count] : [1]
@@ -102,7 +99,7 @@ extension FeatureBuilder {
     private static func listInput(_ input: Graph.Input, _ columns: [(Expression, SourceLocation)], _ location: SourceLocation,
                                   reader: inout ConfigReader) -> [Input] {
         // No declared shape: a [N, k] input whose k the features list gives.
-        guard let type = input.type.tensorType, case let shape = type.shape ?? [nil, nil], shape.count == 2 else {
+        guard let type = input.type.tensorType, case let shape = type.rowsShape, shape.count == 2 else {
             reader.error(line: location.line, path: location.path, .modelMismatch,
                          "model input '\(input.name)' is \(input.type), not a [N, k] tensor, so it cannot take a list of features.")
             return []

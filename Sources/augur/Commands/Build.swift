@@ -48,7 +48,7 @@ struct Build: AsyncParsableCommand {
         do { configuration = try ServiceConfiguration.load(contentsOf: file) } catch let errors as ConfigErrors {
             throw CommandFailure("Invalid configuration:\n\(errors)")
         }
-        let name = KubernetesManifests(configuration: configuration, options: .init(image: "", storageURI: "")).name
+        let name = KubernetesManifests.name(of: configuration)
         if let k8s { try writeManifests(configuration, name: name, into: k8s) }
         if lambda, let output { try await writeLambda(configuration, name: name, to: output) }
     }
