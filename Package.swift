@@ -112,7 +112,18 @@ let package = Package(
             ]
         ),
         // Deployment artefacts written by Augur: Kubernetes and KServe manifests.
-        .target(name: "AugurDeploy", dependencies: ["AugurService", .product(name: "Yams", package: "Yams")]),
+        // The system zlib (gzip image layers, deflated ZIP entries).
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(
+            name: "AugurDeploy",
+            dependencies: [
+                "AugurService", "AugurStore", "CZlib",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         // Commands only.
         .executableTarget(
             name: "augur",

@@ -49,3 +49,9 @@ fi
 if ! command -v haproxy >/dev/null; then
   { apt-get install -y haproxy || { apt-get update && apt-get install -y haproxy; }; } >/dev/null
 fi
+# Container tools for scripts/image/check.py, from Debian: podman (with runc: crun cannot set
+# rlimits here), umoci, the distribution 2.8 registry and htpasswd for its basic auth.
+if ! command -v podman >/dev/null || ! command -v umoci >/dev/null || ! command -v docker-registry >/dev/null || ! command -v htpasswd >/dev/null; then
+  IMAGE_TOOLS="podman runc umoci docker-registry apache2-utils"
+  { apt-get install -y $IMAGE_TOOLS || { apt-get update && apt-get install -y $IMAGE_TOOLS; }; } >/dev/null
+fi

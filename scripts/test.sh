@@ -2,7 +2,8 @@
 # Every test: unit and fixture tests (swift test), onnx's own operator tests, the examples and a
 # seeded differential test against onnxruntime, the standard protocols with their real clients,
 # `augur lambda` under the AWS Lambda runtime interface emulator, the Kubernetes and KServe
-# manifests against their schemas, three replicas behind HAProxy through a rolling restart, a
+# manifests against their schemas, the container images under umoci, podman and a real
+# registry, three replicas behind HAProxy through a rolling restart, a
 # bounded fuzz run of the model loader, and the MLflow Model Registry client against a real
 # `mlflow server` on 127.0.0.1. Needs .venv, .venv-mlflow, .venv-protocols, .venv-deploy
 # and .venv-schemathesis (scripts/setup-venv.sh); schemathesis runs every check on every example.
@@ -32,6 +33,9 @@ timeout 180 "$PY" scripts/lambda/check.py .build/debug/augur
 
 echo "== Kubernetes and KServe manifests: kubernetes-validate --strict, KServe's CRD schemas (scripts/k8s/check.py)"
 timeout 180 .venv-deploy/bin/python scripts/k8s/check.py .build/debug/augur
+
+echo "== container images: augur build -o/--push/--dockerfile under umoci, podman and docker-registry (scripts/image/check.py)"
+timeout 600 "$PY" scripts/image/check.py .build/debug/augur
 
 echo "== scale-out: three replicas behind HAProxy, an alias move and a rolling restart under load (scripts/scaleout/check.py)"
 timeout 120 "$PY" scripts/scaleout/check.py .build/debug/augur

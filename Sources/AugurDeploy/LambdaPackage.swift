@@ -2,46 +2,38 @@ import AugurService
 import Foundation
 
 /// The AWS Lambda function package of `augur build --lambda`: at the zip's root a `bootstrap`
-/// (`augur lambda` on the packed service), the `augur` binary, and `service/` holding
-/// `augur.yaml` and every model file it names, at the same paths relative to it. Plus a SAM
+/// (`augur lambda` on the packed service), the `augur` binary (with `lib/`, its shared
+/// libraries and loader, when it is dynamic), and `service/`, the `ServiceBundle`. Plus a SAM
 /// template deploying it behind an HTTP API (and optionally a Function URL).
 public struct LambdaPackage: Sendable {
-    public struct Problem: Error, CustomStringConvertible {
-        public let description: String
+    /// The shared libraries of a dynamic binary, flattened into this folder.
+    public static let libraryFolder = "lib"
+
+    /// The function's entry point: `augur lambda` on the packed service, through the packed
+    /// loader and libraries when the binary is dynamic (so it runs whatever glibc the runtime
+    /// has: Amazon Linux 2023's 2.34 is older than a Debian 12 build's 2.36).
+    public static func bootstrap(usesStore: Bool, loader: String?) -> String {
+        let store = usesStore ? " --store \"$here/service/\(ServiceBundle.storeFolder)\"" : ""
+        let run = loader.map { "\"$here/\(libraryFolder)/\($0)\" --library-path \"$here/\(libraryFolder)\" \"$here/augur\"" } ?? "\"$here/augur\""
+        return """
+            #!/bin/sh
+            # Written by `augur build --lambda`: the function's runtime is `augur lambda`.
+            here=$(dirname "$0")
+            exec \(run) lambda "$here/service"\(store)
+
+            """
     }
 
-    public static let bootstrap = """
-        #!/bin/sh
-        # Written by `augur build --lambda`: the function's runtime is `augur lambda`.
-        here=$(dirname "$0")
-        exec "$here/augur" lambda "$here/service"
-
-        """
-
-    /// The files to pack: relative path, contents, mode.
-    public static func entries(configuration: ServiceConfiguration, binary: [UInt8]) throws -> [ZipArchive.Entry] {
-        let config = URL(fileURLWithPath: configuration.path).standardizedFileURL.resolvingSymlinksInPath()
-        let folder = config.deletingLastPathComponent().path
-        var entries = [
-            ZipArchive.Entry(path: "bootstrap", bytes: Array(bootstrap.utf8), mode: 0o755),
-            ZipArchive.Entry(path: "augur", bytes: binary, mode: 0o755),
-            ZipArchive.Entry(path: "service/augur.yaml", bytes: [UInt8](try Data(contentsOf: config))),
-        ]
-        var packed: Set<String> = []
-        for model in configuration.models {
-            switch model.source {
-            case .file(let path):
-                guard path.hasPrefix(folder + "/") else {
-                    throw Problem(description: "model '\(model.name)' is the file '\(path)', outside the configuration's folder '\(folder)'; move it there (with a path relative to augur.yaml) to pack it.")
-                }
-                let relative = String(path.dropFirst(folder.count + 1))
-                guard packed.insert(relative).inserted else { continue }
-                entries.append(.init(path: "service/\(relative)", bytes: [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))))
-            case .store, .mlflow:
-                throw Problem(description: "model '\(model.name)' is \(model.source), a reference the package cannot resolve yet; give the model as a file next to augur.yaml (`augur models export` writes one).")
-            }
+    /// The files to pack: `bootstrap`, `augur`, `lib/` for a dynamic binary, `service/`.
+    public static func entries(bundle: ServiceBundle, executable: ExecutableFile, libraries: [(path: String, bytes: [UInt8])]) -> [ZipArchive.Entry] {
+        let loader = executable.interpreter.map { URL(fileURLWithPath: $0).lastPathComponent }
+        var entries = [ZipArchive.Entry(path: "bootstrap", bytes: Array(bootstrap(usesStore: bundle.usesStore, loader: loader).utf8), mode: 0o755),
+                       ZipArchive.Entry(path: "augur", bytes: executable.bytes, mode: 0o755)]
+        var names: Set<String> = []
+        for library in libraries where names.insert(URL(fileURLWithPath: library.path).lastPathComponent).inserted {
+            entries.append(.init(path: "\(libraryFolder)/\(URL(fileURLWithPath: library.path).lastPathComponent)", bytes: library.bytes, mode: 0o755))
         }
-        return entries
+        return entries + bundle.files.map { $0.isDirectory ? .init(directory: "service/\($0.path)") : .init(path: "service/\($0.path)", bytes: $0.bytes) }
     }
 
     /// A SAM template: the function on `provided.al2023` behind an HTTP API (every path and

@@ -1,7 +1,8 @@
+import CZlib
 import Foundation
 
-/// A ZIP archive of stored (uncompressed) entries with Unix permissions, written whole: what a
-/// Lambda function package needs. Deterministic: entries in the order given, a fixed
+/// A ZIP archive of deflated entries with Unix permissions, written whole: what a Lambda
+/// function package needs. Deterministic: entries in the order given, a fixed
 /// timestamp (1980-01-01), so the same inputs give the same bytes. No ZIP64: an entry or an
 /// archive of 4 GiB or more is refused (Lambda's own limit is 250 MB unzipped).
 public struct ZipArchive: Sendable {
@@ -10,11 +11,21 @@ public struct ZipArchive: Sendable {
         public let bytes: [UInt8]
         /// Unix permission bits, such as 0o755 for `bootstrap`.
         public let mode: UInt16
+        /// A folder: `path` ends in `/`, no bytes.
+        public let isDirectory: Bool
 
         public init(path: String, bytes: [UInt8], mode: UInt16 = 0o644) {
             self.path = path
             self.bytes = bytes
             self.mode = mode
+            isDirectory = false
+        }
+
+        public init(directory path: String) {
+            self.path = path.hasSuffix("/") ? path : path + "/"
+            bytes = []
+            mode = 0o755
+            isDirectory = true
         }
     }
 
@@ -38,37 +49,41 @@ public struct ZipArchive: Sendable {
             }
             let crc = Self.crc32(entry.bytes)
             let offset = UInt32(out.count)
+            // Deflated when it saves space (ZIP method 8), else stored (0).
+            let deflated = entry.bytes.isEmpty ? [] : try Gzip.compress(entry.bytes, raw: true)
+            let method: UInt16 = deflated.count < entry.bytes.count ? 8 : 0
+            let data = method == 8 ? deflated : entry.bytes
             // Local file header.
             Self.put(&out, UInt32(0x0403_4B50))
             Self.put(&out, UInt16(20))            // version needed
             Self.put(&out, UInt16(0x0800))        // UTF-8 names
-            Self.put(&out, UInt16(0))             // stored
+            Self.put(&out, method)
             Self.put(&out, UInt16(0))             // time 00:00
             Self.put(&out, UInt16(0x21))          // date 1980-01-01
             Self.put(&out, crc)
-            Self.put(&out, UInt32(entry.bytes.count))
+            Self.put(&out, UInt32(data.count))
             Self.put(&out, UInt32(entry.bytes.count))
             Self.put(&out, UInt16(name.count))
             Self.put(&out, UInt16(0))
             out += name
-            out += entry.bytes
+            out += data
             // Central directory record: made by Unix (3), version 2.0, mode in the high bits.
             Self.put(&central, UInt32(0x0201_4B50))
             Self.put(&central, UInt16(0x0314))
             Self.put(&central, UInt16(20))
             Self.put(&central, UInt16(0x0800))
-            Self.put(&central, UInt16(0))
+            Self.put(&central, method)
             Self.put(&central, UInt16(0))
             Self.put(&central, UInt16(0x21))
             Self.put(&central, crc)
-            Self.put(&central, UInt32(entry.bytes.count))
+            Self.put(&central, UInt32(data.count))
             Self.put(&central, UInt32(entry.bytes.count))
             Self.put(&central, UInt16(name.count))
             Self.put(&central, UInt16(0))         // extra
             Self.put(&central, UInt16(0))         // comment
             Self.put(&central, UInt16(0))         // disk
             Self.put(&central, UInt16(0))         // internal attributes
-            Self.put(&central, (UInt32(0o100000 | UInt32(entry.mode))) << 16)
+            Self.put(&central, (UInt32((entry.isDirectory ? 0o040000 : 0o100000) | UInt32(entry.mode))) << 16 | (entry.isDirectory ? 0x10 : 0))
             Self.put(&central, offset)
             central += name
         }
@@ -92,18 +107,17 @@ public struct ZipArchive: Sendable {
         withUnsafeBytes(of: value.littleEndian) { out += $0 }
     }
 
-    static let crcTable: [UInt32] = (0..<256).map { n in
-        var c = UInt32(n)
-        for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
-        return c
-    }
-
-    /// CRC-32 (IEEE), as ZIP and gzip use it.
+    /// CRC-32 (IEEE), as ZIP and gzip use it (zlib's).
     static func crc32(_ bytes: [UInt8]) -> UInt32 {
-        var c: UInt32 = 0xFFFF_FFFF
         bytes.withUnsafeBufferPointer { buffer in
-            for b in buffer { c = crcTable[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) }
+            var crc: uLong = 0
+            var offset = 0
+            while offset < buffer.count {
+                let slice = min(buffer.count - offset, 1 << 30)
+                crc = CZlib.crc32(crc, buffer.baseAddress! + offset, uInt(slice))
+                offset += slice
+            }
+            return UInt32(truncatingIfNeeded: crc)
         }
-        return c ^ 0xFFFF_FFFF
     }
 }

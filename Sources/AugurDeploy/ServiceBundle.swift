@@ -1,0 +1,125 @@
+import AugurService
+import AugurStore
+import Foundation
+
+/// The files a deployed service needs, at paths relative to its folder: `augur.yaml`, every
+/// model file it names (at the same relative paths), the TLS files it names, and for store
+/// references (`loan@production`) a `store/` holding just the versions they resolve to now,
+/// with their records and the aliases used, checked against their SHA-256. What a Lambda package
+/// and a container image carry; served with `--store <folder>/store` when `usesStore`.
+public struct ServiceBundle: Sendable {
+    public struct File: Sendable {
+        public let path: String
+        public let bytes: [UInt8]
+        public let isDirectory: Bool
+
+        init(path: String, bytes: [UInt8]) {
+            self.path = path
+            self.bytes = bytes
+            isDirectory = false
+        }
+
+        init(directory path: String) {
+            self.path = path
+            bytes = []
+            isDirectory = true
+        }
+    }
+
+    public struct Problem: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// The packed store's folder, relative to the service's.
+    public static let storeFolder = "store"
+
+    public private(set) var files: [File] = []
+    /// Model name under `models:` → SHA-256 of the file packed for it.
+    public private(set) var modelDigests: [(name: String, sha256: String)] = []
+    public var usesStore: Bool { files.contains { $0.path.hasPrefix(Self.storeFolder + "/") } }
+
+    public init(configuration: ServiceConfiguration) throws {
+        let config = URL(fileURLWithPath: configuration.path).standardizedFileURL.resolvingSymlinksInPath()
+        let folder = config.deletingLastPathComponent().path
+        files.append(File(path: "augur.yaml", bytes: try Self.read(config.path)))
+        var packed: Set<String> = ["augur.yaml"]
+
+        func addInsideFolder(_ path: String, what: String) throws -> [UInt8] {
+            let real = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+            guard real.hasPrefix(folder + "/") else {
+                throw Problem(description: "\(what) is '\(path)', outside the configuration's folder '\(folder)'; move it there (with a path relative to augur.yaml) to pack it.")
+            }
+            let relative = String(real.dropFirst(folder.count + 1))
+            guard relative != Self.storeFolder, !relative.hasPrefix(Self.storeFolder + "/") else {
+                throw Problem(description: "\(what) is '\(path)', inside '\(Self.storeFolder)/' next to augur.yaml, where the packed store goes; move it.")
+            }
+            let bytes = try Self.read(real)
+            if packed.insert(relative).inserted { files.append(File(path: relative, bytes: bytes)) }
+            return bytes
+        }
+
+        var store: ModelStore?
+        var versions: [String: Set<String>] = [:], aliases: [String: [String: String]] = [:]
+        for model in configuration.models {
+            switch model.source {
+            case .file(let path):
+                let bytes = try addInsideFolder(path, what: "model '\(model.name)'")
+                modelDigests.append((model.name, Digests.sha256(bytes)))
+            case .store(let reference):
+                do {
+                    if store == nil { store = try ModelStore(root: configuration.storeRoot) }
+                    guard let store else { continue }
+                    let record = try store.resolve(reference)
+                    let bytes = try store.modelBytes(record) // checks size and SHA-256
+                    let folder = "\(Self.storeFolder)/\(record.name)/versions/\(record.version)"
+                    if versions[record.name, default: []].insert(record.version).inserted {
+                        files.append(File(path: "\(folder)/\(record.file)", bytes: bytes))
+                        let source = "\(store.root)/\(record.name)/versions/\(record.version)"
+                        files.append(File(path: "\(folder)/version.json", bytes: try Self.read("\(source)/version.json")))
+                        if record.hasReference {
+                            files.append(File(path: "\(folder)/reference.json", bytes: try Self.read("\(source)/reference.json")))
+                        }
+                    }
+                    if case .alias(let alias) = reference.selector { aliases[record.name, default: [:]][alias] = record.version }
+                    modelDigests.append((model.name, record.sha256))
+                } catch let error as StoreError {
+                    throw Problem(description: "model '\(model.name)' (\(reference) in \(configuration.storeRoot)): \(error)")
+                }
+            case .mlflow(let uri):
+                throw Problem(description: "model '\(model.name)' is '\(uri)' in an MLflow registry, which a package cannot pin yet; import it into the store (`augur models import`) or export it next to augur.yaml and name that file.")
+            }
+        }
+        if let tls = configuration.connections.tls {
+            _ = try addInsideFolder(tls.certificate, what: "the TLS certificate")
+            _ = try addInsideFolder(tls.key, what: "the TLS key")
+        }
+        if !versions.isEmpty {
+            files.append(File(directory: Self.storeFolder))
+            files.append(File(directory: "\(Self.storeFolder)/.staging"))
+            for (name, table) in aliases.sorted(by: { $0.key < $1.key }) {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                files.append(File(path: "\(Self.storeFolder)/\(name)/aliases.json", bytes: [UInt8](try encoder.encode(table))))
+            }
+        }
+    }
+
+    static func read(_ path: String) throws -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: path) else { throw Problem(description: "cannot read '\(path)'.") }
+        return [UInt8](data)
+    }
+
+    /// Writes the bundle under `folder` (a scratch copy to load before packing, or a Docker
+    /// build context).
+    public func write(into folder: URL) throws {
+        for file in files {
+            let url = folder.appendingPathComponent(file.path)
+            if file.isDirectory {
+                try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+                continue
+            }
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(file.bytes).write(to: url)
+        }
+    }
+}
