@@ -12,14 +12,15 @@ public struct LambdaPackage: Sendable {
     /// The function's entry point: `augur lambda` on the packed service, through the packed
     /// loader and libraries when the binary is dynamic (so it runs whatever glibc the runtime
     /// has: Amazon Linux 2023's 2.34 is older than a Debian 12 build's 2.36).
-    public static func bootstrap(usesStore: Bool, loader: String?) -> String {
-        let store = usesStore ? " --store \"$here/service/\(ServiceBundle.storeFolder)\"" : ""
+    public static func bootstrap(loader: String?) -> String {
         let run = loader.map { "\"$here/\(libraryFolder)/\($0)\" --library-path \"$here/\(libraryFolder)\" \"$here/augur\"" } ?? "\"$here/augur\""
         return """
             #!/bin/sh
             # Written by `augur build --lambda`: the function's runtime is `augur lambda`.
             here=$(dirname "$0")
-            exec \(run) lambda "$here/service"\(store)
+            # The packed store (store references pinned at build time) is AUGUR_HOME's.
+            export AUGUR_HOME="$here/service/\(ServiceBundle.homeFolder)"
+            exec \(run) lambda "$here/service"
 
             """
     }
@@ -27,7 +28,7 @@ public struct LambdaPackage: Sendable {
     /// The files to pack: `bootstrap`, `augur`, `lib/` for a dynamic binary, `service/`.
     public static func entries(bundle: ServiceBundle, executable: ExecutableFile, libraries: [(path: String, bytes: [UInt8])]) -> [ZipArchive.Entry] {
         let loader = executable.interpreter.map { URL(fileURLWithPath: $0).lastPathComponent }
-        var entries = [ZipArchive.Entry(path: "bootstrap", bytes: Array(bootstrap(usesStore: bundle.usesStore, loader: loader).utf8), mode: 0o755),
+        var entries = [ZipArchive.Entry(path: "bootstrap", bytes: Array(bootstrap(loader: loader).utf8), mode: 0o755),
                        ZipArchive.Entry(path: "augur", bytes: executable.bytes, mode: 0o755)]
         var names: Set<String> = []
         for library in libraries where names.insert(URL(fileURLWithPath: library.path).lastPathComponent).inserted {
@@ -43,7 +44,6 @@ public struct LambdaPackage: Sendable {
         var properties = JSONObject([
             ("CodeUri", .string(codeURI)), ("Handler", "bootstrap"), ("Runtime", "provided.al2023"),
             ("Architectures", .array([.string(architecture)])), ("MemorySize", .integer(memory)), ("Timeout", .integer(timeout)),
-            ("Environment", .object(JSONObject([("Variables", .object(JSONObject([("AUGUR_HOME", "/tmp/augur")])))]))),
             ("Events", .object(JSONObject([
                 ("Api", .object(JSONObject([("Type", "HttpApi"),
                                             ("Properties", .object(JSONObject([("Path", "/{proxy+}"), ("Method", "ANY")])))]))),

@@ -6,8 +6,8 @@ import Foundation
 /// layer holding the augur binary (and, for a dynamic binary, the shared libraries it loads at
 /// the paths it loads them from), the service under `/srv/augur`, a writable `/tmp`, and an
 /// `/etc/passwd` naming the non-root user 65532 it runs as; an image configuration whose
-/// entrypoint serves on 0.0.0.0:8080 (or runs `augur lambda`), with OCI labels and a history
-/// entry. Reproducible: one fixed time (`SOURCE_DATE_EPOCH`, else 1970), entries sorted, owners
+/// entrypoint (`augur`) and command (`serve … --host 0.0.0.0 --port 8080`, or `lambda …`)
+/// serve the bundle, with `AUGUR_HOME` at its packed store, OCI labels and a history entry. Reproducible: one fixed time (`SOURCE_DATE_EPOCH`, else 1970), entries sorted, owners
 /// numeric, so the same inputs give the same digest.
 ///
 /// `archive()` is the OCI image layout (`oci-layout`, `index.json`, `blobs/sha256/…`) as one
@@ -59,7 +59,9 @@ public struct OCIImage: Sendable {
     public let manifest: Blob
     /// sha256 of the uncompressed layer (`rootfs.diff_ids`).
     public let diffID: String
+    /// `augur`, and its arguments: the Kubernetes manifests' `args` replace `command`.
     public let entrypoint: [String]
+    public let command: [String]
     public let env: [String]
     public let exposedPorts: [String]
     let root: [TarArchive.Entry]
@@ -67,10 +69,10 @@ public struct OCIImage: Sendable {
     public init(bundle: ServiceBundle, executable: ExecutableFile, libraries: [(path: String, bytes: [UInt8])],
                 configuration: ServiceConfiguration, options: Options) throws {
         self.options = options
-        var entrypoint = [Self.binaryPath, options.mode == .serve ? "serve" : "lambda", "\(Self.serviceFolder)/augur.yaml"]
-        if options.mode == .serve { entrypoint += ["--host", "0.0.0.0", "--port", String(Self.port)] }
-        if bundle.usesStore { entrypoint += ["--store", "\(Self.serviceFolder)/\(ServiceBundle.storeFolder)"] }
-        self.entrypoint = entrypoint
+        entrypoint = [Self.binaryPath]
+        command = options.mode == .serve
+            ? ["serve", "\(Self.serviceFolder)/augur.yaml", "--host", "0.0.0.0", "--port", String(Self.port)]
+            : ["lambda", "\(Self.serviceFolder)/augur.yaml"]
 
         root = Self.rootFiles(bundle: bundle, executable: executable, libraries: libraries)
         var layerTar = TarArchive(modificationTime: options.created)
@@ -83,13 +85,14 @@ public struct OCIImage: Sendable {
         var ports = [(String(Self.port) + "/tcp", JSONValue.object(JSONObject()))]
         if options.mode == .serve, let grpc = configuration.grpcPort { ports.append(("\(grpc)/tcp", .object(JSONObject()))) }
         let labels = JSONObject(options.labels.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) })
-        let env = ["PATH=/usr/local/bin", "HOME=/tmp", "AUGUR_HOME=/tmp/augur"]
+        let env = ["PATH=/usr/local/bin", "HOME=/tmp", "AUGUR_HOME=\(Self.serviceFolder)/\(ServiceBundle.homeFolder)"]
         self.env = env
         self.exposedPorts = options.mode == .serve ? ports.map(\.0) : []
         var containerConfig = JSONObject([
             ("User", .string("\(Self.user):\(Self.user)")),
             ("Env", .array(env.map { .string($0) })),
             ("Entrypoint", .array(entrypoint.map { .string($0) })),
+            ("Cmd", .array(command.map { .string($0) })),
             ("WorkingDir", .string(Self.serviceFolder)),
             ("Labels", .object(labels)),
             ("StopSignal", "SIGTERM"),
@@ -213,6 +216,7 @@ public struct OCIImage: Sendable {
         for (key, value) in options.labels.sorted(by: { $0.key < $1.key }) { lines.append("LABEL \(quoted(key))=\(quoted(value))") }
         lines.append("STOPSIGNAL SIGTERM")
         lines.append("ENTRYPOINT [" + entrypoint.map(quoted).joined(separator: ", ") + "]")
+        lines.append("CMD [" + command.map(quoted).joined(separator: ", ") + "]")
         try (lines.joined(separator: "\n") + "\n").write(to: folder.appendingPathComponent("Dockerfile"), atomically: true, encoding: .utf8)
     }
 

@@ -4,9 +4,10 @@ import Foundation
 
 /// The files a deployed service needs, at paths relative to its folder: `augur.yaml`, every
 /// model file it names (at the same relative paths), the TLS files it names, and for store
-/// references (`loan@production`) a `store/` holding just the versions they resolve to now,
-/// with their records and the aliases used, checked against their SHA-256. What a Lambda package
-/// and a container image carry; served with `--store <folder>/store` when `usesStore`.
+/// references (`loan@production`) a store holding just the versions they resolve to now, with
+/// their records and the aliases used, checked against their SHA-256. What a Lambda package
+/// and a container image carry. The store is at `.augur/models`, where the default store of
+/// `AUGUR_HOME=<folder>/.augur` is: the image and the Lambda bootstrap set that variable.
 public struct ServiceBundle: Sendable {
     public struct File: Sendable {
         public let path: String
@@ -30,13 +31,13 @@ public struct ServiceBundle: Sendable {
         public let description: String
     }
 
-    /// The packed store's folder, relative to the service's.
-    public static let storeFolder = "store"
+    /// The packed `AUGUR_HOME`, relative to the service's folder, and its store.
+    public static let homeFolder = ".augur"
+    public static let storeFolder = ".augur/models"
 
     public private(set) var files: [File] = []
     /// Model name under `models:` → SHA-256 of the file packed for it.
     public private(set) var modelDigests: [(name: String, sha256: String)] = []
-    public var usesStore: Bool { files.contains { $0.path.hasPrefix(Self.storeFolder + "/") } }
 
     public init(configuration: ServiceConfiguration) throws {
         let config = URL(fileURLWithPath: configuration.path).standardizedFileURL.resolvingSymlinksInPath()
@@ -50,8 +51,8 @@ public struct ServiceBundle: Sendable {
                 throw Problem(description: "\(what) is '\(path)', outside the configuration's folder '\(folder)'; move it there (with a path relative to augur.yaml) to pack it.")
             }
             let relative = String(real.dropFirst(folder.count + 1))
-            guard relative != Self.storeFolder, !relative.hasPrefix(Self.storeFolder + "/") else {
-                throw Problem(description: "\(what) is '\(path)', inside '\(Self.storeFolder)/' next to augur.yaml, where the packed store goes; move it.")
+            guard relative != Self.homeFolder, !relative.hasPrefix(Self.homeFolder + "/") else {
+                throw Problem(description: "\(what) is '\(path)', inside '\(Self.homeFolder)/' next to augur.yaml, where the packed store goes; move it.")
             }
             let bytes = try Self.read(real)
             if packed.insert(relative).inserted { files.append(File(path: relative, bytes: bytes)) }
@@ -94,6 +95,7 @@ public struct ServiceBundle: Sendable {
             _ = try addInsideFolder(tls.key, what: "the TLS key")
         }
         if !versions.isEmpty {
+            files.append(File(directory: Self.homeFolder))
             files.append(File(directory: Self.storeFolder))
             files.append(File(directory: "\(Self.storeFolder)/.staging"))
             for (name, table) in aliases.sorted(by: { $0.key < $1.key }) {

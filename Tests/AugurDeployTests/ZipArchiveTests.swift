@@ -26,4 +26,22 @@ import Testing
         let attributes = bytes[centralOffset + 38..<centralOffset + 42].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
         #expect(attributes >> 16 == 0o100755)
     }
+
+    @Test func largeEntriesAreDeflatedAndFoldersMarked() throws {
+        var archive = ZipArchive()
+        let text = Array(String(repeating: "feature,", count: 4096).utf8)
+        archive.add(.init(path: "service/model.onnx", bytes: text))
+        archive.add(.init(directory: "service/.augur"))
+        let bytes = try archive.bytes()
+        func u16(_ at: Int) -> Int { Int(bytes[at]) | Int(bytes[at + 1]) << 8 }
+        func u32(_ at: Int) -> Int { u16(at) | u16(at + 2) << 16 }
+        #expect(u16(8) == 8)                        // deflated
+        #expect(u32(18) < text.count / 10 && u32(22) == text.count)
+        #expect(u32(14) == Int(ZipArchive.crc32(text)))
+        let end = bytes.count - 22
+        let central = u32(end + 16)
+        let second = central + 46 + u16(central + 28)
+        #expect(String(decoding: bytes[(second + 46)..<(second + 46 + u16(second + 28))], as: UTF8.self) == "service/.augur/")
+        #expect(u32(second + 38) >> 16 == 0o040755 && u32(second + 38) & 0x10 != 0)
+    }
 }

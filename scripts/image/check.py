@@ -5,7 +5,10 @@ network on loopback), Debian's docker-registry (distribution 2.8) takes the push
 without htpasswd, and podman pulls it back and runs it; podman build builds the Dockerfile;
 the Lambda image answers under the runtime interface emulator inside the container.
 
-  scripts/image/check.py AUGUR_BINARY
+  scripts/image/check.py AUGUR_BINARY [--static STATIC_AUGUR]
+
+With --static (a build of scripts/build-static.sh), an image of that binary is run and checked
+the same way, host names included.
 
 Needs podman, runc, umoci, docker-registry and htpasswd (scripts/setup-venv.sh installs them)
 and runs as root (podman's bridge networking).
@@ -98,6 +101,83 @@ def serve_and_check(image, label):
         podman("rm", "-f", cid)
 
 
+class DNSStub:
+    """A one-name DNS server (UDP) on the podman bridge's gateway: mlflow.augur.test is
+    127.0.0.1, every other name does not exist. Shows that the binary in the image resolves host
+    names through /etc/resolv.conf with nothing but what the image carries."""
+
+    def __init__(self, address):
+        import threading
+        self.queries = []
+        self.socket = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.socket.bind((address, 53))
+        self.socket.settimeout(0.2)
+        self.running = True
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self):
+        import struct
+        while self.running:
+            try:
+                data, peer = self.socket.recvfrom(512)
+            except OSError:
+                continue
+            labels, i = [], 12
+            while i < len(data) and data[i]:
+                labels.append(data[i + 1:i + 1 + data[i]].decode("ascii", "replace"))
+                i += 1 + data[i]
+            if i + 5 > len(data):
+                continue
+            name, qtype = ".".join(labels), struct.unpack(">H", data[i + 1:i + 3])[0]
+            self.queries.append(name)
+            known = name == "mlflow.augur.test"
+            answers = b"\xc0\x0c" + struct.pack(">HHIH", 1, 1, 60, 4) + socket.inet_aton("127.0.0.1") if known and qtype == 1 else b""
+            header = struct.pack(">HHHHHH", struct.unpack(">H", data[:2])[0], 0x8180 if known else 0x8183, 1, 1 if answers else 0, 0, 0)
+            self.socket.sendto(header + data[12:i + 5] + answers, peer)
+
+    def close(self):
+        self.running = False
+        self.thread.join()
+        self.socket.close()
+
+
+def resolve_check(image, label, work):
+    """`augur check` inside the image on a configuration naming an MLflow server by host name:
+    through /etc/hosts (--add-host) and through DNS (the stub). "connection refused" means the
+    name resolved (to a loopback port nothing listens on); an unknown name must say so."""
+    gateway = json.loads(podman("network", "inspect", "podman").stdout or "[{}]")[0].get("subnets", [{}])[0].get("gateway")
+    # The bridge (and its gateway address) exists only while a container is on it.
+    keeper = podman("run", "-d", "--read-only", image).stdout.strip()
+    time.sleep(0.3)
+    config = work / f"resolve-{label.replace(' ', '-')}"
+    config.mkdir(exist_ok=True)
+    for host in ("mlflow.augur.test", "other.augur.test", "hosts.augur.test"):
+        (config / f"{host}.yaml").write_text(f"mlflow:\n  tracking_uri: http://{host}:9\nmodels:\n  loan: 'models:/loan/1'\n"
+                                             "routes:\n  r:\n    model: loan\n    parameters:\n      a: {type: float}\n    features: [a]\n")
+    def augur_check(host, *flags):
+        return podman("run", "--rm", *flags, "-v", f"{config}:/cfg:ro", "--entrypoint", "/usr/local/bin/augur", image,
+                      "check", f"/cfg/{host}.yaml")
+    hosts = augur_check("hosts.augur.test", "--add-host", "hosts.augur.test:127.0.0.1")
+    check(f"{label}: a host name from /etc/hosts resolves", "connection refused" in hosts.stderr, hosts.stderr[-600:])
+    if not gateway:
+        podman("rm", "-f", keeper)
+        check(f"{label}: the podman bridge's gateway for the DNS stub", False, podman("network", "inspect", "podman").stdout)
+        return
+    try:
+        stub = DNSStub(gateway)
+        try:
+            known = augur_check("mlflow.augur.test", "--dns", gateway)
+            unknown = augur_check("other.augur.test", "--dns", gateway)
+        finally:
+            stub.close()
+    finally:
+        podman("rm", "-f", keeper)
+    check(f"{label}: a host name resolves through DNS", "connection refused" in known.stderr and "mlflow.augur.test" in stub.queries,
+          known.stderr[-600:] + str(stub.queries))
+    check(f"{label}: an unknown host name says it does not resolve", "does not resolve" in unknown.stderr, unknown.stderr[-600:])
+
+
 def start_registry(work, htpasswd=None):
     port = free_port()
     config = work / f"registry-{port}.yml"
@@ -116,9 +196,10 @@ def start_registry(work, htpasswd=None):
 
 
 def main():
-    if len(sys.argv) != 2:
+    if len(sys.argv) not in (2, 4) or (len(sys.argv) == 4 and sys.argv[2] != "--static"):
         sys.exit(__doc__)
     augur = Path(sys.argv[1]).resolve()
+    static = Path(sys.argv[3]).resolve() if len(sys.argv) == 4 else None
     work = Path(tempfile.mkdtemp(prefix="augur-image-"))
     example = ROOT / "examples" / "loan"
     images = []
@@ -147,9 +228,10 @@ def main():
         check("oci-layout, index.json and the manifest", json.loads((layout / "oci-layout").read_text()) == {"imageLayoutVersion": "1.0.0"}
               and manifest["mediaType"] == "application/vnd.oci.image.manifest.v1+json" and len(manifest["layers"]) == 1, manifest)
         labels = config["config"].get("Labels", {})
-        check("config: user 65532, port 8080, entrypoint serving on 0.0.0.0:8080, labels, history with created",
+        check("config: user 65532, port 8080, entrypoint and command serving on 0.0.0.0:8080, labels, history with created",
               config["config"]["User"] == "65532:65532" and "8080/tcp" in config["config"]["ExposedPorts"]
-              and config["config"]["Entrypoint"][1:6] == ["serve", "/srv/augur/augur.yaml", "--host", "0.0.0.0", "--port"]
+              and config["config"]["Entrypoint"] == ["/usr/local/bin/augur"]
+              and config["config"]["Cmd"] == ["serve", "/srv/augur/augur.yaml", "--host", "0.0.0.0", "--port", "8080"]
               and labels.get("org.opencontainers.image.title") == "Loan approval" and "io.augur.model.loan.sha256" in labels
               and all("created" in h for h in config["history"]), config)
         unpacked = work / "bundle"
@@ -169,6 +251,16 @@ def main():
         found = podman("image", "exists", "augur-loan:ci")
         check("the loaded image is named by --tag", found.returncode == 0, loaded.stdout + loaded.stderr)
         serve_and_check("augur-loan:ci", "the loaded image")
+        resolve_check("augur-loan:ci", "the loaded image", work)
+
+        if static:
+            made = run(augur, "build", example, "-o", work / "static.tar", "--binary", static, "--tag", "augur-loan:static")
+            check("augur build -o static.tar --binary STATIC", made.returncode == 0 and "static binary" in made.stdout, made.stdout + made.stderr)
+            print("     " + made.stdout.strip())
+            podman("load", "-i", work / "static.tar")
+            images.append("localhost/augur-loan:static")
+            serve_and_check("augur-loan:static", "the static image")
+            resolve_check("augur-loan:static", "the static image", work)
 
         # A store reference resolved at build time: the store's version and alias travel along.
         home = work / "home"
@@ -244,7 +336,8 @@ def main():
             podman("load", "-i", work / "lambda.tar")
             images.append("localhost/augur-loan:lambda")
             port = free_port()
-            entry = json.loads(podman("image", "inspect", "augur-loan:lambda").stdout)[0]["Config"]["Entrypoint"]
+            inspected = json.loads(podman("image", "inspect", "augur-loan:lambda").stdout)[0]["Config"]
+            entry = inspected["Entrypoint"] + inspected["Cmd"]
             cid = podman("run", "-d", "--read-only", "-v", f"{RIE}:/rie:ro", "--entrypoint", "/rie", "-p", f"127.0.0.1:{port}:8080",
                          "augur-loan:lambda", *entry).stdout.strip()
             event = {"version": "2.0", "routeKey": "POST /loan_status", "rawPath": "/loan_status", "rawQueryString": "",
