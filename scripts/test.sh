@@ -34,6 +34,13 @@ timeout 180 "$PY" scripts/lambda/check.py .build/debug/augur
 echo "== Kubernetes and KServe manifests: kubernetes-validate --strict, KServe's CRD schemas (scripts/k8s/check.py)"
 timeout 180 .venv-deploy/bin/python scripts/k8s/check.py .build/debug/augur
 
+echo "== MLflow tracking server for the registry tests and the image check (scripts/mlflow-server.sh)"
+MLFLOW_SERVER_ENV=$(scripts/mlflow-server.sh start)
+eval "$MLFLOW_SERVER_ENV"
+trap 'scripts/mlflow-server.sh stop "$MLFLOW_SERVER_PID" "$MLFLOW_WORK_DIR"' EXIT
+trap 'exit 130' INT TERM
+export AUGUR_MLFLOW_URI="$MLFLOW_TRACKING_URI" AUGUR_REQUIRE_MLFLOW=1
+
 echo "== container images: augur build -o/--push/--dockerfile under umoci, podman and docker-registry (scripts/image/check.py)"
 timeout 600 "$PY" scripts/image/check.py .build/debug/augur
 
@@ -48,13 +55,6 @@ echo "== differential test against onnxruntime"
 
 echo "== fuzz the loader (${FUZZ_SECONDS:-60} s)"
 FUZZ_SECONDS=${FUZZ_SECONDS:-60} scripts/fuzz.sh
-
-echo "== MLflow tracking server for the registry tests (scripts/mlflow-server.sh)"
-MLFLOW_SERVER_ENV=$(scripts/mlflow-server.sh start)
-eval "$MLFLOW_SERVER_ENV"
-trap 'scripts/mlflow-server.sh stop "$MLFLOW_SERVER_PID" "$MLFLOW_WORK_DIR"' EXIT
-trap 'exit 130' INT TERM
-export AUGUR_MLFLOW_URI="$MLFLOW_TRACKING_URI" AUGUR_REQUIRE_MLFLOW=1
 
 echo "== swift test"
 export AUGUR_ONNX_NODE_TESTS="$PWD/.build-onnx-node-tests"

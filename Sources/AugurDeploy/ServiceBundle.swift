@@ -4,8 +4,9 @@ import Foundation
 
 /// The files a deployed service needs, at paths relative to its folder: `augur.yaml`, every
 /// model file it names (at the same relative paths), the TLS files it names, and for store
-/// references (`loan@production`) a store holding just the versions they resolve to now, with
-/// their records and the aliases used, checked against their SHA-256. What a Lambda package
+/// references (`loan@production`) and MLflow references (`models:/loan@champion`, pinned: see
+/// `MLflowPin`) a store holding just the versions they resolve to now, with their records and
+/// the aliases used, checked against their SHA-256. What a Lambda package
 /// and a container image carry. The store is at `.augur/models`, where the default store of
 /// `AUGUR_HOME=<folder>/.augur` is: the image and the Lambda bootstrap set that variable.
 public struct ServiceBundle: Sendable {
@@ -39,7 +40,7 @@ public struct ServiceBundle: Sendable {
     /// Model name under `models:` → SHA-256 of the file packed for it.
     public private(set) var modelDigests: [(name: String, sha256: String)] = []
 
-    public init(configuration: ServiceConfiguration) throws {
+    public init(configuration: ServiceConfiguration) async throws {
         let config = URL(fileURLWithPath: configuration.path).standardizedFileURL.resolvingSymlinksInPath()
         let folder = config.deletingLastPathComponent().path
         files.append(File(path: "augur.yaml", bytes: try Self.read(config.path)))
@@ -60,7 +61,18 @@ public struct ServiceBundle: Sendable {
         }
 
         var store: ModelStore?
-        var versions: [String: Set<String>] = [:], aliases: [String: [String: String]] = [:]
+        var versions: [String: Set<String>] = [:], aliases: [String: [String: String]] = [:], pins: [String: MLflowPin] = [:]
+        /// Copies a store version (model, record, statistics) into the packed store, once.
+        func addVersion(_ record: VersionRecord) throws {
+            if store == nil { store = try ModelStore(root: configuration.storeRoot) }
+            guard let store, versions[record.name, default: []].insert(record.version).inserted else { return }
+            let bytes = try store.modelBytes(record) // checks size and SHA-256
+            let folder = "\(Self.storeFolder)/\(record.name)/versions/\(record.version)"
+            let source = "\(store.root)/\(record.name)/versions/\(record.version)"
+            files.append(File(path: "\(folder)/\(record.file)", bytes: bytes))
+            files.append(File(path: "\(folder)/version.json", bytes: try Self.read("\(source)/version.json")))
+            if record.hasReference { files.append(File(path: "\(folder)/reference.json", bytes: try Self.read("\(source)/reference.json"))) }
+        }
         for model in configuration.models {
             switch model.source {
             case .file(let path):
@@ -69,25 +81,24 @@ public struct ServiceBundle: Sendable {
             case .store(let reference):
                 do {
                     if store == nil { store = try ModelStore(root: configuration.storeRoot) }
-                    guard let store else { continue }
-                    let record = try store.resolve(reference)
-                    let bytes = try store.modelBytes(record) // checks size and SHA-256
-                    let folder = "\(Self.storeFolder)/\(record.name)/versions/\(record.version)"
-                    if versions[record.name, default: []].insert(record.version).inserted {
-                        files.append(File(path: "\(folder)/\(record.file)", bytes: bytes))
-                        let source = "\(store.root)/\(record.name)/versions/\(record.version)"
-                        files.append(File(path: "\(folder)/version.json", bytes: try Self.read("\(source)/version.json")))
-                        if record.hasReference {
-                            files.append(File(path: "\(folder)/reference.json", bytes: try Self.read("\(source)/reference.json")))
-                        }
-                    }
+                    guard let record = try store?.resolve(reference) else { continue }
+                    try addVersion(record)
                     if case .alias(let alias) = reference.selector { aliases[record.name, default: [:]][alias] = record.version }
                     modelDigests.append((model.name, record.sha256))
                 } catch let error as StoreError {
                     throw Problem(description: "model '\(model.name)' (\(reference) in \(configuration.storeRoot)): \(error)")
                 }
             case .mlflow(let uri):
-                throw Problem(description: "model '\(model.name)' is '\(uri)' in an MLflow registry, which a package cannot pin yet; import it into the store (`augur models import`) or export it next to augur.yaml and name that file.")
+                // Resolved now (downloaded into the local store if needed) and pinned: the
+                // package serves that version with no tracking server.
+                do {
+                    let (pin, record) = try await ModelProvider(configuration: configuration).pinMLflow(uri)
+                    try addVersion(record)
+                    pins[uri] = pin
+                    modelDigests.append((model.name, record.sha256))
+                } catch {
+                    throw Problem(description: "model '\(model.name)' (\(uri)): \(error)")
+                }
             }
         }
         if let tls = configuration.connections.tls {
@@ -98,6 +109,7 @@ public struct ServiceBundle: Sendable {
             files.append(File(directory: Self.homeFolder))
             files.append(File(directory: Self.storeFolder))
             files.append(File(directory: "\(Self.storeFolder)/.staging"))
+            if !pins.isEmpty { files.append(File(path: "\(Self.storeFolder)/\(MLflowPin.fileName)", bytes: try MLflowPin.encode(pins))) }
             for (name, table) in aliases.sorted(by: { $0.key < $1.key }) {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys]

@@ -54,6 +54,26 @@ struct MLflowServiceTests {
         #expect(try f.store.versions(of: cached).count == 1)
     }
 
+    /// `augur build` pins a reference: resolved and cached now, then served from the store
+    /// alone, with MLflow's name and version, though the tracking server is gone.
+    @Test func aPinnedReferenceIsServedWithoutTheTrackingServer() async throws {
+        let (f, configuration) = try fixture("models:/loan/2")
+        let (pin, record) = try await ModelProvider(configuration: configuration).pinMLflow("models:/loan/2")
+        #expect(pin.name == "loan" && pin.version == "2" && pin.cached.hasPrefix("mlflow-loan-") && record.name == pin.cached)
+        try Data(try MLflowPin.encode(["models:/loan/2": pin])).write(to: URL(fileURLWithPath: "\(f.store.root)/\(MLflowPin.fileName)"))
+        var offline = configuration
+        offline.mlflowTrackingURI = "http://127.0.0.1:1"
+        let service = try await Service.load(configuration: offline, provider: ModelProvider(configuration: offline))
+        let route = try #require(service.route(named: "loan_status"))
+        #expect(route.modelName == "loan" && route.modelVersion == "2")
+        // A reference the pins do not name still asks the (unreachable) server.
+        var other = offline
+        other.storeRoot = f.store.root
+        await #expect(throws: (any Error).self) {
+            _ = try await ModelProvider(configuration: other).pinMLflow("models:/loan/1")
+        }
+    }
+
     @Test func anMLflowAliasMoveIsReloaded() async throws {
         let alias = "augur-test-\(UInt32.random(in: 0...UInt32.max))"
         let server = try #require(MLflowServer.uri)

@@ -64,6 +64,27 @@ struct StoreFixture {
         #expect(StoreFixture.version(of: response) == "1")
     }
 
+    /// A pinned MLflow reference (as a package `augur build` wrote holds it) needs no tracking
+    /// server at all; a damaged pins file is a load error naming it.
+    @Test func pinnedMLflowReferencesLoadFromTheStoreAlone() async throws {
+        let f = try StoreFixture(reference: "models:/loan@champion")
+        var request = ModelImport(name: "mlflow-loan-0a1b2c3d", version: "7", bytes: Array(try Data(contentsOf: URL(fileURLWithPath: StoreFixture.loanModel))))
+        request.source = "models:/loan/7"
+        try f.store.importModel(request)
+        let pins = "\(f.store.root)/\(MLflowPin.fileName)"
+        try Data(try MLflowPin.encode(["models:/loan@champion": MLflowPin(name: "loan", version: "7", cached: "mlflow-loan-0a1b2c3d")]))
+            .write(to: URL(fileURLWithPath: pins))
+        var configuration = try f.configuration()
+        configuration.mlflowTrackingURI = nil
+        let registry = ModelRegistry(service: try await Service.load(configuration: configuration), provider: ModelProvider(configuration: configuration))
+        let route = try #require(registry.service.route(named: "loan_status"))
+        #expect(route.modelName == "loan" && route.modelVersion == "7")
+        #expect(StoreFixture.version(of: try route.answer(body: try json(StoreFixture.applicant))) == "7")
+        #expect(await registry.check().isEmpty) // pinned: nothing to look for
+        try Data("{".utf8).write(to: URL(fileURLWithPath: pins))
+        await #expect(throws: (any Error).self) { _ = try await Service.load(configuration: configuration) }
+    }
+
     @Test func aliasMovesAreSwappedIn() async throws {
         let f = try StoreFixture(reference: "loan@production")
         try f.add(StoreFixture.loanModel, aliases: ["production"])

@@ -283,6 +283,29 @@ def main():
                   isinstance(answer, dict) and answer.get("model", {}).get("version") == "2", f"{answer} {podman('logs', cid).stderr[-800:]}")
             podman("rm", "-f", cid)
 
+        # An MLflow reference pinned at build time: the container cannot reach the tracking server
+        # (on the host's loopback) and still serves the version the alias named.
+        mlflow = os.environ.get("AUGUR_MLFLOW_URI")
+        if mlflow:
+            service = work / "mlflow-service"
+            service.mkdir()
+            (service / "augur.yaml").write_text(f"mlflow:\n  tracking_uri: {mlflow}\n" + (example / "augur.yaml").read_text()
+                                                .replace("loan: model.onnx", "loan: 'models:/loan@champion'"))
+            pinned = run(augur, "build", service, "-o", work / "mlflow.tar", "--binary", augur, "--tag", "augur-loan:mlflow",
+                         env={**store_env, "AUGUR_HOME": str(work / "mlflow-home")})
+            check("augur build with an MLflow reference", pinned.returncode == 0, pinned.stderr)
+            if pinned.returncode == 0:
+                podman("load", "-i", work / "mlflow.tar")
+                images.append("localhost/augur-loan:mlflow")
+                port = free_port()
+                cid = podman("run", "-d", "--read-only", "-p", f"127.0.0.1:{port}:8080", "augur-loan:mlflow").stdout.strip()
+                answer, _ = first_prediction(port)
+                check("the pinned MLflow reference serves models:/loan@champion's version 1 with no tracking server",
+                      isinstance(answer, dict) and answer.get("model") == {"name": "loan", "version": "1"}, f"{answer} {podman('logs', cid).stderr[-800:]}")
+                podman("rm", "-f", cid)
+        else:
+            print("skip MLflow pinning (AUGUR_MLFLOW_URI unset; scripts/test.sh starts an MLflow server first)")
+
         # The registry: open, then with htpasswd.
         registry, port = start_registry(work)
         registries.append(registry)

@@ -74,6 +74,14 @@ public struct ModelProvider: Sendable {
         }
     }
 
+    /// Resolves an MLflow reference now and caches the version it names in the store
+    /// (downloading it if needed): what `augur build` pins into a package.
+    public func pinMLflow(_ uri: String) async throws -> (pin: MLflowPin, record: VersionRecord) {
+        let source = MLflowSource(trackingURI: mlflowTrackingURI, storeRoot: storeRoot)
+        let (record, _, name) = try await source.fetch(uri, pointer: try await source.locate(uri))
+        return (MLflowPin(name: name, version: record.version, cached: record.name), record)
+    }
+
     /// `locate` for files and the store, without suspending.
     public func locateLocal(_ entry: ModelEntry) throws -> ModelPointer {
         switch entry.source {

@@ -145,7 +145,7 @@ struct Build: AsyncParsableCommand {
     /// but the bundle lacks is a build error, not a start-up error in the container or function.
     private func checkedBundle(_ configuration: ServiceConfiguration) async throws -> ServiceBundle {
         let bundle: ServiceBundle
-        do { bundle = try ServiceBundle(configuration: configuration) } catch let problem as ServiceBundle.Problem {
+        do { bundle = try await ServiceBundle(configuration: configuration) } catch let problem as ServiceBundle.Problem {
             throw CommandFailure("Cannot pack '\(configuration.path)': \(problem)")
         }
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("augur-build-\(UUID().uuidString)")
