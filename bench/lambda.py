@@ -3,8 +3,8 @@
 Lambda runtime interface emulator (.tools/aws-lambda-rie), on 127.0.0.1 only.
 
     bench/lambda.sh                                   (sets up the venv, packs the zips, runs this)
-    bench/lambda.py --augur NAME=FUNCTION.zip [--augur NAME=ZIP …] --python-venv VENV
-                    [--rounds 2] [--cold 10] [--warmup 50] [--warm 500] [--limit 1200]
+    bench/lambda.py --augur NAME=FUNCTION.zip [--augur NAME=ZIP …] --python-venv VENV [--floor]
+                    [--rounds 2] [--cold 10] [--warmup 50] [--warm 500] [--quiet-wait 300] [--limit 1200]
                     [--work bench/work/lambda] [--out bench/results/lambda-DATE.json]
 
 Stacks. Each `--augur NAME=ZIP` is a package written by `augur build --lambda` (its own bootstrap
@@ -15,6 +15,9 @@ behind `Mangum(app, lifespan="off")`, run by AWS's runtime interface client: the
 http_apps.py and examples/loan/model.onnx. Every function gets the same event: an API Gateway
 HTTP API (payload 2.0) POST of examples/loan's body to /loan_status. Before measuring, each
 function's answer is checked (status 200, the same label and probability as every other stack).
+With --floor, also bench/lambda_floor.c (compiled with cc -O2): a C runtime that reads each event
+and posts a fixed answer, so its times are the Runtime API hop alone, the floor under the others
+(its answer is only checked for status 200).
 
 Measured per stack, per round (stacks take turns in the order given, A B A B, nothing pinned; before
 each turn the run waits while a Swift compiler (swift-build, swift-frontend) is running, then for at
@@ -272,6 +275,20 @@ def python_function(work: Path, venv: Path) -> Stack:
     return Stack("python", "FastAPI + Mangum (onnxruntime)", bootstrap, folder, "python")
 
 
+def floor_function(work: Path) -> Stack:
+    """bench/lambda_floor.c, compiled here: a C runtime answering a fixed body (the Runtime API floor)."""
+    folder = work / "floor-function"
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    compiler = shutil.which("cc") or shutil.which("gcc")
+    if compiler is None:
+        raise RuntimeError("no C compiler (cc) for the Runtime API floor")
+    subprocess.run([compiler, "-O2", "-o", str(folder / "bootstrap"), str(ROOT / "bench" / "lambda_floor.c")],
+                   check=True, capture_output=True, text=True, timeout=120)
+    return Stack("floor", "Runtime API floor (C, fixed answer, no work)", folder / "bootstrap", folder, "floor")
+
+
 def python_package(work: Path, venv: Path, function: Path) -> dict:
     """The Python function's deployable zip: site-packages (less pip's own tools) + the function."""
     site = next((venv / "lib").glob("python3*/site-packages"))
@@ -380,7 +397,8 @@ def warm_run(emulator: Emulator, warmup: int, count: int, expected: dict, deadli
         raw = emulator.invoke()
         client_ms.append((time.perf_counter() - start) * 1000)
         answers.append(raw)
-    wrong = sum(1 for raw in answers if answer_of(raw) != expected)
+    decoded = [answer_of(raw) for raw in answers]  # raises on anything but a 200 answer
+    wrong = 0 if expected is None else sum(1 for answer in decoded if answer != expected)
     if wrong:
         raise RuntimeError(f"{wrong} of {count} warm answers differ from {expected}")
     memory = emulator.memory()
@@ -484,15 +502,15 @@ def markdown(result) -> str:
             cells["billed"].append(f"{fmt(m['report_p50'], 2)} / {fmt(m['report_p99'], 2)}")
             cells["rt"].append(f"{fmt(m['client_p50'], 2)} / {fmt(m['client_p99'], 2)}")
             cells["rss"].append(fmt(m["peak_rss_mb"]))
-        size = sizes.get(name, {})
-        pkg = f"{fmt(size.get('bytes', 0) / 2**20)} ({fmt(size.get('unzipped_bytes', 0) / 1e6)})"
+        size = sizes.get(name)
+        pkg = f"{fmt(size['bytes'] / 2**20)} ({fmt(size['unzipped_bytes'] / 1e6)})" if size else "–"
         lines.append(f"| {label} | " + " | ".join(" ; ".join(cells[k]) for k in ("init", "wall", "fn", "billed", "rt", "rss"))
                      + f" | {pkg} |")
     lines += ["", "Ratios, Augur ÷ Python (per round; below 1 is Augur smaller or faster):", "",
               "| stack | init median | first answer median | in function p50 | in function p99 | round trip p50 | round trip p99 | peak RSS | package |",
               "|---|---|---|---|---|---|---|---|---|"]
     for name, label in stacks.items():
-        if name == "python":
+        if name in ("python", "floor"):
             continue
         cells = {k: [] for k in range(7)}
         for r in rounds:
@@ -514,6 +532,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--augur", action="append", required=True, help="NAME=ZIP (repeatable); NAME may carry a label after a colon")
     parser.add_argument("--python-venv", type=Path, required=True)
+    parser.add_argument("--floor", action="store_true",
+                        help="also measure bench/lambda_floor.c (compiled with cc): the Runtime API hop alone")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--cold", type=int, default=10)
     parser.add_argument("--warmup", type=int, default=50)
@@ -547,6 +567,8 @@ def main():
     python = python_function(args.work, args.python_venv)
     stacks.append(python)
     sizes["python"] = python_package(args.work, args.python_venv, python.task_root)
+    if args.floor:
+        stacks.append(floor_function(args.work))
     for name, size in sizes.items():
         log(f"package {name}: {size['bytes'] / 2**20:.1f} MiB zipped, {size['unzipped_bytes'] / 1e6:.1f} MB unzipped")
 
@@ -560,6 +582,8 @@ def main():
             emulator.close()
             result["answers"][stack.name] = answer
             log(f"{stack.name}: {answer} (first answer {wall:.0f} ms, init {init} ms)")
+            if stack.kind == "floor":
+                continue
             expected = expected or answer
             if answer != expected:
                 raise RuntimeError(f"{stack.name} answered {answer}, {stacks[0].name} {expected}")
@@ -576,7 +600,7 @@ def main():
                 log(f"round {round_no}: {stack.name} ({quiet})")
                 cpu0, own0, wall0 = cpu_jiffies(), own_cpu_seconds(), time.time()
                 try:
-                    m = measure_stack(stack, args, round_no, expected, deadline)
+                    m = measure_stack(stack, args, round_no, None if stack.kind == "floor" else expected, deadline)
                 except Deadline:
                     raise
                 except Exception as error:  # noqa: BLE001 (recorded, the other stacks go on)
@@ -602,6 +626,9 @@ def main():
     except KeyboardInterrupt:
         result["notes"].append("interrupted")
         log("interrupted")
+    except Exception as error:
+        result["notes"].append(f"failed: {type(error).__name__}: {error}")
+        raise
     finally:
         result["facts"]["load_average_end"] = open("/proc/loadavg").read().split()[:3]
         result["facts"]["seconds"] = round(time.time() - started, 1)

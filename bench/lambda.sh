@@ -9,7 +9,8 @@
 # (awslambdaric installs from its manylinux wheel: no apt packages needed). Augur's functions are
 # zips written by `augur build examples/loan --lambda --binary BINARY`, packed by a debug augur
 # (any augur with `build --lambda`). What is measured, and how: bench/lambda.py's header.
-# Builds nothing: it uses binaries that exist, and waits while a Swift compiler is running.
+# Builds no Swift: it uses binaries that exist, and waits while a Swift compiler is running (only
+# the Runtime API floor, bench/lambda_floor.c, is compiled, with cc).
 #
 # Environment:
 #   BENCH_LAMBDA_BINARIES  comma-separated NAME=PATH augur binaries to pack and measure (default:
@@ -18,6 +19,8 @@
 #   BENCH_LAMBDA_ZIPS      comma-separated NAME=ZIP packages already written: measured as given,
 #                          nothing is packed (overrides BENCH_LAMBDA_BINARIES)
 #   BENCH_PACKER           the augur that runs `build --lambda` (default .build/debug/augur)
+#   BENCH_FLOOR            1 (default): also measure bench/lambda_floor.c, a C runtime answering a
+#                          fixed body (compiled with cc): the Runtime API hop alone; 0: not
 #   BENCH_ROUNDS           rounds, the stacks taking turns A B A B (default 2)
 #   BENCH_COLD             fresh emulators per stack and round (default 10)
 #   BENCH_WARMUP, BENCH_WARM   warm-up and measured warm invocations (default 50, 500)
@@ -45,7 +48,7 @@ PACKER=${BENCH_PACKER:-$ROOT/.build/debug/augur}
 BINARIES=${BENCH_LAMBDA_BINARIES:-static=$ROOT/.build-static/release/augur,release=$ROOT/.build/release/augur,debug=$ROOT/.build/debug/augur}
 for arg in "$@"; do
     case $arg in
-        -h | --help) sed -n '2,30p' "$0"; exit 0 ;;
+        -h | --help) sed -n '2,33p' "$0"; exit 0 ;;
         *) echo "unknown argument: $arg" >&2; exit 2 ;;
     esac
 done
@@ -107,6 +110,7 @@ main() {
     pack
     local args=() zip
     for zip in "${ZIPS[@]}"; do args+=(--augur "$zip"); done
+    if [[ ${BENCH_FLOOR:-1} == 1 ]] && command -v cc >/dev/null; then args+=(--floor); else log "no Runtime API floor (BENCH_FLOOR=0 or no cc)"; fi
     log "measuring: ${ZIPS[*]} and FastAPI + Mangum"
     bounded "$LWORK/lambda-bench.log" "$LWORK/lambda-bench.log" "${PYENV[@]}" "$VENV/bin/python" bench/lambda.py "${args[@]}" \
         --python-venv "$VENV" --rounds "${BENCH_ROUNDS:-2}" --cold "${BENCH_COLD:-10}" --warmup "${BENCH_WARMUP:-50}" \
