@@ -55,3 +55,12 @@ if ! command -v podman >/dev/null || ! command -v umoci >/dev/null || ! command 
   IMAGE_TOOLS="podman runc umoci docker-registry apache2-utils"
   { apt-get install -y $IMAGE_TOOLS || { apt-get update && apt-get install -y $IMAGE_TOOLS; }; } >/dev/null
 fi
+# .venv-ui (Python 3.11): Playwright and axe-playwright-python for scripts/ui/check.py
+# (scripts/requirements-ui.txt), driving Debian's Chromium (never `playwright install`).
+if [ ! -x .venv-ui/bin/python ]; then
+  "$(command -v python3.11 || command -v python3)" -m venv .venv-ui
+fi
+.venv-ui/bin/pip install -q --disable-pip-version-check -r scripts/requirements-ui.txt
+if ! command -v chromium >/dev/null; then
+  { apt-get install -y chromium || { apt-get update && apt-get install -y chromium; }; } >/dev/null
+fi

@@ -4,8 +4,9 @@
 # `augur lambda` under the AWS Lambda runtime interface emulator, the Kubernetes and KServe
 # manifests against their schemas, the container images under umoci, podman and a real
 # registry, three replicas behind HAProxy through a rolling restart, a
-# bounded fuzz run of the model loader, and the MLflow Model Registry client against a real
-# `mlflow server` on 127.0.0.1. Needs .venv, .venv-mlflow, .venv-protocols, .venv-deploy
+# bounded fuzz run of the model loader, the end-user forms in headless Chromium (with axe), and
+# the MLflow Model Registry client against a real `mlflow server` on 127.0.0.1. Needs .venv,
+# .venv-mlflow, .venv-protocols, .venv-deploy, .venv-ui
 # and .venv-schemathesis (scripts/setup-venv.sh); schemathesis runs every check on every example.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +34,9 @@ timeout 180 "$PY" scripts/lambda/check.py .build/debug/augur
 
 echo "== Kubernetes and KServe manifests: kubernetes-validate --strict, KServe's CRD schemas (scripts/k8s/check.py)"
 timeout 180 .venv-deploy/bin/python scripts/k8s/check.py .build/debug/augur
+
+echo "== end-user pages in Chromium: forms, errors, CSV batch, languages, axe, phone size, page weight (scripts/ui/check.py)"
+timeout 180 .venv-ui/bin/python scripts/ui/check.py .build/debug/augur
 
 echo "== MLflow tracking server for the registry tests and the image check (scripts/mlflow-server.sh)"
 MLFLOW_SERVER_ENV=$(scripts/mlflow-server.sh start)

@@ -31,7 +31,7 @@ public struct AugurServer: Sendable {
         }
         let openAPI = OpenAPIDocument(service: service)
         let document = openAPI.secured(openAPI.json)
-        let docs = DocsPage(title: service.configuration.title, assets: settings.docsAssets)
+        let docs = DocsPage(title: service.configuration.title, assets: settings.docsAssets, forms: service.configuration.ui)
         let encoders = EncoderChoice(settings.encoders)
         let fixed: [(String, @Sendable () -> Response)] = [
             (ReservedPaths.healthz.path, { .json(["status": "ok"]) }),
@@ -43,6 +43,7 @@ public struct AugurServer: Sendable {
         for (path, _) in fixed { methods.add(path, [.get]) }
         if settings.adminToken != nil { methods.add(AdminEndpoint.path, [.post]) }
         if settings.docsAssets != nil { methods.add("/docs/assets/{file}", [.get]) }
+        if service.configuration.ui { for endpoint in ReservedPaths.ui { methods.add(endpoint.path, [.get]) } }
         for route in service.routes { methods.add("/\(route.name)", [.get, .post]) }
         for endpoint in ReservedPaths.v2 + ReservedPaths.v1 {
             methods.add(endpoint.path, [HTTPRequest.Method(endpoint.method)!], .protocolError)
@@ -67,6 +68,7 @@ public struct AugurServer: Sendable {
         V2Endpoints(registry: registry, maxBodyBytes: limit).register(on: router)
         KServeV1Endpoints(registry: registry, maxBodyBytes: limit).register(on: router)
         MLflowEndpoints(registry: registry, maxBodyBytes: limit).register(on: router)
+        if service.configuration.ui { UIEndpoints(registry: registry).register(on: router) }
         if settings.docsAssets != nil {
             router.get("/docs/assets/:file") { _, context in try docs.asset(context.parameters.get("file") ?? "") }
         }

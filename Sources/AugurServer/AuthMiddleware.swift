@@ -54,6 +54,8 @@ enum AuthPolicy {
 
     static func isOpen(_ path: String) -> Bool {
         if openPaths.contains(path) { return true }
+        // The end-user forms (no data of their own; the form asks for the key).
+        if path == "/ui" || (path.hasPrefix("/ui/") && !path.dropFirst("/ui/".count).isEmpty) { return true }
         // Swagger UI's own files (--docs-assets): one segment under /docs/assets/.
         let assets = "/docs/assets/"
         return path.hasPrefix(assets) && !path.dropFirst(assets.count).contains("/")

@@ -7,6 +7,8 @@ import Hummingbird
 struct DocsPage: Sendable {
     let title: String
     let assets: String?
+    /// Link to the end-user forms (`server.ui`).
+    let forms: Bool
     static let cdn = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5"
     static let files = ["swagger-ui.css", "swagger-ui-bundle.js"]
 
@@ -21,6 +23,7 @@ struct DocsPage: Sendable {
         <link rel="stylesheet" href="\(base)/swagger-ui.css">
         </head>
         <body>
+        \(forms ? "<p style=\"font-family: sans-serif; margin: 1rem 1.25rem 0\"><a href=\"/ui\">Forms for end users (/ui)</a></p>" : "")
         <div id="swagger-ui"></div>
         <script src="\(base)/swagger-ui-bundle.js"></script>
         <script>

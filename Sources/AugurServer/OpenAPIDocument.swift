@@ -27,7 +27,8 @@ struct OpenAPIDocument {
         paths += protocolPaths()
         return .object(JSONObject([
             ("openapi", "3.1.0"),
-            ("info", .object(JSONObject([("title", .string(c.title)), ("version", .string(c.version)), ("description", .string(c.description))]))),
+            ("info", .object(JSONObject([("title", .string(c.title)), ("version", .string(c.version)),
+                                         ("description", .string(c.ui ? c.description + (c.description.isEmpty ? "" : "\n\n") + "Forms for end users: [/ui](/ui)." : c.description))]))),
             ("paths", .object(JSONObject(paths))),
             ("components", .object(JSONObject([("schemas", .object(JSONObject(schemas)))]))),
         ]))

@@ -4,7 +4,7 @@ import Yams
 struct ConfigurationParser {
     static let keys = ["service", "server", "models", "mlflow", "routes"]
     static let serviceKeys = ["name", "title", "version", "description"]
-    static let serverKeys = ["host", "port", "max_body_bytes", "max_batch", "allow_unknown_fields", "reload_interval", "invocations_route", "grpc_port", "auth", "cors"] + ConnectionParser.keys
+    static let serverKeys = ["host", "port", "max_body_bytes", "max_batch", "allow_unknown_fields", "ui", "reload_interval", "invocations_route", "grpc_port", "auth", "cors"] + ConnectionParser.keys
 
     let folder: String
 
@@ -76,13 +76,14 @@ struct ConfigurationParser {
     private func readService(_ node: ConfigNode, _ c: inout ServiceConfiguration, _ reader: inout ConfigReader) {
         guard let entries = reader.mapping(node) else { return }
         reader.checkKeys(entries, allowed: Self.serviceKeys)
-        for entry in entries {
-            guard Self.serviceKeys.contains(entry.key), let text = reader.string(entry.value) else { continue }
+        for entry in entries where Self.serviceKeys.contains(entry.key) {
             switch entry.key {
-            case "name": c.name = text
-            case "title": c.title = text
-            case "version": c.version = text
-            default: c.description = text
+            case "title", "description":
+                guard let text = reader.localizedText(entry.value) else { continue }
+                if entry.key == "title" { c.localizedTitle = text } else { c.localizedDescription = text }
+            default:
+                guard let text = reader.string(entry.value) else { continue }
+                if entry.key == "name" { c.name = text } else { c.version = text }
             }
         }
     }
@@ -98,6 +99,7 @@ struct ConfigurationParser {
             case "max_body_bytes": c.maxBodyBytes = reader.int(value, in: 1...Int(Int32.max)) ?? c.maxBodyBytes
             case "max_batch": c.maxBatch = reader.int(value, in: 1...10_000_000) ?? c.maxBatch
             case "allow_unknown_fields": c.allowUnknownFields = reader.bool(value) ?? c.allowUnknownFields
+            case "ui": c.ui = reader.bool(value) ?? c.ui
             case "reload_interval": c.reloadInterval = reader.double(value, in: 0...86_400) ?? c.reloadInterval
             case "invocations_route": c.invocationsRoute = reader.string(value)
             case "grpc_port": c.grpcPort = reader.int(value, in: 1...65535)

@@ -1,7 +1,7 @@
 /// Reads one entry of a route's `parameters:` into a `Parameter`, checking every key.
 struct ParameterParser {
     static let keys = ["type", "options", "min", "max", "exclusive_min", "exclusive_max", "min_length", "max_length",
-                       "pattern", "required", "default", "nullable", "description", "unit", "example"]
+                       "pattern", "required", "default", "nullable", "description", "label", "unit", "example"]
     /// The largest `min_length` / `max_length`: 1 MiB, a string no longer than the default body.
     static let maxStringLength = 1 << 20
 
@@ -31,7 +31,8 @@ struct ParameterParser {
             name: name, type: type, required: fields.required, defaultValue: nil, nullable: fields.nullable,
             minimum: fields.minimum, maximum: fields.maximum, exclusiveMinimum: fields.exclusiveMinimum,
             exclusiveMaximum: fields.exclusiveMaximum, minLength: fields.minLength, maxLength: fields.maxLength,
-            pattern: fields.pattern, options: options, description: fields.description, unit: fields.unit, example: nil)
+            pattern: fields.pattern, options: options, description: fields.description.text, unit: fields.unit, example: nil,
+            localizedDescription: fields.description, label: fields.label)
         guard reader.errors.count == before, let spec = ParameterSpec(parameter, reader: &reader, at: node) else { return nil }
         // Defaults and examples must themselves pass the parameter's checks.
         let defaultValue = values["default"].flatMap { checkedValue($0, spec, reader: &reader) }
@@ -44,7 +45,8 @@ struct ParameterParser {
             nullable: fields.nullable, minimum: fields.minimum, maximum: fields.maximum,
             exclusiveMinimum: fields.exclusiveMinimum, exclusiveMaximum: fields.exclusiveMaximum,
             minLength: fields.minLength, maxLength: fields.maxLength, pattern: fields.pattern, options: options,
-            description: fields.description, unit: fields.unit, example: example)
+            description: fields.description.text, unit: fields.unit, example: example,
+            localizedDescription: fields.description, label: fields.label)
         guard reader.errors.count == before else { return nil }
         return ParameterSpec(parameter, reader: &reader, at: node)
     }
@@ -102,13 +104,15 @@ private struct Fields {
     var minimum: Double?, maximum: Double?, exclusiveMinimum: Double?, exclusiveMaximum: Double?
     var minLength: Int?, maxLength: Int?
     var pattern: String?
-    var description = ""
+    var description = LocalizedText("")
+    var label: LocalizedText?
     var unit: String?
 
     mutating func read(_ values: [String: ConfigNode], type: Parameter.Kind, reader: inout ConfigReader) {
         if let n = values["required"] { required = reader.bool(n) ?? required }
         if let n = values["nullable"] { nullable = reader.bool(n) ?? nullable }
-        if let n = values["description"] { description = reader.string(n) ?? "" }
+        if let n = values["description"] { description = reader.localizedText(n) ?? description }
+        if let n = values["label"] { label = reader.localizedText(n) }
         if let n = values["unit"] { unit = reader.string(n) }
         let numeric = type == .int || type == .float
         for key in ["min", "max", "exclusive_min", "exclusive_max"] {

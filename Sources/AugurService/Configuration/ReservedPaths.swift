@@ -20,6 +20,12 @@ public enum ReservedPaths {
     public static let readyz = Endpoint(path: "/readyz", summary: "Readiness probe, with each route's model and version")
     public static let openAPI = Endpoint(path: "/openapi.json", summary: "This OpenAPI document")
     public static let docs = Endpoint(path: "/docs", summary: "Swagger UI")
+    /// The end-user forms (`server.ui`).
+    public static let ui = [
+        Endpoint(path: "/ui", summary: "End-user forms: the routes"),
+        Endpoint(path: "/ui/{route}", summary: "End-user form of a route"),
+        Endpoint(path: "/ui/assets/{file}", summary: "The forms' stylesheet and script"),
+    ]
     public static let adminReload = Endpoint(path: "/admin/reload", summary: "Check every model source now and swap in new versions", method: "POST")
 
     /// The Open Inference Protocol v2 (REST).
@@ -49,7 +55,7 @@ public enum ReservedPaths {
 
     /// The health probes, documented in OpenAPI under the `health` tag.
     public static let health = [healthz, livez, readyz]
-    public static let all = health + [openAPI, docs, adminReload] + v2 + v1 + mlflow
+    public static let all = health + [openAPI, docs, adminReload] + ui + v2 + v1 + mlflow
 
     /// The route names these paths take: their first segments.
     public static let routeNames: Set<String> = Set(all.map { String($0.path.dropFirst().prefix { $0 != "/" }) })

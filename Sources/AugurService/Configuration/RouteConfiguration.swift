@@ -74,8 +74,8 @@ struct RouteConfiguration: Sendable {
     let location: SourceLocation
     let modelName: String
     let modelLocation: SourceLocation
-    let summary: String
-    let description: String
+    let summary: LocalizedText
+    let description: LocalizedText
     let schema: RouteSchema
     let features: FeatureSpec
     let output: OutputSpec

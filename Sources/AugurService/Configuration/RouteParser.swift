@@ -27,13 +27,13 @@ struct RouteParser {
         let features = values["features"].map { parseFeatures($0, scope: scope) } ?? .byName
         let output = values["output"].map { OutputParser.parse($0, reader: &reader) } ?? OutputSpec()
         let allowUnknown = values["allow_unknown_fields"].flatMap { reader.bool($0) } ?? allowUnknownFields
-        let summary = values["summary"].flatMap { reader.string($0) } ?? ""
-        let description = values["description"].flatMap { reader.string($0) } ?? ""
+        let summary = values["summary"].flatMap { reader.localizedText($0) } ?? LocalizedText("")
+        let description = values["description"].flatMap { reader.localizedText($0) } ?? LocalizedText("")
         guard reader.errors.count == before, let model else { return (nil, nil) }
         let schema = RouteSchema(parameters: parameters, rules: rules, allowUnknownFields: allowUnknown)
         let route = RouteConfiguration(
             name: name, location: SourceLocation(line: node.line, path: node.path), modelName: model.entry.name,
-            modelLocation: model.location, summary: summary.isEmpty ? Self.title(name) : summary, description: description,
+            modelLocation: model.location, summary: summary.text.isEmpty ? LocalizedText(Self.title(name)) : summary, description: description,
             schema: schema, features: features, output: output)
         return (route, model.entry)
     }
@@ -89,14 +89,14 @@ struct RouteParser {
                 reader.error(item, .missingKey, "a rule needs 'check', an expression that must hold.")
                 continue
             }
-            let message = entries.first(where: { $0.key == "message" }).flatMap { reader.string($0.value) }
-                ?? "The rule '\(source)' does not hold."
+            let messages = entries.first(where: { $0.key == "message" }).flatMap { reader.localizedText($0.value) }
+                ?? LocalizedText("The rule '\(source)' does not hold.")
             guard let expression = compile(source, checkNode, scope: scope) else { continue }
             guard case .bool(let check) = expression.compiled else {
                 reader.error(checkNode, .invalidExpression, "the check '\(source)' is a \(expression.type), not a condition (true or false).")
                 continue
             }
-            rules.append(RuleSpec(check: check, source: source, message: message,
+            rules.append(RuleSpec(check: check, source: source, message: messages.text, messages: messages,
                                   parameterIndices: expression.parameterIndices, locName: expression.parameterNames.first))
         }
         return rules

@@ -11,14 +11,25 @@ public struct ServiceConfiguration: Sendable {
     /// The configuration file, as given (a folder is completed with `augur.yaml`).
     public var path: String
     public var name: String
-    public var title: String
+    /// `service.title` and `service.description`, per language when given so.
+    public var localizedTitle = LocalizedText("")
+    public var localizedDescription = LocalizedText("")
+    public var title: String {
+        get { localizedTitle.text }
+        set { localizedTitle = LocalizedText(newValue, translations: localizedTitle.translations) }
+    }
     public var version: String
-    public var description: String
+    public var description: String {
+        get { localizedDescription.text }
+        set { localizedDescription = LocalizedText(newValue, translations: localizedDescription.translations) }
+    }
     public var host: String
     public var port: Int
     public var maxBodyBytes: Int
     public var maxBatch: Int
     public var allowUnknownFields: Bool
+    /// Serve the end-user forms at /ui (`server.ui`).
+    public var ui: Bool
     /// Seconds between checks for a new version behind `latest`, an alias or a changed file;
     /// 0 turns polling off (SIGHUP and the admin endpoint still reload).
     public var reloadInterval: Double
@@ -44,14 +55,13 @@ public struct ServiceConfiguration: Sendable {
     public init(path: String) {
         self.path = path
         name = ""
-        title = ""
         version = ServiceDefaults.version
-        description = ""
         host = ServiceDefaults.host
         port = ServiceDefaults.port
         maxBodyBytes = ServiceDefaults.maxBodyBytes
         maxBatch = ServiceDefaults.maxBatch
         allowUnknownFields = ServiceDefaults.allowUnknownFields
+        ui = ServiceDefaults.ui
         reloadInterval = ServiceDefaults.reloadInterval
         storeRoot = ModelStore.defaultRoot()
         mlflowTrackingURI = ProcessInfo.processInfo.environment["MLFLOW_TRACKING_URI"].flatMap { $0.isEmpty ? nil : $0 }

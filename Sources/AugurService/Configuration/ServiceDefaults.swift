@@ -10,6 +10,8 @@ public enum ServiceDefaults {
     public static let maxBatch = 1000
     /// `server.allow_unknown_fields` (and a route's `allow_unknown_fields`): unknown fields are 422 `extra_forbidden`.
     public static let allowUnknownFields = false
+    /// The end-user forms at /ui.
+    public static let ui = true
     /// `server.reload_interval`: seconds between checks for a new model version (0: off).
     public static let reloadInterval = 30.0
     /// `server.cors.allow_methods`.

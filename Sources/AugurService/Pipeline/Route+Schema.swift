@@ -22,6 +22,7 @@ extension Route {
             schema["x-augur-rules"] = .array(rules.map { rule in
                 var object = JSONObject([("rule", .string(rule.source)), ("message", .string(rule.message))])
                 if let field = rule.locName { object.append("field", .string(field)) }
+                if !rule.messages.translations.isEmpty { object.append("messages", rule.messages.translationsJSON) }
                 return .object(object)
             })
         }

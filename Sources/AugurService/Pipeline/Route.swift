@@ -7,6 +7,11 @@ public struct Route: Sendable {
     public let name: String
     public let summary: String
     public let description: String
+    /// Both per language, when `augur.yaml` gives them so (the forms at /ui read them).
+    public let localizedSummary: LocalizedText
+    public let localizedDescription: LocalizedText
+    /// The summary, else the name made readable (`loan_status` → "Loan status").
+    public var title: String { summary.isEmpty ? RouteParser.title(name) : summary }
     /// For OpenAPI, docs and UI: name, type, required, default, constraints, docs, options.
     public let parameters: [Parameter]
     /// The model's name as responses report it (store, MLflow or `models:` name).
@@ -25,8 +30,10 @@ public struct Route: Sendable {
 
     init(configuration: RouteConfiguration, model: LoadedModel, pipeline: PredictionPipeline) {
         name = configuration.name
-        summary = configuration.summary
-        description = configuration.description
+        summary = configuration.summary.text
+        description = configuration.description.text
+        localizedSummary = configuration.summary
+        localizedDescription = configuration.description
         parameters = configuration.schema.parameters.map(\.parameter)
         modelName = model.name
         modelVersion = model.version

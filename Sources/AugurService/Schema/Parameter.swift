@@ -27,12 +27,17 @@ public struct Parameter: Sendable, Equatable {
     public let description: String
     public let unit: String?
     public let example: JSONValue?
+    /// The description per language (`description: {en: …, fr: …}`); `description` is its text.
+    public let localizedDescription: LocalizedText
+    /// The name people read in a form (`label:`), per language; nil: made from the name.
+    public let label: LocalizedText?
 
     public init(name: String, type: Kind, required: Bool = true, defaultValue: JSONValue? = nil,
                 nullable: Bool = false, minimum: Double? = nil, maximum: Double? = nil,
                 exclusiveMinimum: Double? = nil, exclusiveMaximum: Double? = nil,
                 minLength: Int? = nil, maxLength: Int? = nil, pattern: String? = nil,
-                options: [JSONValue] = [], description: String = "", unit: String? = nil, example: JSONValue? = nil) {
+                options: [JSONValue] = [], description: String = "", unit: String? = nil, example: JSONValue? = nil,
+                localizedDescription: LocalizedText? = nil, label: LocalizedText? = nil) {
         self.name = name
         self.type = type
         self.required = required
@@ -49,5 +54,7 @@ public struct Parameter: Sendable, Equatable {
         self.description = description
         self.unit = unit
         self.example = example
+        self.localizedDescription = localizedDescription ?? LocalizedText(description)
+        self.label = label
     }
 }

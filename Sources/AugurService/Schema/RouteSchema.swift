@@ -9,6 +9,8 @@ struct RuleSpec: Sendable {
     let check: @Sendable (ParameterRow) -> Bool
     let source: String
     let message: String
+    /// `message` per language, when given so.
+    let messages: LocalizedText
     /// Parameters the rule reads; it runs only when all of them are valid.
     let parameterIndices: [Int]
     /// Where a failure is reported: the first parameter the rule uses, or the row.
