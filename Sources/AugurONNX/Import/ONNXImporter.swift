@@ -10,6 +10,8 @@ public struct ONNXModel: Sendable {
     public let operatorCounts: [(op: String, count: Int)]
     /// Tree ensembles in the model, in node order.
     public let treeEnsembles: [(node: String, stats: TreeEnsembleStats)]
+    /// The categories encoders in the graph state for input columns (`augur init`).
+    public var inputCategories = InputCategories.none
 }
 
 /// Reads `.onnx` files into checked, ready-to-run plans.
@@ -74,7 +76,9 @@ public struct ONNXImporter: Sendable {
             producerName: model.producerName, producerVersion: model.producerVersion,
             modelVersion: model.modelVersion, docString: model.docString.isEmpty ? proto.docString : model.docString,
             graphName: proto.name, metadata: model.metadataProps.map { ($0.key, $0.value) })
-        return ONNXModel(signature: signature, plan: plan, operatorCounts: counts, treeEnsembles: trees)
+        var loaded = ONNXModel(signature: signature, plan: plan, operatorCounts: counts, treeEnsembles: trees)
+        loaded.inputCategories = InputCategories(proto, constants: constants)
+        return loaded
     }
 
     private func readOpsets(_ model: Onnx_ModelProto) throws -> [String: Int] {
