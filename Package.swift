@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Tensors, operators, tree/linear kernels, passes and the immutable Plan. No dependencies.
@@ -79,6 +80,8 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                // GET /metrics.
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         // The Open Inference Protocol over gRPC: `inference.GRPCInferenceService` from our own

@@ -24,6 +24,8 @@ public struct AugurServer: Sendable {
         let router = Router(context: BasicRequestContext.self)
         let service = registry.service, registry = registry
         var methods = AllowedMethods()
+        let metrics = service.configuration.metrics ? ServerMetrics(registry: registry) : nil
+        if let metrics { router.add(middleware: MetricsMiddleware(metrics: metrics)) }
         router.add(middleware: AccessLogMiddleware(logger: logger))
         if let cors = service.configuration.cors { router.add(middleware: CrossOriginMiddleware(cors: cors)) }
         if let auth = AuthMiddleware<BasicRequestContext>(keys: service.configuration.apiKeys, adminToken: settings.adminToken) {
@@ -44,6 +46,7 @@ public struct AugurServer: Sendable {
         if settings.adminToken != nil { methods.add(AdminEndpoint.path, [.post]) }
         if settings.docsAssets != nil { methods.add("/docs/assets/{file}", [.get]) }
         if service.configuration.ui { for endpoint in ReservedPaths.ui { methods.add(endpoint.path, [.get]) } }
+        if metrics != nil { methods.add(ReservedPaths.metrics.path, [.get]) }
         for route in service.routes { methods.add("/\(route.name)", [.get, .post]) }
         for endpoint in ReservedPaths.v2 + ReservedPaths.v1 {
             methods.add(endpoint.path, [HTTPRequest.Method(endpoint.method)!], .protocolError)
@@ -57,7 +60,7 @@ public struct AugurServer: Sendable {
         // Prediction routes first: the router tries sibling paths in the order they were added.
         for route in service.routes {
             let handler = PredictionHandler(registry: registry, routeName: route.name, maxBodyBytes: service.configuration.maxBodyBytes,
-                                            encoders: encoders)
+                                            encoders: encoders, metrics: metrics)
             router.post(RouterPath("/\(route.name)")) { request, context in try await handler.post(request, context: context) }
             router.get(RouterPath("/\(route.name)")) { request, context in try await handler.get(request, context: context) }
         }
@@ -69,6 +72,12 @@ public struct AugurServer: Sendable {
         KServeV1Endpoints(registry: registry, maxBodyBytes: limit).register(on: router)
         MLflowEndpoints(registry: registry, maxBodyBytes: limit).register(on: router)
         if service.configuration.ui { UIEndpoints(registry: registry).register(on: router) }
+        if let metrics {
+            router.get(RouterPath(ReservedPaths.metrics.path)) { _, _ in
+                Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                         body: .init(byteBuffer: ByteBuffer(bytes: metrics.scrape())))
+            }
+        }
         if settings.docsAssets != nil {
             router.get("/docs/assets/:file") { _, context in try docs.asset(context.parameters.get("file") ?? "") }
         }

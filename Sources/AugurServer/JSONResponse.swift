@@ -14,7 +14,8 @@ extension Response {
 
     /// The one error shape: `{"detail": [{"type", "loc", "msg", "input"?}]}` with its status.
     static func error(_ error: RequestError, headers: HTTPFields = [:]) -> Response {
-        json(error.body, status: error.status, headers: headers)
+        ErrorTypes.current?.record(error)
+        return json(error.body, status: error.status, headers: headers)
     }
 
     /// The same response with `extra` headers added.

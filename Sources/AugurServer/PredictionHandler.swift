@@ -11,6 +11,8 @@ struct PredictionHandler: Sendable {
     let routeName: String
     let maxBodyBytes: Int
     let encoders: EncoderChoice
+    /// Rows predicted are counted here (nil: `server.metrics: false`).
+    let metrics: ServerMetrics?
     let parser = JSONParser()
 
     /// The route in the current snapshot (a reload never removes a route).
@@ -59,6 +61,7 @@ struct PredictionHandler: Sendable {
         headers.append(contentsOf: Self.versionHeaders(route))
         do throws(RequestError) {
             let predictions = try route.pipeline.predict(try decode())
+            metrics?.countRows(route, predictions.count)
             var out = JSONOutput(capacity: 256)
             encoders.encoders[encoder].encode(predictions, into: &out)
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: out.bytes)))

@@ -178,6 +178,19 @@ def resolve_check(image, label, work):
     check(f"{label}: an unknown host name says it does not resolve", "does not resolve" in unknown.stderr, unknown.stderr[-600:])
 
 
+def load_and_answer(archive, image, images):
+    """podman load + run ARCHIVE's IMAGE read-only: its first answer and its log's tail."""
+    podman("load", "-i", archive)
+    images.append(f"localhost/{image}")
+    port = free_port()
+    cid = podman("run", "-d", "--read-only", "-p", f"127.0.0.1:{port}:8080", image).stdout.strip()
+    try:
+        answer, _ = first_prediction(port)
+        return answer, podman("logs", cid).stderr[-800:]
+    finally:
+        podman("rm", "-f", cid)
+
+
 def start_registry(work, htpasswd=None):
     port = free_port()
     config = work / f"registry-{port}.yml"
@@ -274,14 +287,9 @@ def main():
         from_store = run(augur, "build", service, "-o", work / "store.tar", "--binary", augur, "--tag", "augur-loan:store", env=store_env)
         check("augur build with a store reference", from_store.returncode == 0, from_store.stderr)
         if from_store.returncode == 0:
-            podman("load", "-i", work / "store.tar")
-            images.append("localhost/augur-loan:store")
-            port = free_port()
-            cid = podman("run", "-d", "--read-only", "-p", f"127.0.0.1:{port}:8080", "augur-loan:store").stdout.strip()
-            answer, _ = first_prediction(port)
+            answer, log = load_and_answer(work / "store.tar", "augur-loan:store", images)
             check("the store reference answers with the version it resolved to (loan@production = 2)",
-                  isinstance(answer, dict) and answer.get("model", {}).get("version") == "2", f"{answer} {podman('logs', cid).stderr[-800:]}")
-            podman("rm", "-f", cid)
+                  isinstance(answer, dict) and answer.get("model", {}).get("version") == "2", f"{answer} {log}")
 
         # An MLflow reference pinned at build time: the container cannot reach the tracking server
         # (on the host's loopback) and still serves the version the alias named.
@@ -295,14 +303,9 @@ def main():
                          env={**store_env, "AUGUR_HOME": str(work / "mlflow-home")})
             check("augur build with an MLflow reference", pinned.returncode == 0, pinned.stderr)
             if pinned.returncode == 0:
-                podman("load", "-i", work / "mlflow.tar")
-                images.append("localhost/augur-loan:mlflow")
-                port = free_port()
-                cid = podman("run", "-d", "--read-only", "-p", f"127.0.0.1:{port}:8080", "augur-loan:mlflow").stdout.strip()
-                answer, _ = first_prediction(port)
+                answer, log = load_and_answer(work / "mlflow.tar", "augur-loan:mlflow", images)
                 check("the pinned MLflow reference serves models:/loan@champion's version 1 with no tracking server",
-                      isinstance(answer, dict) and answer.get("model") == {"name": "loan", "version": "1"}, f"{answer} {podman('logs', cid).stderr[-800:]}")
-                podman("rm", "-f", cid)
+                      isinstance(answer, dict) and answer.get("model") == {"name": "loan", "version": "1"}, f"{answer} {log}")
         else:
             print("skip MLflow pinning (AUGUR_MLFLOW_URI unset; scripts/test.sh starts an MLflow server first)")
 

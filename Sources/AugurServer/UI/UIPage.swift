@@ -30,9 +30,7 @@ struct UIPage: Sendable {
     }
 
     private func t(_ key: String, _ arguments: String...) -> String {
-        var text = UITexts.byKey[key].map { $0(language) } ?? key
-        for (index, argument) in arguments.enumerated() { text = text.replacingOccurrences(of: "%\(index + 1)", with: argument) }
-        return Self.escape(text)
+        Self.escape(UITexts.text(key, language, arguments))
     }
 
     private func document(title: String, main: String, script: String = "") -> String {

@@ -118,7 +118,7 @@ enum UITexts {
 
     static let byKey: [String: UIText] = Dictionary(uniqueKeysWithValues: all.map { ($0.key, $0.text) })
 
-    static func text(_ key: String, _ language: UILanguage, _ arguments: String...) -> String {
+    static func text(_ key: String, _ language: UILanguage, _ arguments: [String]) -> String {
         var text = byKey[key].map { $0(language) } ?? key
         for (index, argument) in arguments.enumerated() { text = text.replacingOccurrences(of: "%\(index + 1)", with: argument) }
         return text

@@ -20,6 +20,8 @@ public enum ReservedPaths {
     public static let readyz = Endpoint(path: "/readyz", summary: "Readiness probe, with each route's model and version")
     public static let openAPI = Endpoint(path: "/openapi.json", summary: "This OpenAPI document")
     public static let docs = Endpoint(path: "/docs", summary: "Swagger UI")
+    /// Prometheus metrics (`server.metrics`).
+    public static let metrics = Endpoint(path: "/metrics", summary: "Prometheus metrics")
     /// The end-user forms (`server.ui`).
     public static let ui = [
         Endpoint(path: "/ui", summary: "End-user forms: the routes"),
@@ -55,7 +57,7 @@ public enum ReservedPaths {
 
     /// The health probes, documented in OpenAPI under the `health` tag.
     public static let health = [healthz, livez, readyz]
-    public static let all = health + [openAPI, docs, adminReload] + ui + v2 + v1 + mlflow
+    public static let all = health + [openAPI, docs, adminReload, metrics] + ui + v2 + v1 + mlflow
 
     /// The route names these paths take: their first segments.
     public static let routeNames: Set<String> = Set(all.map { String($0.path.dropFirst().prefix { $0 != "/" }) })

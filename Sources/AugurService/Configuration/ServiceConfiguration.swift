@@ -30,6 +30,8 @@ public struct ServiceConfiguration: Sendable {
     public var allowUnknownFields: Bool
     /// Serve the end-user forms at /ui (`server.ui`).
     public var ui: Bool
+    /// Serve Prometheus metrics at /metrics (`server.metrics`).
+    public var metrics: Bool
     /// Seconds between checks for a new version behind `latest`, an alias or a changed file;
     /// 0 turns polling off (SIGHUP and the admin endpoint still reload).
     public var reloadInterval: Double
@@ -62,6 +64,7 @@ public struct ServiceConfiguration: Sendable {
         maxBatch = ServiceDefaults.maxBatch
         allowUnknownFields = ServiceDefaults.allowUnknownFields
         ui = ServiceDefaults.ui
+        metrics = ServiceDefaults.metrics
         reloadInterval = ServiceDefaults.reloadInterval
         storeRoot = ModelStore.defaultRoot()
         mlflowTrackingURI = ProcessInfo.processInfo.environment["MLFLOW_TRACKING_URI"].flatMap { $0.isEmpty ? nil : $0 }

@@ -12,6 +12,8 @@ public enum ServiceDefaults {
     public static let allowUnknownFields = false
     /// The end-user forms at /ui.
     public static let ui = true
+    /// Prometheus metrics at /metrics.
+    public static let metrics = true
     /// `server.reload_interval`: seconds between checks for a new model version (0: off).
     public static let reloadInterval = 30.0
     /// `server.cors.allow_methods`.

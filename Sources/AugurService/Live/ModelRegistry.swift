@@ -113,7 +113,10 @@ public final class ModelRegistry: Sendable {
         state.withLock { state in
             guard var status = state.statuses[entry] else { return false }
             let result = change(&status)
-            if let failure { status.lastError = failure }
+            if let failure {
+                if status.lastError != failure { status.refusals += 1 }
+                status.lastError = failure
+            }
             state.statuses[entry] = status
             return result
         }
@@ -161,6 +164,8 @@ public struct ModelStatus: Sendable {
     /// The last refused version, cleared when a new one is swapped in.
     public internal(set) var lastError: ReloadFailure?
     public private(set) var reloads = 0
+    /// Versions refused since start (a version refused again is not counted twice in a row).
+    public internal(set) var refusals = 0
 
     init(entry: String, source: String, watched: Bool, name: String, version: String, sha256: String, loadedAt: String) {
         self.entry = entry

@@ -1,0 +1,193 @@
+import AugurService
+import Foundation
+import Prometheus
+import Synchronization
+
+/// Every metric `GET /metrics` exports (Prometheus text format, swift-prometheus), defined
+/// once per server with bounded label sets: the endpoint is a route name or one of a fixed
+/// list of families, never a path or a request id.
+///
+/// - `augur_http_requests_total{endpoint, method, status}` and
+///   `augur_http_request_duration_seconds{endpoint}` (a histogram from 50 µs to 10 s), counted
+///   by `MetricsMiddleware` around everything else, and `augur_http_requests_in_flight`;
+/// - `augur_http_errors_total{endpoint, type}`: each issue of the one error shape, by its
+///   `type` (recorded where errors are rendered, `Response.error`);
+/// - `augur_rows_predicted_total{route, model_name, model_version}`;
+/// - from the registry at each scrape: `augur_model_info{model, name, version, sha256}` (1),
+///   `augur_model_reloads_total{model}`, `augur_model_refusals_total{model}`;
+/// - the process: `process_resident_memory_bytes`, `process_cpu_seconds_total`,
+///   `process_open_fds`, `process_max_fds`, `process_start_time_seconds`.
+final class ServerMetrics: Sendable {
+    let registry = PrometheusCollectorRegistry()
+    let registryOfModels: ModelRegistry
+    let inFlight: Gauge
+    private let durations: [String: DurationHistogram]
+    private let requests = Mutex<[String: Counter]>([:])
+    private let errors = Mutex<[String: Counter]>([:])
+    private let rows = Mutex<[String: Counter]>([:])
+    private let models = Mutex<[String: (reloads: Int, refusals: Int, info: Gauge?, infoKey: String)]>([:])
+    private let process: (memory: Gauge, cpu: Counter, fds: Gauge, maxFDs: Gauge, start: Gauge)
+    private let cpuSeen = Mutex<Double>(0)
+    /// First path segment → endpoint label.
+    private let endpoints: [Substring: String]
+
+    static let buckets: [Duration] = [
+        .microseconds(50), .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .microseconds(2500),
+        .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),
+        .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10),
+    ]
+
+    /// Endpoint labels of Augur's own paths (first segment → family).
+    static let families: [String: String] = [
+        "v2": "v2", "v1": "v1", "invocations": "mlflow", "ping": "mlflow", "health": "mlflow", "version": "mlflow",
+        "ui": "ui", "docs": "docs", "openapi.json": "openapi", "healthz": "health", "livez": "health", "readyz": "health",
+        "metrics": "metrics", "admin": "admin",
+    ]
+
+    static func descriptor(_ subsystem: String?, _ name: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "augur", subsystem: subsystem, metricName: name, unitName: unit, helpText: help)
+    }
+
+    init(registry models: ModelRegistry) {
+        registryOfModels = models
+        var endpoints: [Substring: String] = [:]
+        for (segment, family) in Self.families { endpoints[Substring(segment)] = family }
+        for route in models.service.routes { endpoints[Substring(route.name)] = route.name }
+        self.endpoints = endpoints
+        inFlight = registry.makeGauge(descriptor: Self.descriptor("http", "requests_in_flight", "", "Requests being answered now."))
+        var durations: [String: DurationHistogram] = [:]
+        for endpoint in Set(endpoints.values).union(["other"]).sorted() {
+            durations[endpoint] = registry.makeDurationHistogram(
+                descriptor: Self.descriptor("http", "request_duration", "seconds", "Time from a request's head to its answer."),
+                labels: [("endpoint", endpoint)], buckets: Self.buckets)
+        }
+        self.durations = durations
+        process = (
+            registry.makeGauge(descriptor: MetricNameDescriptor(metricName: "process_resident_memory", unitName: "bytes", helpText: "Resident memory size in bytes.")),
+            registry.makeCounter(descriptor: MetricNameDescriptor(metricName: "process_cpu_seconds", unitName: "total", helpText: "User and system CPU time spent in seconds.")),
+            registry.makeGauge(descriptor: MetricNameDescriptor(metricName: "process_open_fds", unitName: "", helpText: "Number of open file descriptors.")),
+            registry.makeGauge(descriptor: MetricNameDescriptor(metricName: "process_max_fds", unitName: "", helpText: "Maximum number of open file descriptors.")),
+            registry.makeGauge(descriptor: MetricNameDescriptor(metricName: "process_start_time", unitName: "seconds", helpText: "Start time of the process since the Unix epoch in seconds."))
+        )
+        process.start.set(to: Self.processStartTime())
+    }
+
+    /// The endpoint label of a path.
+    func endpoint(of path: String) -> String {
+        let segment = path.utf8.first == UInt8(ascii: "/") ? path.dropFirst().prefix { $0 != "/" && $0 != "?" } : Substring(path)
+        return endpoints[segment] ?? "other"
+    }
+
+    func duration(_ endpoint: String) -> DurationHistogram? { durations[endpoint] }
+
+    func countRequest(endpoint: String, method: String, status: Int) {
+        let key = "\(endpoint) \(method) \(status)"
+        counter(key, in: requests) {
+            registry.makeCounter(descriptor: Self.descriptor("http", "requests", "total", "Requests answered, by endpoint, method and status."),
+                                 labels: [("endpoint", endpoint), ("method", method), ("status", String(status))])
+        }.increment()
+    }
+
+    func countErrors(endpoint: String, types: [String]) {
+        for type in types {
+            counter("\(endpoint) \(type)", in: errors) {
+                registry.makeCounter(descriptor: Self.descriptor("http", "errors", "total", "Problems reported in the error shape, by endpoint and type."),
+                                     labels: [("endpoint", endpoint), ("type", type)])
+            }.increment()
+        }
+    }
+
+    func countRows(_ route: Route, _ count: Int) {
+        guard count > 0 else { return }
+        counter("\(route.name) \(route.modelName) \(route.modelVersion)", in: rows) {
+            registry.makeCounter(descriptor: Self.descriptor(nil, "rows_predicted", "total", "Rows predicted, by route and the model version that answered."),
+                                 labels: [("route", route.name), ("model_name", route.modelName), ("model_version", route.modelVersion)])
+        }.increment(by: Int64(count))
+    }
+
+    private func counter(_ key: String, in table: borrowing Mutex<[String: Counter]>, make: () -> Counter) -> Counter {
+        if let found = table.withLock({ $0[key] }) { return found }
+        let made = make()
+        table.withLock { $0[key] = made }
+        return made
+    }
+
+    /// The text exposition, after refreshing what is read at scrape time.
+    func scrape() -> [UInt8] {
+        refreshModels()
+        refreshProcess()
+        return registry.emitToBuffer()
+    }
+
+    private func refreshModels() {
+        for status in registryOfModels.statuses {
+            let infoKey = "\(status.name) \(status.version) \(status.sha256)"
+            models.withLock { table in
+                var entry = table[status.entry] ?? (0, 0, nil, "")
+                if entry.infoKey != infoKey {
+                    if let old = entry.info { registry.unregisterGauge(old) }
+                    let gauge = registry.makeGauge(
+                        descriptor: Self.descriptor("model", "info", "", "The model version each entry serves (always 1)."),
+                        labels: [("model", status.entry), ("name", status.name), ("version", status.version), ("sha256", status.sha256)])
+                    gauge.set(to: 1.0)
+                    entry.info = gauge
+                    entry.infoKey = infoKey
+                }
+                let reloads = registry.makeCounter(descriptor: Self.descriptor("model", "reloads", "total", "New versions swapped in since start."),
+                                                   labels: [("model", status.entry)])
+                if status.reloads > entry.reloads { reloads.increment(by: Int64(status.reloads - entry.reloads)) }
+                let refusals = registry.makeCounter(descriptor: Self.descriptor("model", "refusals", "total", "New versions refused since start (the old one kept serving)."),
+                                                    labels: [("model", status.entry)])
+                if status.refusals > entry.refusals { refusals.increment(by: Int64(status.refusals - entry.refusals)) }
+                entry.reloads = status.reloads
+                entry.refusals = status.refusals
+                table[status.entry] = entry
+            }
+        }
+    }
+
+    private func refreshProcess() {
+        var usage = rusage()
+        if getrusage(RUSAGE_SELF.rawValue, &usage) == 0 {
+            let cpu = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+            let delta = cpuSeen.withLock { seen in
+                let delta = max(0, cpu - seen)
+                seen = max(seen, cpu)
+                return delta
+            }
+            if delta > 0 { process.cpu.increment(by: delta) }
+        }
+        if let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
+           let pages = statm.split(separator: " ").dropFirst().first.flatMap({ Double($0) }) {
+            process.memory.set(to: pages * Double(sysconf(Int32(_SC_PAGESIZE))))
+        }
+        if let fds = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") { process.fds.set(to: Double(fds.count)) }
+        var limit = rlimit()
+        if getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 { process.maxFDs.set(to: Double(limit.rlim_cur)) }
+    }
+
+    /// From /proc/self/stat's start time (clock ticks after boot) and the boot time.
+    static func processStartTime() -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")"),
+              let uptime = try? String(contentsOfFile: "/proc/uptime", encoding: .utf8),
+              let up = uptime.split(separator: " ").first.flatMap({ Double($0) }) else { return Date().timeIntervalSince1970 }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        // Field 22 of stat; fields here start at field 3 (state).
+        guard fields.count > 19, let ticks = Double(fields[19]) else { return Date().timeIntervalSince1970 }
+        let boot = Date().timeIntervalSince1970 - up
+        return boot + ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+}
+
+/// The error types of the request being answered, collected where errors are rendered and
+/// counted by `MetricsMiddleware` once the answer is known.
+final class ErrorTypes: Sendable {
+    private let types = Mutex<[String]>([])
+
+    @TaskLocal static var current: ErrorTypes?
+
+    func record(_ error: RequestError) { types.withLock { $0 += error.issues.map(\.type.rawValue) } }
+
+    var all: [String] { types.withLock { $0 } }
+}

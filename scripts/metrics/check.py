@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""GET /metrics read by Prometheus's own Python parser (prometheus_client.parser) after known
+traffic: the counts must be exact.
+
+  scripts/metrics/check.py AUGUR_BINARY        (run with .venv-protocols/bin/python)
+"""
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from prometheus_client.parser import text_string_to_metric_families
+
+ROOT = Path(__file__).resolve().parents[2]
+GOOD = {"ApplicantIncome": 5849, "LoanAmount": 128, "Credit_History": 1, "Property_Area": "Urban"}
+FAILURES = []
+
+
+def check(name, ok, detail=""):
+    print(("ok   " if ok else "FAIL ") + name + ("" if ok else f"\n     {str(detail)[:1500]}"))
+    if not ok:
+        FAILURES.append(name)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def call(port, path, body=None, method=None):
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method,
+                                     headers={"Content-Type": "application/json"} if data else {})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def samples(text):
+    """{(name, frozenset(labels)): value} for every sample."""
+    out = {}
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            out[(sample.name, frozenset(sample.labels.items()))] = sample.value
+    return out
+
+
+def value(table, name, **labels):
+    return table.get((name, frozenset(labels.items())))
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    augur = str(Path(sys.argv[1]).resolve())
+    port = free_port()
+    log = open(Path(tempfile.mkdtemp(prefix="augur-metrics-")) / "serve.log", "w+")
+    server = subprocess.Popen([augur, "serve", str(ROOT / "examples" / "loan"), "--port", str(port), "--reload-interval", "0"],
+                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        for _ in range(200):
+            try:
+                if call(port, "/readyz")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.05)
+        statuses = [call(port, "/loan_status", GOOD)[0] for _ in range(5)]
+        statuses.append(call(port, "/loan_status", [GOOD, GOOD, GOOD])[0])
+        statuses.append(call(port, "/loan_status", {"ApplicantIncome": -5, "LoanAmount": "lots"})[0])
+        statuses.append(call(port, "/nowhere")[0])
+        statuses.append(call(port, "/v2/models/loan/infer", {"inputs": [{"name": "input", "shape": [1, 4], "datatype": "FP32", "data": [1, 2, 3, 4]}]})[0])
+        check("the traffic answered as expected", statuses[:7] == [200] * 6 + [422] and statuses[7] == 404, statuses)
+        status, body = call(port, "/metrics")
+        text = body.decode()
+        check("GET /metrics answers 200", status == 200, text[:500])
+        table = samples(text)
+        check("Prometheus's parser reads it", len(table) > 20, text[:500])
+        check("requests by endpoint, method and status: 6 × 200 and 1 × 422 on /loan_status",
+              value(table, "augur_http_requests_total", endpoint="loan_status", method="POST", status="200") == 6
+              and value(table, "augur_http_requests_total", endpoint="loan_status", method="POST", status="422") == 1,
+              {k: v for k, v in table.items() if k[0] == "augur_http_requests_total"})
+        check("a path that is no endpoint counts as 'other' (the label set stays bounded)",
+              value(table, "augur_http_requests_total", endpoint="other", method="GET", status="404") == 1)
+        check("the duration histogram counted the 7 route requests",
+              value(table, "augur_http_request_duration_seconds_count", endpoint="loan_status") == 7
+              and value(table, "augur_http_request_duration_seconds_bucket", endpoint="loan_status", le="+Inf") == 7)
+        errors = {dict(k[1])["type"]: v for k, v in table.items() if k[0] == "augur_http_errors_total" and dict(k[1]).get("endpoint") == "loan_status"}
+        check("errors by type: the 422's problems, each once", errors.get("greater_than_equal") == 1 and errors.get("float_type") == 1
+              and errors.get("missing") == 2, errors)
+        rows = [v for k, v in table.items() if k[0] == "augur_rows_predicted_total" and dict(k[1]).get("route") == "loan_status"]
+        check("rows predicted: 5 single + a batch of 3 = 8", rows == [8], rows)
+        info = [dict(k[1]) for k, v in table.items() if k[0] == "augur_model_info" and v == 1]
+        check("augur_model_info names the model, its version and sha256", len(info) == 1 and info[0].get("model") == "loan"
+              and len(info[0].get("sha256", "")) == 64, info)
+        check("process metrics", (value(table, "process_resident_memory_bytes") or 0) > 1e6
+              and (value(table, "process_open_fds") or 0) > 3 and abs((value(table, "process_start_time_seconds") or 0) - time.time()) < 600,
+              [k for k in table if k[0].startswith("process_")])
+        check("in flight: the scrape itself", value(table, "augur_http_requests_in_flight") == 1)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(10)
+    print(f"{len(FAILURES)} failed" if FAILURES else "metrics checks passed")
+    sys.exit(1 if FAILURES else 0)
+
+
+if __name__ == "__main__":
+    main()
