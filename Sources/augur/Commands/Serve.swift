@@ -29,6 +29,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "PEM private key of --tls-certificate.") var tlsKey: String?
     @Option(help: "Most connections open at once; more are answered 503 (default: server.max_connections, else 1024).")
     var maxConnections: Int?
+    @Flag(inversion: .prefixedNo, help: "Serve Prometheus metrics at /metrics (default: server.metrics, else on).") var metrics: Bool?
+    @Flag(inversion: .prefixedNo, help: "Serve the end-user forms at /ui (default: server.ui, else on).") var ui: Bool?
 
     func validate() throws {
         if let port, !(0...65535).contains(port) {
@@ -64,6 +66,8 @@ struct Serve: AsyncParsableCommand {
             configuration.grpcPort = grpcPort ?? configuration.grpcPort
             configuration.reloadInterval = reloadInterval ?? configuration.reloadInterval
             configuration.connections.maxConnections = maxConnections ?? configuration.connections.maxConnections
+            configuration.metrics = metrics ?? configuration.metrics
+            configuration.ui = ui ?? configuration.ui
             if let tlsCertificate, let tlsKey { configuration.connections.tls = TLSFiles(certificate: tlsCertificate, key: tlsKey) }
         }
         let c = service.configuration
