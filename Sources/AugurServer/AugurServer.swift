@@ -69,8 +69,8 @@ public struct AugurServer: Sendable {
         }
         let limit = service.configuration.maxBodyBytes
         V2Endpoints(registry: registry, maxBodyBytes: limit).register(on: router)
-        KServeV1Endpoints(registry: registry, maxBodyBytes: limit).register(on: router)
-        MLflowEndpoints(registry: registry, maxBodyBytes: limit).register(on: router)
+        KServeV1Endpoints(registry: registry, maxBodyBytes: limit, metrics: metrics).register(on: router)
+        MLflowEndpoints(registry: registry, maxBodyBytes: limit, metrics: metrics).register(on: router)
         if service.configuration.ui { UIEndpoints(registry: registry).register(on: router) }
         if let metrics {
             router.get(RouterPath(ReservedPaths.metrics.path)) { _, _ in

@@ -78,8 +78,8 @@ def main():
         statuses.append(call(port, "/loan_status", [GOOD, GOOD, GOOD])[0])
         statuses.append(call(port, "/loan_status", {"ApplicantIncome": -5, "LoanAmount": "lots"})[0])
         statuses.append(call(port, "/nowhere")[0])
-        statuses.append(call(port, "/v2/models/loan/infer", {"inputs": [{"name": "input", "shape": [1, 4], "datatype": "FP32", "data": [1, 2, 3, 4]}]})[0])
-        check("the traffic answered as expected", statuses[:7] == [200] * 6 + [422] and statuses[7] == 404, statuses)
+        statuses.append(call(port, "/v1/models/loan_status:predict", {"instances": [GOOD, GOOD]})[0])
+        check("the traffic answered as expected", statuses == [200] * 6 + [422, 404, 200], statuses)
         status, body = call(port, "/metrics")
         text = body.decode()
         check("GET /metrics answers 200", status == 200, text[:500])
@@ -98,7 +98,7 @@ def main():
         check("errors by type: the 422's problems, each once", errors.get("greater_than_equal") == 1 and errors.get("float_type") == 1
               and errors.get("missing") == 2, errors)
         rows = [v for k, v in table.items() if k[0] == "augur_rows_predicted_total" and dict(k[1]).get("route") == "loan_status"]
-        check("rows predicted: 5 single + a batch of 3 = 8", rows == [8], rows)
+        check("rows predicted: 5 single + a batch of 3 + 2 through KServe v1 = 10", rows == [10], rows)
         info = [dict(k[1]) for k, v in table.items() if k[0] == "augur_model_info" and v == 1]
         check("augur_model_info names the model, its version and sha256", len(info) == 1 and info[0].get("model") == "loan"
               and len(info[0].get("sha256", "")) == 64, info)

@@ -12,7 +12,8 @@ import Synchronization
 ///   by `MetricsMiddleware` around everything else, and `augur_http_requests_in_flight`;
 /// - `augur_http_errors_total{endpoint, type}`: each issue of the one error shape, by its
 ///   `type` (recorded where errors are rendered, `Response.error`);
-/// - `augur_rows_predicted_total{route, model_name, model_version}`;
+/// - `augur_rows_predicted_total{route, model_name, model_version}` (own endpoint, KServe v1,
+///   MLflow);
 /// - from the registry at each scrape: `augur_model_info{model, name, version, sha256}` (1),
 ///   `augur_model_reloads_total{model}`, `augur_model_refusals_total{model}`;
 /// - the process: `process_resident_memory_bytes`, `process_cpu_seconds_total`,

@@ -10,6 +10,8 @@ import NIOCore
 struct KServeV1Endpoints: Sendable {
     let registry: ModelRegistry
     let maxBodyBytes: Int
+    /// Rows predicted are counted here (nil: `server.metrics: false`).
+    var metrics: ServerMetrics? = nil
     let parser = JSONParser()
 
     func register(on router: Router<BasicRequestContext>) {
@@ -35,6 +37,7 @@ struct KServeV1Endpoints: Sendable {
             do throws(RequestError) {
                 let rows = try Self.rows(try parser.parse(body.readableBytesView), route: route)
                 let predictions = try route.pipeline.predict(rows)
+                metrics?.countRows(route, predictions.count)
                 return Response.encoded(predictions, with: PredictionsListEncoder())
             } catch {
                 return Self.error(error.statusCode == 500 ? 500 : 400, error.issues.first?.type == .jsonInvalid

@@ -15,6 +15,8 @@ import NIOCore
 struct MLflowEndpoints: Sendable {
     let registry: ModelRegistry
     let maxBodyBytes: Int
+    /// Rows predicted are counted here (nil: `server.metrics: false`).
+    var metrics: ServerMetrics? = nil
     let parser = JSONParser()
 
     static let formats = ["dataframe_split", "dataframe_records", "instances", "inputs"]
@@ -42,7 +44,9 @@ struct MLflowEndpoints: Sendable {
             }
             do throws(RequestError) {
                 let rows = csv ? try Self.csvRows(body, route) : try Self.jsonRows(try parser.parse(body.readableBytesView), route)
-                return Response.encoded(try route.pipeline.predict(rows), with: PredictionsListEncoder())
+                let predictions = try route.pipeline.predict(rows)
+                metrics?.countRows(route, predictions.count)
+                return Response.encoded(predictions, with: PredictionsListEncoder())
             } catch {
                 if error.statusCode == 500 { return Self.error(500, "INTERNAL_ERROR", error.summary) }
                 let code = error.statusCode == 422 ? "INVALID_PARAMETER_VALUE" : "BAD_REQUEST"
