@@ -5,12 +5,10 @@ import Hummingbird
 /// reported.
 struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: ServerMetrics
-    /// Methods counted by name; any other is `other` (the label set stays bounded).
-    static var methods: Set<HTTPRequest.Method> { [.get, .post, .put, .delete, .head, .options, .patch] }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
-        let endpoint = metrics.endpoint(of: request.uri.path)
+        let endpoint = metrics.endpoint(of: request.head.path ?? "")
         let errors = ErrorTypes()
         metrics.inFlight.increment()
         defer { metrics.inFlight.decrement() }
@@ -24,11 +22,10 @@ struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 
-    private func finish(_ endpoint: String, _ request: Request, status: Int, _ start: ContinuousClock.Instant, _ errors: ErrorTypes) {
-        metrics.duration(endpoint)?.record(ContinuousClock.now - start)
-        let method = Self.methods.contains(request.method) ? request.method.rawValue : "other"
-        metrics.countRequest(endpoint: endpoint, method: method, status: status)
+    private func finish(_ endpoint: EndpointMetrics, _ request: Request, status: Int, _ start: ContinuousClock.Instant, _ errors: ErrorTypes) {
+        endpoint.duration.record(ContinuousClock.now - start)
+        endpoint.count(request.method, status: status)
         let types = errors.all
-        if !types.isEmpty { metrics.countErrors(endpoint: endpoint, types: types) }
+        if !types.isEmpty { metrics.countErrors(endpoint: endpoint.label, types: types) }
     }
 }

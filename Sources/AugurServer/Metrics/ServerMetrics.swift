@@ -1,5 +1,6 @@
 import AugurService
 import Foundation
+import HTTPTypes
 import Prometheus
 import Synchronization
 
@@ -22,15 +23,14 @@ final class ServerMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
     let registryOfModels: ModelRegistry
     let inFlight: Gauge
-    private let durations: [String: DurationHistogram]
-    private let requests = Mutex<[String: Counter]>([:])
+    /// One per endpoint label, found by `endpoint(of:)`; `other` last.
+    private let endpointTable: [(segment: [UInt8], metrics: EndpointMetrics)]
+    let other: EndpointMetrics
     private let errors = Mutex<[String: Counter]>([:])
     private let rows = Mutex<[String: Counter]>([:])
     private let models = Mutex<[String: (reloads: Int, refusals: Int, info: Gauge?, infoKey: String)]>([:])
     private let process: (memory: Gauge, cpu: Counter, fds: Gauge, maxFDs: Gauge, start: Gauge)
     private let cpuSeen = Mutex<Double>(0)
-    /// First path segment → endpoint label.
-    private let endpoints: [Substring: String]
 
     static let buckets: [Duration] = [
         .microseconds(50), .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .microseconds(2500),
@@ -51,18 +51,13 @@ final class ServerMetrics: Sendable {
 
     init(registry models: ModelRegistry) {
         registryOfModels = models
-        var endpoints: [Substring: String] = [:]
-        for (segment, family) in Self.families { endpoints[Substring(segment)] = family }
-        for route in models.service.routes { endpoints[Substring(route.name)] = route.name }
-        self.endpoints = endpoints
+        var labels: [(String, String)] = Self.families.map { ($0.key, $0.value) }
+        for route in models.service.routes { labels.append((route.name, route.name)) }
         inFlight = registry.makeGauge(descriptor: Self.descriptor("http", "requests_in_flight", "", "Requests being answered now."))
-        var durations: [String: DurationHistogram] = [:]
-        for endpoint in Set(endpoints.values).union(["other"]).sorted() {
-            durations[endpoint] = registry.makeDurationHistogram(
-                descriptor: Self.descriptor("http", "request_duration", "seconds", "Time from a request's head to its answer."),
-                labels: [("endpoint", endpoint)], buckets: Self.buckets)
-        }
-        self.durations = durations
+        var byLabel: [String: EndpointMetrics] = [:]
+        for label in Set(labels.map(\.1)).union(["other"]).sorted() { byLabel[label] = EndpointMetrics(label: label, registry: registry) }
+        endpointTable = labels.sorted { $0.0 < $1.0 }.map { (Array($0.0.utf8), byLabel[$0.1]!) }
+        other = byLabel["other"]!
         process = (
             registry.makeGauge(descriptor: MetricNameDescriptor(metricName: "process_resident_memory", unitName: "bytes", helpText: "Resident memory size in bytes.")),
             registry.makeCounter(descriptor: MetricNameDescriptor(metricName: "process_cpu_seconds", unitName: "total", helpText: "User and system CPU time spent in seconds.")),
@@ -73,20 +68,23 @@ final class ServerMetrics: Sendable {
         process.start.set(to: Self.processStartTime())
     }
 
-    /// The endpoint label of a path.
-    func endpoint(of path: String) -> String {
-        let segment = path.utf8.first == UInt8(ascii: "/") ? path.dropFirst().prefix { $0 != "/" && $0 != "?" } : Substring(path)
-        return endpoints[segment] ?? "other"
-    }
-
-    func duration(_ endpoint: String) -> DurationHistogram? { durations[endpoint] }
-
-    func countRequest(endpoint: String, method: String, status: Int) {
-        let key = "\(endpoint) \(method) \(status)"
-        counter(key, in: requests) {
-            registry.makeCounter(descriptor: Self.descriptor("http", "requests", "total", "Requests answered, by endpoint, method and status."),
-                                 labels: [("endpoint", endpoint), ("method", method), ("status", String(status))])
-        }.increment()
+    /// The metrics of a request target's endpoint: its first path segment compared byte for
+    /// byte with the few known ones (no string built, no hashing on the request path).
+    func endpoint(of target: String) -> EndpointMetrics {
+        var target = target
+        return target.withUTF8 { bytes in
+            var start = 0
+            if start < bytes.count, bytes[start] == UInt8(ascii: "/") { start += 1 }
+            var end = start
+            while end < bytes.count, bytes[end] != UInt8(ascii: "/"), bytes[end] != UInt8(ascii: "?") { end += 1 }
+            let length = end - start
+            for entry in endpointTable where entry.segment.count == length {
+                var equal = true
+                for i in 0..<length where entry.segment[i] != bytes[start + i] { equal = false; break }
+                if equal { return entry.metrics }
+            }
+            return other
+        }
     }
 
     func countErrors(endpoint: String, types: [String]) {
@@ -178,6 +176,36 @@ final class ServerMetrics: Sendable {
         guard fields.count > 19, let ticks = Double(fields[19]) else { return Date().timeIntervalSince1970 }
         let boot = Date().timeIntervalSince1970 - up
         return boot + ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+}
+
+/// One endpoint label's duration histogram and request counters (by method and status, made
+/// on first use: statuses and the seven methods are bounded sets).
+final class EndpointMetrics: Sendable {
+    let label: String
+    let duration: DurationHistogram
+    private let registry: PrometheusCollectorRegistry
+    private let requests = Mutex<[Int: Counter]>([:])
+
+    static let methods: [HTTPRequest.Method] = [.get, .post, .put, .delete, .head, .options, .patch]
+
+    init(label: String, registry: PrometheusCollectorRegistry) {
+        self.label = label
+        self.registry = registry
+        duration = registry.makeDurationHistogram(
+            descriptor: ServerMetrics.descriptor("http", "request_duration", "seconds", "Time from a request's head to its answer."),
+            labels: [("endpoint", label)], buckets: ServerMetrics.buckets)
+    }
+
+    func count(_ method: HTTPRequest.Method, status: Int) {
+        let index = Self.methods.firstIndex(of: method) ?? Self.methods.count
+        let key = index << 16 | (status & 0xFFFF)
+        if let counter = requests.withLock({ $0[key] }) { return counter.increment() }
+        let name = index < Self.methods.count ? method.rawValue : "other"
+        let counter = registry.makeCounter(descriptor: ServerMetrics.descriptor("http", "requests", "total", "Requests answered, by endpoint, method and status."),
+                                           labels: [("endpoint", label), ("method", name), ("status", String(status))])
+        requests.withLock { $0[key] = counter }
+        counter.increment()
     }
 }
 
