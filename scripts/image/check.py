@@ -29,20 +29,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 RIE = ROOT / ".tools" / "aws-lambda-rie"
 BODY = json.dumps({"ApplicantIncome": 5849, "LoanAmount": 128, "Credit_History": 1, "Property_Area": "Urban"}).encode()
-FAILURES = []
 ENV = {**os.environ, "CONTAINERS_CONF": str(ROOT / "scripts" / "image" / "containers.conf")}
-
-
-def check(name, ok, detail=""):
-    print(("ok   " if ok else "FAIL ") + name + ("" if ok else f"\n     {str(detail)[:1500]}"))
-    if not ok:
-        FAILURES.append(name)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+from checklib import check, finish, free_port  # noqa: E402
 
 
 def run(*args, env=None, **kwargs):
@@ -394,8 +383,7 @@ def main():
         for image in images:
             podman("rmi", "-f", image)
         shutil.rmtree(work, ignore_errors=True)
-    print(f"{len(FAILURES)} failed" if FAILURES else "all image checks passed")
-    sys.exit(1 if FAILURES else 0)
+    finish("all image checks")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,6 @@ traffic: the counts must be exact.
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -20,19 +19,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD = {"ApplicantIncome": 5849, "LoanAmount": 128, "Credit_History": 1, "Property_Area": "Urban"}
-FAILURES = []
-
-
-def check(name, ok, detail=""):
-    print(("ok   " if ok else "FAIL ") + name + ("" if ok else f"\n     {str(detail)[:1500]}"))
-    if not ok:
-        FAILURES.append(name)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+from checklib import check, finish, free_port  # noqa: E402
 
 
 def call(port, path, body=None, method=None):
@@ -109,8 +97,7 @@ def main():
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(10)
-    print(f"{len(FAILURES)} failed" if FAILURES else "metrics checks passed")
-    sys.exit(1 if FAILURES else 0)
+    finish("metrics checks")
 
 
 if __name__ == "__main__":
