@@ -81,6 +81,8 @@ struct Serve: AsyncParsableCommand {
                 let ms = (ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000
                 let base = "\(c.connections.tls == nil ? "http" : "https")://\(c.host.contains(":") ? "[\(c.host)]" : c.host):\(c.port)"
                 var lines = ["Augur is serving '\(c.title)' at \(base) (ready in \(ms) ms)", "  docs:    \(base)/docs", "  openapi: \(base)/openapi.json"]
+                if c.ui { lines.append("  forms:   \(base)/ui") }
+                if c.metrics { lines.append("  metrics: \(base)/metrics") }
                 lines += service.routes.map { "  route:   \(base)/\($0.name)  (model \($0.modelName) \($0.modelVersion))" }
                 lines += ProtocolSummary(service).lines.map { "  \($0.0): \(base)\($0.1)  (\($0.2))" }
                 if let port = c.grpcPort { lines.append("  V2 (gRPC): \(c.host):\(port)  (inference.GRPCInferenceService)") }
