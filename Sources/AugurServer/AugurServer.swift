@@ -21,10 +21,16 @@ public struct AugurServer: Sendable {
 
     /// Every route the server answers, with middleware; used by `run()` and by tests.
     public func makeRouter(logger: Logger = Logger(label: "augur")) -> Router<BasicRequestContext> {
+        makeRouter(logger: logger, metrics: registry.configuration.metrics ? ServerMetrics(registry: registry) : nil)
+    }
+
+    /// The routes, counted into `metrics`; `/metrics` among them unless `server.metrics_port`
+    /// serves it on a port of its own.
+    func makeRouter(logger: Logger, metrics: ServerMetrics?) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         let service = registry.service, registry = registry
         var methods = AllowedMethods()
-        let metrics = service.configuration.metrics ? ServerMetrics(registry: registry) : nil
+        let ownPort = service.configuration.metricsPort == nil
         if let metrics { router.add(middleware: MetricsMiddleware(metrics: metrics)) }
         router.add(middleware: AccessLogMiddleware(logger: logger))
         if let cors = service.configuration.cors { router.add(middleware: CrossOriginMiddleware(cors: cors)) }
@@ -46,7 +52,7 @@ public struct AugurServer: Sendable {
         if settings.adminToken != nil { methods.add(AdminEndpoint.path, [.post]) }
         if settings.docsAssets != nil { methods.add("/docs/assets/{file}", [.get]) }
         if service.configuration.ui { for endpoint in ReservedPaths.ui { methods.add(endpoint.path, [.get]) } }
-        if metrics != nil { methods.add(ReservedPaths.metrics.path, [.get]) }
+        if metrics != nil, ownPort { methods.add(ReservedPaths.metrics.path, [.get]) }
         for route in service.routes { methods.add("/\(route.name)", [.get, .post]) }
         for endpoint in ReservedPaths.v2 + ReservedPaths.v1 {
             methods.add(endpoint.path, [HTTPRequest.Method(endpoint.method)!], .protocolError)
@@ -72,12 +78,7 @@ public struct AugurServer: Sendable {
         KServeV1Endpoints(registry: registry, maxBodyBytes: limit, metrics: metrics).register(on: router)
         MLflowEndpoints(registry: registry, maxBodyBytes: limit, metrics: metrics).register(on: router)
         if service.configuration.ui { UIEndpoints(registry: registry).register(on: router) }
-        if let metrics {
-            router.get(RouterPath(ReservedPaths.metrics.path)) { _, _ in
-                Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                         body: .init(byteBuffer: ByteBuffer(bytes: metrics.scrape())))
-            }
-        }
+        if let metrics, ownPort { Self.registerMetrics(metrics, on: router) }
         if settings.docsAssets != nil {
             router.get("/docs/assets/:file") { _, context in try docs.asset(context.parameters.get("file") ?? "") }
         }
@@ -86,6 +87,13 @@ public struct AugurServer: Sendable {
             router.post(RouterPath(AdminEndpoint.path)) { request, _ in try await admin.reload(request) }
         }
         return router
+    }
+
+    static func registerMetrics(_ metrics: ServerMetrics, on router: Router<BasicRequestContext>) {
+        router.get(RouterPath(ReservedPaths.metrics.path)) { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(bytes: metrics.scrape())))
+        }
     }
 
     /// Each route's model and version, and each model's source, checks and last refused version.
@@ -106,11 +114,20 @@ public struct AugurServer: Sendable {
     public func run(logger: Logger = Logger(label: "augur"), services: [any ServiceLifecycle.Service] = [],
                     onServerRunning: (@Sendable () async -> Void)? = nil) async throws {
         let reloader = ReloadService(registry: registry, interval: registry.configuration.reloadInterval, logger: logger)
+        let metrics = registry.configuration.metrics ? ServerMetrics(registry: registry) : nil
+        var extra: [any ServiceLifecycle.Service] = []
+        if let metrics, let port = registry.configuration.metricsPort {
+            // /metrics alone on its own port (no API keys: expose the port to Prometheus only).
+            let router = Router(context: BasicRequestContext.self)
+            Self.registerMetrics(metrics, on: router)
+            extra.append(Application(router: router, configuration: .init(address: .hostname(settings.host, port: port), serverName: "augur-metrics"),
+                                     logger: logger))
+        }
         let app = Application(
-            router: makeRouter(logger: logger),
+            router: makeRouter(logger: logger, metrics: metrics),
             server: try GuardedHTTPServer.builder(registry.configuration.connections),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "augur"),
-            services: [reloader] + services,
+            services: [reloader] + services + extra,
             onServerRunning: { _ in await onServerRunning?() },
             logger: logger)
         try await app.runService()

@@ -97,6 +97,28 @@ def main():
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(10)
+
+    # --metrics-port: /metrics alone on its own port, not on the API's.
+    port, metrics_port = free_port(), free_port()
+    server = subprocess.Popen([augur, "serve", str(ROOT / "examples" / "loan"), "--port", str(port), "--metrics-port", str(metrics_port)],
+                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        for _ in range(200):
+            try:
+                if call(port, "/readyz")[0] == 200 and call(metrics_port, "/metrics")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.05)
+        call(port, "/loan_status", GOOD)
+        status, body = call(metrics_port, "/metrics")
+        table = samples(body.decode()) if status == 200 else {}
+        check("--metrics-port: /metrics answers there, counting the API's requests",
+              value(table, "augur_http_requests_total", endpoint="loan_status", method="POST", status="200") == 1, body[:300])
+        check("--metrics-port: the API's port has no /metrics, the metrics port nothing else",
+              call(port, "/metrics")[0] == 404 and call(metrics_port, "/loan_status", GOOD)[0] == 404)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(10)
     finish("metrics checks")
 
 

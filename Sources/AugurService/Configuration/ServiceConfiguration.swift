@@ -32,6 +32,8 @@ public struct ServiceConfiguration: Sendable {
     public var ui: Bool
     /// Serve Prometheus metrics at /metrics (`server.metrics`).
     public var metrics: Bool
+    /// Serve /metrics on this port alone instead of the API's (`server.metrics_port`).
+    public var metricsPort: Int?
     /// Seconds between checks for a new version behind `latest`, an alias or a changed file;
     /// 0 turns polling off (SIGHUP and the admin endpoint still reload).
     public var reloadInterval: Double

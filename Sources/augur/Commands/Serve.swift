@@ -30,6 +30,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Most connections open at once; more are answered 503 (default: server.max_connections, else 1024).")
     var maxConnections: Int?
     @Flag(inversion: .prefixedNo, help: "Serve Prometheus metrics at /metrics (default: server.metrics, else on).") var metrics: Bool?
+    @Option(help: "Serve /metrics on this port alone, without API keys, instead of the API's port (default: server.metrics_port, else the API's).")
+    var metricsPort: Int?
     @Flag(inversion: .prefixedNo, help: "Serve the end-user forms at /ui (default: server.ui, else on).") var ui: Bool?
 
     func validate() throws {
@@ -38,6 +40,9 @@ struct Serve: AsyncParsableCommand {
         }
         if Logger.Level(rawValue: logLevel) == nil {
             throw ValidationError("The value '\(logLevel)' is invalid for '--log-level'. Please provide one of \(Logger.Level.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")).")
+        }
+        if let metricsPort, !(1...65535).contains(metricsPort) {
+            throw ValidationError("The value '\(metricsPort)' is invalid for '--metrics-port'. Please provide a number from 1 to 65535.")
         }
         if let grpcPort, !(1...65535).contains(grpcPort) {
             throw ValidationError("The value '\(grpcPort)' is invalid for '--grpc-port'. Please provide a number from 1 to 65535.")
@@ -67,6 +72,7 @@ struct Serve: AsyncParsableCommand {
             configuration.reloadInterval = reloadInterval ?? configuration.reloadInterval
             configuration.connections.maxConnections = maxConnections ?? configuration.connections.maxConnections
             configuration.metrics = metrics ?? configuration.metrics
+            configuration.metricsPort = metricsPort ?? configuration.metricsPort
             configuration.ui = ui ?? configuration.ui
             if let tlsCertificate, let tlsKey { configuration.connections.tls = TLSFiles(certificate: tlsCertificate, key: tlsKey) }
         }
@@ -82,7 +88,9 @@ struct Serve: AsyncParsableCommand {
                 let base = "\(c.connections.tls == nil ? "http" : "https")://\(c.host.contains(":") ? "[\(c.host)]" : c.host):\(c.port)"
                 var lines = ["Augur is serving '\(c.title)' at \(base) (ready in \(ms) ms)", "  docs:    \(base)/docs", "  openapi: \(base)/openapi.json"]
                 if c.ui { lines.append("  forms:   \(base)/ui") }
-                if c.metrics { lines.append("  metrics: \(base)/metrics") }
+                if c.metrics {
+                    lines.append("  metrics: \(c.metricsPort.map { "http://\(c.host.contains(":") ? "[\(c.host)]" : c.host):\($0)" } ?? base)/metrics")
+                }
                 lines += service.routes.map { "  route:   \(base)/\($0.name)  (model \($0.modelName) \($0.modelVersion))" }
                 lines += ProtocolSummary(service).lines.map { "  \($0.0): \(base)\($0.1)  (\($0.2))" }
                 if let port = c.grpcPort { lines.append("  V2 (gRPC): \(c.host):\(port)  (inference.GRPCInferenceService)") }
