@@ -13,7 +13,9 @@ enum LiveMLflow {
 
     static func client(maxModelBytes: Int = MLflowClient.defaultMaxModelBytes) throws -> MLflowClient {
         let uri = try #require(uri, "AUGUR_REQUIRE_MLFLOW=1 but AUGUR_MLFLOW_URI is unset: start a server with scripts/mlflow-server.sh start")
-        return try MLflowClient(trackingURI: uri, credentials: nil, maxModelBytes: maxModelBytes)
+        // A generous timeout: a stalled CI machine (seen: every suite paused ~5 s) must not turn
+        // a 404 into a timeout.
+        return try MLflowClient(trackingURI: uri, credentials: nil, timeout: .seconds(30), maxModelBytes: maxModelBytes)
     }
 
     static let loanModelSHA256: String = {
@@ -113,10 +115,11 @@ struct MLflowClientTests {
 @Suite struct MLflowUnreachableServerTests {
     @Test func reportsAServerThatIsDown() async throws {
         // Nothing listens on port 1 of the loopback address: the connection is refused at once.
-        let client = try MLflowClient(trackingURI: "http://127.0.0.1:1", credentials: nil, timeout: .seconds(5))
+        let client = try MLflowClient(trackingURI: "http://127.0.0.1:1", credentials: nil, timeout: .seconds(30))
         let start = ContinuousClock.now
         let error = await #expect(throws: StoreError.self) { try await client.resolve(MLflowReference(parsing: "models:/loan/1")) }
-        #expect(ContinuousClock.now - start < .seconds(5))
+        // Well under the timeout: refused, not waited out (with room for a stalled machine).
+        #expect(ContinuousClock.now - start < .seconds(15))
         #expect(error?.kind == .remote)
         #expect(error?.message == "Cannot reach the MLflow server 'http://127.0.0.1:1' for 'models:/loan/1' (GET 'http://127.0.0.1:1/api/2.0/mlflow/model-versions/get?name=loan&version=1'): connection refused; check MLFLOW_TRACKING_URI (or mlflow.tracking_uri in augur.yaml) and that the server is running.")
     }
