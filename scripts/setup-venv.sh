@@ -64,3 +64,7 @@ fi
 if ! command -v chromium >/dev/null; then
   { apt-get install -y chromium || { apt-get update && apt-get install -y chromium; }; } >/dev/null
 fi
+# zlib's headers for the CZlib module (gzip image layers, deflated Lambda zips).
+if [ ! -f /usr/include/zlib.h ]; then
+  { apt-get install -y zlib1g-dev || { apt-get update && apt-get install -y zlib1g-dev; }; } >/dev/null
+fi

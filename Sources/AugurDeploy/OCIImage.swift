@@ -185,7 +185,7 @@ public struct OCIImage: Sendable {
         for file in bundle.files {
             add("\(serviceFolder)/\(file.path)", file.isDirectory ? .directory : .file(file.bytes), mode: file.isDirectory ? 0o755 : 0o644)
         }
-        return files.keys.sorted().map { files[$0]! }
+        return files.sorted { $0.key < $1.key }.map(\.value)
     }
 
     /// `--dockerfile DIR`: the same image as a Docker build context, for those who build with

@@ -44,6 +44,10 @@ public struct InputCategories: Sendable, Equatable {
     }
 
     public static let none = InputCategories(columns: [:])
+    /// Widths above this are not followed (a model file's declared sizes are untrusted).
+    static let maxWidth = 4096
+    /// Column slots tracked over the whole graph; past it the analysis stops with what it has.
+    static let maxTracked = 1 << 20
 
     private init(columns: [Column: Found]) { self.columns = columns }
 
@@ -66,6 +70,7 @@ public struct InputCategories: Sendable, Equatable {
         }
         func attribute(_ node: Onnx_NodeProto, _ name: String) -> Onnx_AttributeProto? { node.attribute.first { $0.name == name } }
         var found: [Column: Found] = [:]
+        var tracked = 0
         func record(_ source: Source?, _ values: Values, filler: String? = nil) {
             guard let source else { return }
             var values = values
@@ -73,11 +78,12 @@ public struct InputCategories: Sendable, Equatable {
             found[source.column] = Found(values: values, imputed: source.imputed)
         }
         for node in graph.node {
+            guard tracked <= Self.maxTracked else { break }
             let inputs = node.input.map { flow[$0] }
             let single = inputs.first.flatMap { $0 }.flatMap { $0.count == 1 ? $0[0] : nil }
             switch (node.domain.isEmpty || node.domain == "ai.onnx" ? "" : node.domain, node.opType) {
             case ("", "Identity"), ("", "Cast"):
-                if let first = inputs.first.flatMap({ $0 }), let output = node.output.first { flow[output] = first }
+                if let first = inputs.first.flatMap({ $0 }), let output = node.output.first { flow[output] = first; tracked += first.count }
             case ("", "Reshape"), ("", "Flatten"), ("", "Squeeze"), ("", "Unsqueeze"):
                 if let single, let output = node.output.first { flow[output] = [single] }
             case ("", "Concat"):
@@ -85,20 +91,23 @@ public struct InputCategories: Sendable, Equatable {
                 guard axis == 1 || axis == -1, let output = node.output.first else { continue }
                 var columns: [Source?] = []
                 for (name, sources) in zip(node.input, inputs) {
-                    if let sources { columns += sources } else if case .tensor(let t)? = constants[name], t.shape.count == 2 {
-                        columns += Array(repeating: nil, count: t.shape[1])
-                    } else { columns = []; break }
+                    let width: Int
+                    if let sources { width = sources.count } else if case .tensor(let t)? = constants[name], t.shape.count == 2 { width = t.shape[1] } else { width = -1 }
+                    guard width >= 0, width <= Self.maxWidth - columns.count else { columns = []; break }
+                    columns += sources ?? Array(repeating: nil, count: width)
                 }
-                if !columns.isEmpty { flow[output] = columns }
+                if !columns.isEmpty { flow[output] = columns; tracked += columns.count }
             case ("ai.onnx.ml", "ArrayFeatureExtractor"), ("", "Gather"):
                 if node.opType == "Gather", (attribute(node, "axis")?.i ?? 0) != 1 { continue }
                 guard node.input.count == 2, let sources = inputs[0], let picked = indices(node.input[1]), let output = node.output.first else { continue }
-                let chosen = picked.map { $0 >= 0 && $0 < sources.count ? sources[$0] : nil }
-                flow[output] = chosen
+                guard picked.count <= Self.maxWidth else { continue }
+                flow[output] = picked.map { $0 >= 0 && $0 < sources.count ? sources[$0] : nil }
+                tracked += picked.count
             case ("", "Where"):
                 // skl2onnx's string imputer: Where(is_missing, fill, column).
                 guard node.input.count == 3, inputs[1] == nil, let sources = inputs[2], let output = node.output.first else { continue }
                 flow[output] = sources.map { $0.map { Source(column: $0.column, imputed: true) } }
+                tracked += sources.count
             case ("ai.onnx.ml", "OneHotEncoder"):
                 if let strings = attribute(node, "cats_strings")?.strings, !strings.isEmpty {
                     record(single, .strings(strings.map { String(decoding: $0, as: UTF8.self) }), filler: "missing")

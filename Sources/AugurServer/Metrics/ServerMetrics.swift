@@ -55,9 +55,9 @@ final class ServerMetrics: Sendable {
         for route in models.service.routes { labels.append((route.name, route.name)) }
         inFlight = registry.makeGauge(descriptor: Self.descriptor("http", "requests_in_flight", "", "Requests being answered now."))
         var byLabel: [String: EndpointMetrics] = [:]
-        for label in Set(labels.map(\.1)).union(["other"]).sorted() { byLabel[label] = EndpointMetrics(label: label, registry: registry) }
-        endpointTable = labels.sorted { $0.0 < $1.0 }.map { (Array($0.0.utf8), byLabel[$0.1]!) }
-        other = byLabel["other"]!
+        for label in Set(labels.map(\.1)).sorted() { byLabel[label] = EndpointMetrics(label: label, registry: registry) }
+        endpointTable = labels.sorted { $0.0 < $1.0 }.compactMap { segment, label in byLabel[label].map { (Array(segment.utf8), $0) } }
+        other = EndpointMetrics(label: "other", registry: registry)
         process = (
             registry.makeGauge(descriptor: MetricNameDescriptor(metricName: "process_resident_memory", unitName: "bytes", helpText: "Resident memory size in bytes.")),
             registry.makeCounter(descriptor: MetricNameDescriptor(metricName: "process_cpu_seconds", unitName: "total", helpText: "User and system CPU time spent in seconds.")),
