@@ -41,6 +41,9 @@ timeout 180 .venv-ui/bin/python scripts/ui/check.py .build/debug/augur
 echo "== metrics: GET /metrics after known traffic, read by Prometheus's parser (scripts/metrics/check.py)"
 timeout 60 .venv-protocols/bin/python scripts/metrics/check.py .build/debug/augur
 
+echo "== Grafana dashboard: every metric and label it queries, against a live scrape (scripts/metrics/dashboard_check.py)"
+timeout 60 .venv-protocols/bin/python scripts/metrics/dashboard_check.py .build/debug/augur
+
 echo "== MLflow tracking server for the registry tests and the image check (scripts/mlflow-server.sh)"
 MLFLOW_SERVER_ENV=$(scripts/mlflow-server.sh start)
 eval "$MLFLOW_SERVER_ENV"

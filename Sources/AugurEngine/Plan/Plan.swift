@@ -40,6 +40,35 @@ public struct Plan: Sendable {
     /// Runs the plan on inputs given in the order of `inputs`; returns outputs in the order of
     /// `outputs`.
     public func run(_ feeds: [Value]) throws -> [Value] {
+        let slots = try execute(feeds, before: steps.count)
+        var result = [Value]()
+        result.reserveCapacity(outputSlots.count)
+        for (index, slot) in outputSlots.enumerated() {
+            guard let value = slots[slot] else {
+                throw EngineError(.missingInput, "output '\(outputs[index].name)' was not computed.")
+            }
+            result.append(value)
+        }
+        return result
+    }
+
+    /// The step indices whose operator is a `T` (a tree ensemble, a linear model), in run order.
+    public func steps<T: Operator>(running type: T.Type) -> [(index: Int, op: T)] {
+        steps.indices.compactMap { index in (steps[index].op as? T).map { (index, $0) } }
+    }
+
+    /// The inputs step `index` receives when the plan runs on `feeds`; the steps after it do
+    /// not run. What an explainer needs: the rows a model's tree ensemble actually reads.
+    public func inputs(ofStep index: Int, _ feeds: [Value]) throws -> [Value?] {
+        guard steps.indices.contains(index) else {
+            throw EngineError(.invalidGraph, "the plan has no step \(index).")
+        }
+        let slots = try execute(feeds, before: index)
+        return steps[index].inputSlots.map { slot in slot.flatMap { slots[$0] } }
+    }
+
+    /// Checks and places `feeds`, then runs the steps before `end`; returns the slots.
+    private func execute(_ feeds: [Value], before end: Int) throws -> [Value?] {
         guard feeds.count == inputs.count else {
             throw EngineError(.missingInput, "expected \(inputs.count) inputs, got \(feeds.count).")
         }
@@ -53,7 +82,7 @@ public struct Plan: Sendable {
         var args = [Value?]()
         args.reserveCapacity(maxStepInputs)
         try steps.withUnsafeBufferPointer { steps in
-            for index in steps.indices {
+            for index in 0..<end {
                 args.removeAll(keepingCapacity: true)
                 for slot in steps[index].inputSlots { args.append(slot.flatMap { slots[$0] }) }
                 let results: [Value]
@@ -69,15 +98,7 @@ public struct Plan: Sendable {
                 for slot in steps[index].release { slots[slot] = nil }
             }
         }
-        var result = [Value]()
-        result.reserveCapacity(outputSlots.count)
-        for (index, slot) in outputSlots.enumerated() {
-            guard let value = slots[slot] else {
-                throw EngineError(.missingInput, "output '\(outputs[index].name)' was not computed.")
-            }
-            result.append(value)
-        }
-        return result
+        return slots
     }
 
     /// Runs the plan on named inputs; returns every output by name.

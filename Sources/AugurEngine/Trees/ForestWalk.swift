@@ -49,21 +49,29 @@ extension CompiledForest {
             let node = nodes[position]
             let link = Int(node.link)
             if link & Int(FlatNode<S>.branchBit) == 0 { return position }
-            let x = row[Int(node.feature)]
-            let test: Bool
-            switch kinds[position] {
-            case .ordered:
-                let strict = widened && (link & Int(FlatNode<S>.strictBit)) != 0
-                test = strict ? x < C(tree: node.value.nextUp) : x <= C(tree: node.value)
-            case .equal: test = x == C(tree: node.value)
-            case .notEqual: test = x != C(tree: node.value)
-            case .member: test = memberSets[node.value.treeIndexBits].contains { C(tree: $0) == x }
-            case .memberTruncated: test = Self.truncatedMember(x, of: truncatedSets[node.value.treeIndexBits])
-            case .leaf: return position
-            }
-            let nanNext = (link & Int(FlatNode<S>.nanNextBit)) != 0 && x.isNaN
-            position += (test || nanNext) ? 1 : link >> Int(FlatNode<S>.offsetShift)
+            let next = takesNext(node, kinds[position], row[Int(node.feature)], widened: widened)
+            position += next ? 1 : link >> Int(FlatNode<S>.offsetShift)
         }
+    }
+
+    /// Whether a row whose tested value is `x` goes to the branch's next child (right after
+    /// it) rather than to its other child: the one test every walk that follows single rows
+    /// makes (prediction, covers, explanations).
+    @inline(__always)
+    func takesNext<C: TreeScalar>(_ node: FlatNode<S>, _ kind: FlatNodeKind, _ x: C, widened: Bool) -> Bool {
+        let link = Int(node.link)
+        let test: Bool
+        switch kind {
+        case .ordered:
+            let strict = widened && (link & Int(FlatNode<S>.strictBit)) != 0
+            test = strict ? x < C(tree: node.value.nextUp) : x <= C(tree: node.value)
+        case .equal: test = x == C(tree: node.value)
+        case .notEqual: test = x != C(tree: node.value)
+        case .member: test = memberSets[node.value.treeIndexBits].contains { C(tree: $0) == x }
+        case .memberTruncated: test = Self.truncatedMember(x, of: truncatedSets[node.value.treeIndexBits])
+        case .leaf: return false
+        }
+        return test || ((link & Int(FlatNode<S>.nanNextBit)) != 0 && x.isNaN)
     }
 
     /// Whether `x` truncated toward zero is in `sorted`; NaN and values outside the 32-bit
