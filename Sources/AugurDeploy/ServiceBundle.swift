@@ -72,12 +72,16 @@ public struct ServiceBundle: Sendable {
             files.append(File(path: "\(folder)/\(record.file)", bytes: bytes))
             files.append(File(path: "\(folder)/version.json", bytes: try Self.read("\(source)/version.json")))
             if record.hasReference { files.append(File(path: "\(folder)/reference.json", bytes: try Self.read("\(source)/reference.json"))) }
+            if let rows = try store.referenceRows(record) {
+                files.append(File(path: "\(folder)/\(ModelStore.referenceRowsFileName)", bytes: rows))
+            }
         }
         for model in configuration.models {
             switch model.source {
             case .file(let path):
                 let bytes = try addInsideFolder(path, what: "model '\(model.name)'")
                 modelDigests.append((model.name, Digests.sha256(bytes)))
+                if let reference = model.reference { _ = try addInsideFolder(reference, what: "the reference data of model '\(model.name)'") }
             case .store(let reference):
                 do {
                     if store == nil { store = try ModelStore(root: configuration.storeRoot) }

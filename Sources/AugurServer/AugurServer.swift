@@ -53,7 +53,10 @@ public struct AugurServer: Sendable {
         if settings.docsAssets != nil { methods.add("/docs/assets/{file}", [.get]) }
         if service.configuration.ui { for endpoint in ReservedPaths.ui { methods.add(endpoint.path, [.get]) } }
         if metrics != nil, ownPort { methods.add(ReservedPaths.metrics.path, [.get]) }
-        for route in service.routes { methods.add("/\(route.name)", [.get, .post]) }
+        for route in service.routes {
+            methods.add("/\(route.name)", [.get, .post])
+            methods.add("/\(route.name)/explain", [.get, .post])
+        }
         for endpoint in ReservedPaths.v2 + ReservedPaths.v1 {
             methods.add(endpoint.path, [HTTPRequest.Method(endpoint.method)!], .protocolError)
             if endpoint.path.hasPrefix("/v2/models/{model}") {
@@ -69,6 +72,12 @@ public struct AugurServer: Sendable {
                                             encoders: encoders, metrics: metrics)
             router.post(RouterPath("/\(route.name)")) { request, context in try await handler.post(request, context: context) }
             router.get(RouterPath("/\(route.name)")) { request, context in try await handler.get(request, context: context) }
+            router.post(RouterPath("/\(route.name)/explain")) { request, context in
+                try await handler.post(request, context: context, explain: true)
+            }
+            router.get(RouterPath("/\(route.name)/explain")) { request, context in
+                try await handler.get(request, context: context, explain: true)
+            }
         }
         for (path, respond) in fixed {
             router.get(RouterPath(path)) { _, _ in respond() }

@@ -28,7 +28,13 @@ struct PredictionHandler: Sendable {
     static let modelName = HTTPField.Name("X-Model-Name")!
     static let modelVersion = HTTPField.Name("X-Model-Version")!
 
-    func post(_ request: Request, context: some RequestContext) async throws -> Response {
+    /// `?explain=true` (or `1`) on a route asks for explanations, like `/{route}/explain`.
+    static func asksToExplain(_ pairs: [(String, String)]) -> Bool {
+        pairs.contains { $0.0 == "explain" && ["true", "1"].contains($0.1.lowercased()) }
+    }
+
+    func post(_ request: Request, context: some RequestContext, explain: Bool = false) async throws -> Response {
+        let explain = explain || Self.asksToExplain(FormQuery.pairs(request.uri.query.map { Substring($0) } ?? ""))
         if let type = request.headers.value(.contentType), !MediaType.isJSON(type) {
             throw RequestError.unsupportedMediaType(type)
         }
@@ -44,23 +50,31 @@ struct PredictionHandler: Sendable {
                 return .failure(error)
             }
         }
-        return respond(route, encoder: encoder) { () throws(RequestError) in try decoded.get() }
+        return respond(route, encoder: encoder, explain: explain) { () throws(RequestError) in try decoded.get() }
     }
 
-    func get(_ request: Request, context: some RequestContext) async throws -> Response {
+    func get(_ request: Request, context: some RequestContext, explain: Bool = false) async throws -> Response {
         let encoder = try encoders.pick(accept: request.headers.value(.accept))
-        let pairs = FormQuery.pairs(request.uri.query.map { Substring($0) } ?? "")
+        var pairs = FormQuery.pairs(request.uri.query.map { Substring($0) } ?? "")
         let route = try current()
-        return respond(route, encoder: encoder) { () throws(RequestError) in try route.pipeline.decode(query: pairs) }
+        // `explain` is the query's switch unless the route has a parameter of that name.
+        var explain = explain
+        if !route.parameters.contains(where: { $0.name == "explain" }) {
+            explain = explain || Self.asksToExplain(pairs)
+            pairs.removeAll { $0.0 == "explain" }
+        }
+        return respond(route, encoder: encoder, explain: explain) { () throws(RequestError) in try route.pipeline.decode(query: pairs) }
     }
 
     /// Decodes, predicts and encodes, labelling the response (success or error) with the model
     /// version that answered.
-    private func respond(_ route: Route, encoder: Int, _ decode: () throws(RequestError) -> ParameterRows) -> Response {
+    private func respond(_ route: Route, encoder: Int, explain: Bool,
+                         _ decode: () throws(RequestError) -> ParameterRows) -> Response {
         var headers = encoders.headers[encoder]
         headers.append(contentsOf: Self.versionHeaders(route))
         do throws(RequestError) {
-            let predictions = try route.pipeline.predict(try decode())
+            let rows = try decode()
+            let predictions = explain ? try route.pipeline.explain(rows) : try route.pipeline.predict(rows)
             metrics?.countRows(route, predictions.count)
             var out = JSONOutput(capacity: 256)
             encoders.encoders[encoder].encode(predictions, into: &out)

@@ -55,6 +55,7 @@ import Testing
         ("pattern", .post, "/catalogue", [.contentType: "application/json"], #"{"count": 1, "size": 1, "code": "AB"}"#),
         ("feature_invalid", .post, "/catalogue", [.contentType: "application/json"], #"{"count": 1e10, "size": 1}"#),
         ("unsupported_media_type", .post, "/catalogue", [.contentType: "text/plain"], "x"),
+        ("explanation_unavailable", .post, "/catalogue/explain", [.contentType: "application/json"], "{\(good)}"),
     ]
 
     static func service() async throws -> Service {

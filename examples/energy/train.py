@@ -123,6 +123,15 @@ REQUESTS = [
 ]
 
 
+def write_reference():
+    """train.csv: the training rows in the model's input columns, the reference data
+    explanations count node covers on (`reference:` in augur.yaml)."""
+    X, _ = buildings()
+    header = COLUMNS
+    np.savetxt(HERE / "train.csv", X, delimiter=",", header=",".join(header), comments="", fmt="%.10g")
+
+
 if __name__ == "__main__":
     export(train())
+    write_reference()
     record(HERE, REQUESTS)

@@ -18,17 +18,23 @@ struct ModelResolver {
         guard let items = reader.mapping(node) else { return }
         for item in items {
             var pathNode = item.value
+            var reference: String?
             if case .mapping = item.value.node {
                 guard let fields = reader.mapping(item.value) else { continue }
-                reader.checkKeys(fields, allowed: ["path"])
+                reader.checkKeys(fields, allowed: ["path", "reference"])
                 guard let path = fields.first(where: { $0.key == "path" })?.value else {
                     reader.error(item.value, .missingKey, "missing 'path' of the .onnx file.")
                     continue
                 }
                 pathNode = path
+                if let node = fields.first(where: { $0.key == "reference" })?.value {
+                    guard let text = reader.string(node), let path = referencePath(text, at: node, reader: &reader) else { continue }
+                    reference = path
+                }
             }
             guard let text = reader.string(pathNode), let source = source(text, at: pathNode, reader: &reader) else { continue }
-            entries.append(ModelEntry(name: item.key, source: source, location: SourceLocation(line: pathNode.line, path: item.value.path)))
+            entries.append(ModelEntry(name: item.key, source: source, location: SourceLocation(line: pathNode.line, path: item.value.path),
+                                      reference: reference))
         }
     }
 
@@ -76,6 +82,23 @@ struct ModelResolver {
     }
 
     static let fileExtensions: Set<String> = ["onnx", "pkl", "pickle", "joblib", "sav", "h5", "keras", "pt", "pth", "pb", "bin", "json", "txt", "ubj", "model", "cbm", "zip", "tar", "gz"]
+
+    /// A reference-data CSV (`models: NAME: {reference: train.csv}`), canonicalised like a model path.
+    private func referencePath(_ text: String, at node: ConfigNode, reader: inout ConfigReader) -> String? {
+        let base = URL(fileURLWithPath: folder, isDirectory: true)
+        let url = (text.hasPrefix("/") ? URL(fileURLWithPath: text) : URL(fileURLWithPath: text, relativeTo: base))
+            .standardizedFileURL.resolvingSymlinksInPath()
+        guard url.pathExtension.lowercased() == "csv" else {
+            reader.error(node, .invalidValue, "'\(text)' is not a .csv file; reference data is a CSV with a header row, in the model's input columns.")
+            return nil
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            reader.error(node, .invalidValue, "reference data '\(text)' does not exist (looked for '\(url.path)').")
+            return nil
+        }
+        return url.path
+    }
 
     private func canonicalPath(_ text: String, at node: ConfigNode, reader: inout ConfigReader) -> String? {
         let base = URL(fileURLWithPath: folder, isDirectory: true)

@@ -39,6 +39,9 @@ public struct ModelEntry: Sendable {
     public let name: String
     public let source: ModelSource
     let location: SourceLocation
+    /// Canonical path of the reference-data CSV (`reference:`), in the model's input columns:
+    /// what explanations count node covers and lineage on.
+    public var reference: String? = nil
 }
 
 /// Where a model's bytes come from.

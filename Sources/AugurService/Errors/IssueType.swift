@@ -16,6 +16,7 @@ public enum IssueType: String, CaseIterable, Sendable, CustomStringConvertible {
     case tooManyConnections = "too_many_connections"
     case httpError = "http_error"
     case inferenceFailed = "inference_failed"
+    case explanationUnavailable = "explanation_unavailable"
     case internalError = "internal_error"
 
     // The values (422), named as pydantic names them where pydantic has the same check.
@@ -64,6 +65,7 @@ public enum IssueType: String, CaseIterable, Sendable, CustomStringConvertible {
         case .unsupportedMediaType: [415]
         case .tooManyConnections: [503]
         case .inferenceFailed, .internalError: [500]
+        case .explanationUnavailable: [501]
         case .httpError, .badRequest, .csvInvalid, .v1Format: []
         case .missing, .floatType, .intType, .intFromFloat, .boolType, .stringType, .enum, .greaterThan, .greaterThanEqual,
              .lessThan, .lessThanEqual, .stringTooShort, .stringTooLong, .stringPatternMismatch, .extraForbidden,

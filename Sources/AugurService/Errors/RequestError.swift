@@ -73,6 +73,11 @@ public struct RequestError: Error, Sendable, Equatable {
         RequestError(status: 422, issues: issues)
     }
 
+    /// 501: the route cannot explain its predictions (no reference data, not a tree model).
+    public static func explanationUnavailable(_ reason: String) -> RequestError {
+        RequestError(status: 501, issues: [Issue(type: .explanationUnavailable, loc: [], msg: reason)])
+    }
+
     /// 500: the model failed on inputs that passed validation (a bug or a model limit).
     public static func inferenceFailed(_ message: String) -> RequestError {
         RequestError(status: 500, issues: [Issue(type: .inferenceFailed, loc: [], msg: message)])

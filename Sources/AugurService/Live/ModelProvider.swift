@@ -22,6 +22,9 @@ public struct LoadedModel: Sendable {
     /// What `ModelProvider.locate` saw when this version was chosen.
     public let pointer: ModelPointer
     public let model: ONNXModel
+    /// Reference data in the model's input columns (`reference:` or the store version's), for
+    /// explanations.
+    public var reference: ReferenceRows? = nil
 }
 
 /// Where a source's current version is, cheap to compute so it can be polled: a store
@@ -108,7 +111,8 @@ public struct ModelProvider: Sendable {
             let digest = Digests.sha256(bytes)
             let model = try importer.load(bytes: Data(bytes))
             return LoadedModel(entry: entry.name, name: entry.name, version: String(digest.prefix(ServiceDefaults.versionDigits)),
-                               sha256: digest, origin: path, pointer: pointer, model: model)
+                               sha256: digest, origin: path, pointer: pointer, model: model,
+                               reference: try entry.reference.map { try ReferenceRows.read(path: $0, model: model) })
         case .store(let reference):
             let store = try ModelStore(root: storeRoot)
             let record = try pointer.record ?? store.resolve(reference)
@@ -122,7 +126,13 @@ public struct ModelProvider: Sendable {
                             origin: String, name: String? = nil) throws -> LoadedModel {
         let bytes = try store.modelBytes(record)
         let model = try importer.load(bytes: Data(bytes))
+        var reference: ReferenceRows?
+        if let path = entry.reference {
+            reference = try ReferenceRows.read(path: path, model: model)
+        } else if let csv = try store.referenceRows(record) {
+            reference = try ReferenceRows(csv: Data(csv), source: "\(record.tag) \(ModelStore.referenceRowsFileName)", model: model)
+        }
         return LoadedModel(entry: entry.name, name: name ?? record.name, version: record.version, sha256: record.sha256,
-                           origin: origin, pointer: pointer, model: model)
+                           origin: origin, pointer: pointer, model: model, reference: reference)
     }
 }

@@ -141,7 +141,7 @@ extension FeatureBuilder {
             }
         }
         return [Input(name: input.name, elementType: elementType, columns: columns.map(\.0.compiled), rank: rank,
-                      sources: columns.map(\.0.source))]
+                      sources: columns.map(\.0.source), parameters: columns.map(\.0.parameterIndices))]
     }
 
     private static func names(_ inputs: [Graph.Input]) -> String {

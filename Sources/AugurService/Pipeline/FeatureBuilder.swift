@@ -15,6 +15,8 @@ struct FeatureBuilder: Sendable {
         let rank: Int
         /// Where each column was written, for messages.
         let sources: [String]
+        /// The parameters (indices) each column reads: how explanations map columns back.
+        let parameters: [[Int]]
     }
 
     let inputs: [Input]

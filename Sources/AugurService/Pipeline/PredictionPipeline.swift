@@ -27,8 +27,11 @@ public struct PredictionPipeline: Sendable {
     public let model: ModelIdentity
     /// The plan's output names, shared by every `Predictions`.
     let outputNames: [String]
+    /// Whether `explain(_:)` can answer, decided at load from the model's reference rows.
+    public let explanation: ExplanationSupport
 
-    init(schema: RouteSchema, features: FeatureBuilder, plan: Plan, output: OutputMapper, maxBatch: Int, model: ModelIdentity) {
+    init(schema: RouteSchema, features: FeatureBuilder, plan: Plan, output: OutputMapper, maxBatch: Int, model: ModelIdentity,
+         reference: ReferenceRows? = nil) {
         self.schema = schema
         self.features = features
         self.plan = plan
@@ -36,6 +39,8 @@ public struct PredictionPipeline: Sendable {
         self.maxBatch = maxBatch
         self.model = model
         outputNames = plan.outputs.map(\.name)
+        explanation = RouteExplainer.make(plan: plan, features: features, parameterNames: schema.parameters.map(\.name),
+                                          isClassifier: output.isClassifier, reference: reference)
     }
 
     /// Rows above this run through `Plan.run(rows:)` in chunks.
@@ -46,6 +51,29 @@ public struct PredictionPipeline: Sendable {
         let outputs = rows.count > 0 ? try run(rows) : []
         return Predictions(isBatch: rows.isBatch, count: rows.count, outcome: try output.map(outputs, rows: rows.count),
                            model: model, outputs: outputs, outputNames: outputNames)
+    }
+
+    /// The predictions for validated rows with each row's explanation (`Predictions.explanations`):
+    /// a 501 `explanation_unavailable` saying why when the route cannot explain, a 422
+    /// `too_long` above the rows one request may explain.
+    public func explain(_ rows: ParameterRows) throws(RequestError) -> Predictions {
+        guard case .available(let explainer) = explanation else {
+            if case .unavailable(let reason) = explanation { throw .explanationUnavailable(reason) }
+            throw .explanationUnavailable("")
+        }
+        guard rows.count <= explainer.maxRows else {
+            throw .validation([Issue(type: .tooLong, loc: ["body"],
+                                     msg: "This model explains at most \(explainer.maxRows) row\(explainer.maxRows == 1 ? "" : "s") per request, not \(rows.count)",
+                                     input: nil)])
+        }
+        let predictions = try predict(rows)
+        guard rows.count > 0 else { return predictions }
+        let feeds = try features.build(rows.storage, rows: rows.count, parameterCount: schema.parameters.count, batch: rows.isBatch)
+        do {
+            return predictions.with(explanations: try explainer.explain(feeds, rows: rows, parameterCount: schema.parameters.count))
+        } catch {
+            throw RequestError.inferenceFailed("The model could not be explained on this input: \(error).")
+        }
     }
 
     /// The model's input tensors for validated rows, named, in signature order: what

@@ -18,6 +18,14 @@ public struct Predictions: Sendable {
     public let outputs: [Value]
     /// Their names, in the same order.
     public let outputNames: [String]
+    /// Per-row explanations, when the request asked for them (`PredictionPipeline.explain`).
+    public private(set) var explanations: Explanations? = nil
+
+    func with(explanations: Explanations) -> Predictions {
+        var copy = self
+        copy.explanations = explanations
+        return copy
+    }
 
     public enum Outcome: Sendable {
         case classification(Classification)

@@ -79,7 +79,8 @@ public final class Service: Sendable {
         guard let kind = outputKind(plan.outputs, route, reader: &reader) else { return nil }
         let pipeline = PredictionPipeline(schema: route.schema, features: features, plan: plan,
                                           output: OutputMapper(kind: kind, spec: route.output),
-                                          maxBatch: configuration.maxBatch, model: ModelIdentity(name: loaded.name, version: loaded.version))
+                                          maxBatch: configuration.maxBatch, model: ModelIdentity(name: loaded.name, version: loaded.version),
+                                          reference: loaded.reference)
         return Route(configuration: route, model: loaded, pipeline: pipeline)
     }
 

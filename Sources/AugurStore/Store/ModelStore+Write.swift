@@ -12,6 +12,8 @@ public struct ModelImport: Sendable {
     public var metadata: [String: String] = [:]
     public var signature: SignatureRecord?
     public var reference: ReferenceStatistics?
+    /// The reference CSV itself (`reference.csv`), kept for explanations.
+    public var referenceRows: [UInt8]?
     public var source: String?
 
     public init(name: String, version: String? = nil, bytes: [UInt8]) {
@@ -53,6 +55,9 @@ extension ModelStore {
             try StoreFiles.writeNew("\(staging)/\(Self.modelFileName)", request.bytes)
             if let reference = request.reference {
                 try StoreFiles.writeNew("\(staging)/\(Self.referenceFileName)", try Self.encode(reference))
+            }
+            if let rows = request.referenceRows {
+                try StoreFiles.writeNew("\(staging)/\(Self.referenceRowsFileName)", rows)
             }
             try StoreFiles.writeNew("\(staging)/\(Self.recordFileName)", try Self.encode(record))
             StoreFiles.syncDirectory(staging)
@@ -144,6 +149,7 @@ extension ModelStore {
         }
         var files: [(String, [UInt8])] = [(record.file, bytes), (Self.recordFileName, try Self.encode(record))]
         if let reference = try reference(record) { files.append((Self.referenceFileName, try Self.encode(reference))) }
+        if let rows = try referenceRows(record) { files.append((Self.referenceRowsFileName, rows)) }
         for (name, _) in files where StoreFiles.entry("\(target)/\(name)") != .missing {
             throw StoreError(.conflict, "'\(target)/\(name)' already exists; export into an empty folder.")
         }

@@ -6,7 +6,7 @@ import Foundation
 /// <root>/.lock                         one writer at a time, across processes (flock)
 /// <root>/.staging/                     versions being written; leftovers are removed
 /// <root>/<name>/aliases.json           {"production": "3"}, replaced atomically
-/// <root>/<name>/versions/<version>/    model.onnx, version.json, reference.json
+/// <root>/<name>/versions/<version>/    model.onnx, version.json, reference.json, reference.csv
 /// ```
 ///
 /// Versions are immutable. A version is written in a staging folder, flushed to disk, then
@@ -17,6 +17,10 @@ public final class ModelStore: Sendable {
     public static let modelFileName = "model.onnx"
     static let recordFileName = "version.json"
     static let referenceFileName = "reference.json"
+    /// The reference CSV, in the model's input columns, kept for explanations.
+    public static let referenceRowsFileName = "reference.csv"
+    /// The largest reference CSV kept or read.
+    public static let maxReferenceRowsBytes = 64 << 20
     static let aliasesFileName = "aliases.json"
     /// Metadata files are small; refuse anything absurd instead of reading it.
     static let maxMetadataBytes = 64 << 20
@@ -168,6 +172,13 @@ public final class ModelStore: Sendable {
         } catch {
             throw StoreError(.integrity, "the reference statistics of \(record.tag) cannot be read: \(error).")
         }
+    }
+
+    /// The reference CSV stored with a version, if any.
+    public func referenceRows(_ record: VersionRecord) throws(StoreError) -> [UInt8]? {
+        let path = "\(try versionFolder(record.name, record.version))/\(Self.referenceRowsFileName)"
+        guard StoreFiles.entry(path) != .missing else { return nil }
+        return try StoreFiles.read(path, limit: Self.maxReferenceRowsBytes)
     }
 
     /// The folder of a model, refusing a symlink in its place.

@@ -41,7 +41,7 @@ struct ImportModel: ParsableCommand {
     @Option(help: "Alias to point at the new version (repeatable).") var alias: [String] = []
     @Option(help: "Class label text, CODE=TEXT (repeatable).") var label: [String] = []
     @Option(help: "Free metadata, KEY=VALUE (repeatable): feature names, encodings, metrics.") var meta: [String] = []
-    @Option(help: "Training data CSV: per-feature statistics are stored for drift checks.") var reference: String?
+    @Option(help: "Training data CSV: per-feature statistics for drift checks; in the model's input columns, also kept for explanations.") var reference: String?
     @OptionGroup var storeOption: StoreOption
 
     func run() throws {
@@ -62,6 +62,7 @@ struct ImportModel: ParsableCommand {
         request.metadata = metadata
         request.source = path
         request.signature = Self.signature(loaded.signature)
+        var notes: [String] = []
         if let reference {
             let data: Data
             do { data = try Data(contentsOf: URL(fileURLWithPath: reference)) } catch {
@@ -72,12 +73,25 @@ struct ImportModel: ParsableCommand {
             } catch {
                 throw CommandFailure("cannot summarise the reference data '\(reference)': \(error)")
             }
+            // Kept for explanations when it is in the model's input columns (node covers, means).
+            if data.count > ModelStore.maxReferenceRowsBytes {
+                notes.append("the reference CSV is over \(ModelStore.maxReferenceRowsBytes >> 20) MiB, so only its statistics are kept; give a sample for explanations")
+            } else {
+                do {
+                    _ = try ReferenceRows(csv: data, source: URL(fileURLWithPath: reference).lastPathComponent, model: loaded)
+                    request.referenceRows = [UInt8](data)
+                } catch {
+                    notes.append("only its statistics are kept, not the rows explanations need: \(error)")
+                }
+            }
         }
         let record = try storeOption.open().importModel(request)
         var line = "Imported \(record.tag) (\(record.size) bytes, sha256 \(record.sha256.prefix(12)))"
         if !alias.isEmpty { line += ", aliases: \(alias.joined(separator: ", "))" }
         if let stats = request.reference { line += ", reference: \(stats.rows) rows × \(stats.features.count) features" }
+        if request.referenceRows != nil { line += " (kept for explanations)" }
         print(line)
+        for note in notes { print("note: \(note)") }
     }
 
     static func signature(_ s: ModelSignature) -> SignatureRecord {
