@@ -64,6 +64,12 @@ fi
 if ! command -v chromium >/dev/null; then
   { apt-get install -y chromium || { apt-get update && apt-get install -y chromium; }; } >/dev/null
 fi
+# .venv-explain (Python 3.11): shap, onnx and onnxruntime for scripts/explain/check.py, the
+# explanations checked against shap's TreeExplainer (scripts/requirements-explain.txt).
+if [ ! -x .venv-explain/bin/python ]; then
+  "$(command -v python3.11 || command -v python3)" -m venv .venv-explain
+fi
+.venv-explain/bin/pip install -q --disable-pip-version-check -r scripts/requirements-explain.txt
 # zlib's headers for the CZlib module (gzip image layers, deflated Lambda zips).
 if [ ! -f /usr/include/zlib.h ]; then
   { apt-get install -y zlib1g-dev || { apt-get update && apt-get install -y zlib1g-dev; }; } >/dev/null

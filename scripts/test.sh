@@ -6,8 +6,8 @@
 # registry, three replicas behind HAProxy through a rolling restart, a
 # bounded fuzz run of the model loader, the end-user forms in headless Chromium (with axe), and
 # the MLflow Model Registry client against a real `mlflow server` on 127.0.0.1. Needs .venv,
-# .venv-mlflow, .venv-protocols, .venv-deploy, .venv-ui
-# and .venv-schemathesis (scripts/setup-venv.sh); schemathesis runs every check on every example.
+# .venv-mlflow, .venv-protocols, .venv-deploy, .venv-ui,
+# .venv-explain and .venv-schemathesis (scripts/setup-venv.sh); schemathesis runs every check on every example.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -43,6 +43,9 @@ timeout 60 .venv-protocols/bin/python scripts/metrics/check.py .build/debug/augu
 
 echo "== Grafana dashboard: every metric and label it queries, against a live scrape (scripts/metrics/dashboard_check.py)"
 timeout 60 .venv-protocols/bin/python scripts/metrics/dashboard_check.py .build/debug/augur
+
+echo "== explanations: POST /{route}/explain against shap's TreeExplainer on the same trees and covers (scripts/explain/check.py)"
+timeout 300 .venv-explain/bin/python scripts/explain/check.py .build/debug/augur
 
 echo "== MLflow tracking server for the registry tests and the image check (scripts/mlflow-server.sh)"
 MLFLOW_SERVER_ENV=$(scripts/mlflow-server.sh start)

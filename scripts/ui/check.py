@@ -278,6 +278,9 @@ def stayed(page):
     return page.evaluate("window.__augurStill === true")
 
 
+WHY = {"en": "Why this answer", "pt": "Porquê esta resposta", "es": "Por qué esta respuesta", "fr": "Pourquoi cette réponse"}
+
+
 def check_answer(page, data, where, language="en"):
     """The result panel shows the answer in `data` (a single prediction)."""
     page.wait_for_selector("#augur-result .answer")
@@ -295,11 +298,24 @@ def check_answer(page, data, where, language="en"):
           answer.startswith(label) and same and (not data.get("unit") or shown.endswith(data["unit"])), answer)
     probabilities = data.get("probabilities")
     if isinstance(probabilities, dict):
-        names = page.locator("#augur-result .bar .name").all_inner_texts()
+        names = page.locator("#augur-result .bar:not(.contribution) .name").all_inner_texts()
         check(f"{where}: one probability bar per class ({len(probabilities)})", sorted(names) == sorted(probabilities), names)
-        widths = page.eval_on_selector_all("#augur-result .bar .fill", "els => els.map(e => e.style.width)")
+        widths = page.eval_on_selector_all("#augur-result .bar:not(.contribution) .fill", "els => els.map(e => e.style.width)")
         check(f"{where}: the bars' widths follow the probabilities",
               all(abs(float(w.rstrip('%')) - 100 * probabilities[n]) < 0.1 for n, w in zip(names, widths)), widths)
+    explanation = data.get("explanation")
+    if isinstance(explanation, dict):
+        part = explanation
+        if "classes" in explanation:
+            part = next((c for c in explanation["classes"] if c["label"] == data.get("prediction")), explanation["classes"][0])
+        shown = page.locator("#augur-result .contribution .name").all_inner_texts()
+        signs = page.locator("#augur-result .contribution .pct").all_inner_texts()
+        expected = [c["parameter"] for c in part["contributions"]]
+        check(f"{where}: 'Why this answer' shows one bar per contribution ({len(expected)}), largest first, signs written",
+              page.locator("#augur-result h3", has_text=WHY[language]).count() == 1 and len(shown) == len(expected)
+              and all(text.startswith("+") or text.startswith("-") or text.startswith("\u2212") or digits(text).strip("0") == ""
+                      for text in signs),
+              f"{shown} {signs}")
     model = page.locator("#augur-result .model").inner_text() if page.locator("#augur-result .model").count() else ""
     check(f"{where}: the model line names {data['model']['name']} and version {data['model'].get('version')}",
           data["model"]["name"] in model and str(data["model"].get("version")) in model and "undefined" not in model, model)

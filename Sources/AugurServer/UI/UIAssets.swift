@@ -75,6 +75,9 @@ enum UIAssets {
         .track { height: 1rem; background: #e6e8eb; border-radius: 0.25rem; overflow: hidden; border: 1px solid var(--line); }
         .fill { display: block; height: 100%; background: var(--accent); }
         .pct { text-align: right; font-variant-numeric: tabular-nums; }
+        .bar .name { overflow-wrap: anywhere; }
+        .bar.contribution { grid-template-columns: minmax(6rem, 12rem) 1fr minmax(4.5rem, auto); }
+        .contribution.down .fill { background: #9a3412; background-image: repeating-linear-gradient(135deg, transparent 0 4px, rgba(255,255,255,0.35) 4px 7px); }
         .model { color: var(--muted); font-size: 0.95rem; }
         .table-wrap { overflow-x: auto; }
         table { border-collapse: collapse; margin: 0.75rem 0; font-variant-numeric: tabular-nums; }
@@ -82,7 +85,7 @@ enum UIAssets {
         th { background: #f1f3f5; }
         footer { margin-top: 2rem; border-top: 1px solid var(--line); color: var(--muted); font-size: 0.9rem; }
         footer a, header .service a, .crumbs a, .routes h2 a { display: inline-block; min-height: 1.5rem; padding: 0.125rem 0; }
-        @media (max-width: 30rem) { .bar { grid-template-columns: 1fr 4rem; } .bar .track { grid-column: 1 / -1; grid-row: 2; } }
+        @media (max-width: 30rem) { .bar, .bar.contribution { grid-template-columns: 1fr auto; } .bar .track { grid-column: 1 / -1; grid-row: 2; } }
         """
 
     static let script = """
@@ -282,11 +285,51 @@ enum UIAssets {
               result.appendChild(el("h3", { text: t("probabilities") }));
               result.appendChild(el("ul", { class: "bars" }, bars));
             }
+            if (data.explanation) renderExplanation(data);
             if (data.model) result.appendChild(el("p", { class: "model", text: t("model", data.model.name, data.model.version) }));
           }
 
-          function post(body) {
-            return fetch("/" + encodeURIComponent(config.route), {
+          // The contributions as bars, largest first, each value in the form's own words; the
+          // sign is written, not only drawn.
+          function renderExplanation(data) {
+            var e = data.explanation;
+            var part = e;
+            if (e.classes) {
+              part = e.classes.filter(function (c) { return c.label === data.prediction; })[0] || e.classes[0];
+            }
+            if (!part || !part.contributions) return;
+            var signed = new Intl.NumberFormat(config.language, { maximumSignificantDigits: 3, signDisplay: "exceptZero" });
+            var points = new Intl.NumberFormat(config.language, { style: "percent", maximumFractionDigits: 1, signDisplay: "exceptZero" });
+            var probability = e.output_space === "probability";
+            function amount(x, sign) {
+              if (probability) return (sign ? points : percent).format(x);
+              var text = (sign ? signed : numberFormat).format(x);
+              return data.unit && e.transform === "none" ? text + " " + data.unit : text;
+            }
+            var largest = part.contributions.reduce(function (m, c) { return Math.max(m, Math.abs(c.contribution)); }, 0) || 1;
+            var bars = part.contributions.map(function (c) {
+              var param = byName[c.parameter];
+              var value = c.value === null || c.value === undefined ? "" : " = " + formatValue(c.value, param && param.unit);
+              // Several parameters together (a feature computed from them): their labels.
+              var name = param ? labelOf(c.parameter) : c.parameter.split(", ").map(function (n) {
+                return byName[n] ? labelOf(n) : n;
+              }).join(", ");
+              var width = (100 * Math.abs(c.contribution) / largest).toFixed(1);
+              return el("li", { class: "bar contribution" + (c.contribution < 0 ? " down" : "") }, [
+                el("span", { class: "name", text: name + value }),
+                el("span", { class: "track", "aria-hidden": "true" }, [el("span", { class: "fill", style: "width:" + width + "%" })]),
+                el("span", { class: "pct", text: amount(c.contribution, true) })
+              ]);
+            });
+            result.appendChild(el("h3", { text: t("why") }));
+            if (e.classes) result.appendChild(el("p", { class: "note", text: t("why_for", part.label) }));
+            result.appendChild(el("p", { text: t("why_start", amount(part.base_value, false)) }));
+            result.appendChild(el("ul", { class: "bars" }, bars));
+            if (e.transform !== "none") result.appendChild(el("p", { class: "note", text: t("why_margin", e.transform) }));
+          }
+
+          function post(body, explain) {
+            return fetch("/" + encodeURIComponent(config.route) + (explain ? "?explain=true" : ""), {
               method: "POST",
               headers: apiHeaders({ "Content-Type": "application/json", "Accept": "application/json" }),
               body: JSON.stringify(body)
@@ -302,7 +345,7 @@ enum UIAssets {
             if (read.problems.length) { showErrors(read.problems); return; }
             submit.disabled = true;
             result.textContent = t("predicting");
-            post(read.body).then(function (answer) {
+            post(read.body, config.explain).then(function (answer) {
               if (answer.status === 200) { render(answer.data); return; }
               result.textContent = "";
               showErrors(problemsOf(answer.data, answer.status));

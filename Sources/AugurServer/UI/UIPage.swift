@@ -148,6 +148,7 @@ struct UIPage: Sendable {
             ("language", .string(language.rawValue)),
             ("maxBatch", .integer(service.configuration.maxBatch)),
             ("auth", .bool(service.configuration.apiKeys != nil)),
+            ("explain", .bool({ if case .available = route.pipeline.explanation { true } else { false } }())),
             ("parameters", .array(route.parameters.map { p in
                 .object(JSONObject([
                     ("name", .string(p.name)), ("type", .string(p.type.rawValue)), ("required", .bool(p.required)),
