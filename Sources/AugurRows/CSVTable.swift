@@ -22,6 +22,12 @@ public enum CSVTable {
         return (header, records)
     }
 
+    /// The header line's names alone.
+    public static func header(csv data: Data) throws -> [String] {
+        var parser = try CSVParser(terminating: data)
+        return try parser.readHeader()
+    }
+
     /// The header and one text column per header name.
     public static func columns(csv data: Data) throws -> (header: [String], columns: [[String]]) {
         let (header, records) = try records(csv: data)

@@ -22,6 +22,9 @@ public struct ReferenceRows: Sendable {
     public let fileRows: Int
     /// One tensor per model input, `count` rows each, in signature order.
     public let feeds: [Value]
+    /// A name per model input column, input after input: the CSV header's names for a single
+    /// [N, k] input, else the inputs' names (`input[j]` for the columns of a wider input).
+    public let columnNames: [String]
 
     public static let maxBytes = ModelStore.maxReferenceRowsBytes
     public static let maxRows = 10_000
@@ -46,12 +49,21 @@ public struct ReferenceRows: Sendable {
         fileRows = rows
         count = Swift.min(rows, Self.maxRows)
         feeds = try count == rows ? all : all.map { try Self.thin($0, rows: rows, keep: Self.maxRows) }
+        let header = (try? CSVTable.header(csv: csv)) ?? []
+        let ports = model.signature.inputs
+        columnNames = zip(ports, all).flatMap { port, value -> [String] in
+            guard case .tensor(let t) = value else { return [] }
+            let width = t.rank == 2 ? t.shape[1] : 1
+            if ports.count == 1, width == header.count { return header }
+            return width == 1 ? [port.name] : (0..<width).map { "\(port.name)[\($0)]" }
+        }
     }
 
-    init(source: String, feeds: [Value], count: Int) {
+    init(source: String, feeds: [Value], count: Int, columnNames: [String]) {
         self.source = source
         self.feeds = feeds
         self.count = count
+        self.columnNames = columnNames
         fileRows = count
     }
 
@@ -66,12 +78,12 @@ public struct ReferenceRows: Sendable {
     }
 
     /// The first `limit` rows (or all).
-    func prefix(_ limit: Int) -> ReferenceRows {
+    public func prefix(_ limit: Int) -> ReferenceRows {
         guard count > limit else { return self }
         return ReferenceRows(source: source, feeds: feeds.map { value in
             if case .tensor(let t) = value { return .tensor(t.rows(0..<limit)) }
             return value
-        }, count: limit)
+        }, count: limit, columnNames: columnNames)
     }
 }
 

@@ -7,52 +7,46 @@ public enum ExplanationSupport: Sendable {
     case unavailable(String)
 }
 
-/// Explains one route's predictions in the route's own parameters: exact path-dependent
-/// TreeSHAP on the model's tree ensemble (node covers counted on the reference rows), each
-/// contribution of a column the trees read credited to the parameters it was computed from.
-///
-/// Built at load from the model's reference rows:
-/// - the tree ensemble's input is read off the plan (`Plan.inputs(ofStep:)`), so the trees
-///   may sit behind any preprocessing the ONNX graph does (imputers, scalers, one-hot
-///   encoders, a column transformer);
-/// - which model input columns each tree column depends on is measured on up to
-///   `lineageRows` reference rows: each model column in turn is shifted across rows and the
-///   tree columns that change are its own (a one-hot column of `city` changes with `city`);
-/// - a model column's parameters are those its feature expression reads (`ApplicantIncome +
-///   CoapplicantIncome` reads two, and is reported under that expression).
-/// Tree columns whose contributions go to the same parameters are summed (the usual way one-hot
-/// columns are reported); additivity holds: `base_value + Σ contributions = output_value`.
+/// Explains one route's predictions in the route's own parameters: the model's explanation
+/// (`ModelExplainer`: exact TreeSHAP per model input column), each model column credited to
+/// the parameters its feature expression reads. A column computed from one parameter goes to
+/// it; from several (`ApplicantIncome + CoapplicantIncome`), to that expression; several
+/// computed columns from the same parameters are reported together, under the parameters'
+/// names. Contributions that go to the same entry are summed (the usual way one-hot columns
+/// are reported), so additivity holds: `base_value + Σ contributions = output_value`.
 public struct RouteExplainer: Sendable {
-    let plan: Plan
-    let step: Int
-    let trees: TreeExplainer
+    let model: ModelExplainer
     /// What the answer reports, in order of first model column.
     let groups: [Group]
-    /// Tree columns no model column was seen to change (constant on the reference rows).
-    let unattributed: [Int]
     /// Targets reported: one (regression, or a two-class model with one score) or several.
     let targets: [Int]
     let perTarget: Bool
     let isClassifier: Bool
-    /// Rows one request may explain: the budget over the forest's work per row.
+    /// Rows one request may explain: the work budget over the forest's work per row.
     public let maxRows: Int
-    public let referenceSource: String
-    public let referenceRows: Int
+    /// Mean |contribution| per entry over reference rows, largest first (empty when the
+    /// forest is too big to explain enough rows at load): the form's importance panel.
+    public let importance: [(name: String, parameters: [String], meanAbsolute: Double)]
+    public var referenceSource: String { model.referenceSource }
+    public var referenceRows: Int { model.referenceRows }
 
     struct Group: Sendable {
         /// The parameter's name, or a computed feature's expression.
         let name: String
+        /// The parameters it stands for.
+        let parameters: [Int]
         /// Tree columns summed into it.
         let columns: [Int]
         /// The one parameter it stands for (its value is reported), if so.
         let parameter: Int?
         /// The one model column it stands for, when it is not a single parameter.
-        let modelColumn: (input: Int, column: Int)?
+        let modelColumn: Int?
     }
 
-    static let lineageRows = 1000
     /// Work budget per request: rows × Σ over trees of leaves × (depth + 1)².
     static let workBudget = 400_000_000
+    /// Work spent at load on the importance of each entry.
+    static let importanceBudget = 50_000_000
 
     /// The explainer of a route, or why there is none.
     static func make(plan: Plan, features: FeatureBuilder, parameterNames: [String], isClassifier: Bool,
@@ -60,134 +54,105 @@ public struct RouteExplainer: Sendable {
         guard let reference else {
             return .unavailable("The model has no reference data, which explanations are computed from: give its training data (in the model's input columns) as models: NAME: {path: …, reference: train.csv}, or import it with augur models import --reference train.csv.")
         }
-        let ensembles = plan.steps(running: TreeEnsemble.self)
-        guard ensembles.count == 1, let (step, ensemble) = ensembles.first else {
-            return .unavailable(ensembles.isEmpty
-                ? "Only tree-ensemble models are explained yet; this model has no tree ensemble."
-                : "The model has \(ensembles.count) tree ensembles; explanations need exactly one.")
-        }
+        let model: ModelExplainer
         do {
-            let x = try treeInput(plan, step, reference.feeds)
-            var covers = [Double](repeating: 0, count: ensemble.nodeCount)
-            try ensemble.countVisits(x, into: &covers)
-            let trees = try TreeExplainer(ensemble, covers: covers)
-            let lineage = try Self.lineage(plan, step, reference.prefix(lineageRows), treeColumns: x.shape.last ?? 0)
-            let (groups, unattributed) = Self.groups(lineage, features: features, parameterNames: parameterNames,
-                                                     treeColumns: x.shape.last ?? 0)
-            let weighted = trees.weightedTargets
-            let targets: [Int]
-            let perTarget: Bool
-            if isClassifier, weighted.count == 1 {
-                (targets, perTarget) = (weighted, false)
-            } else {
-                (targets, perTarget) = (Array(0..<trees.targets), trees.targets > 1)
-            }
-            let stats = ensemble.stats
-            let perRow = Swift.max(1, stats.leaves) * (stats.maxDepth + 1) * (stats.maxDepth + 1)
-            return .available(RouteExplainer(plan: plan, step: step, trees: trees, groups: groups, unattributed: unattributed,
-                                             targets: targets, perTarget: perTarget, isClassifier: isClassifier, maxRows: Swift.max(1, workBudget / perRow),
-                                             referenceSource: reference.source, referenceRows: reference.count))
+            model = try ModelExplainer(plan: plan, reference: reference)
+        } catch let error as ModelExplainer.Unavailable {
+            return .unavailable(error.description)
         } catch {
             return .unavailable("The model's reference data '\(reference.source)' cannot be used for explanations: \(error)")
         }
-    }
-
-    static func treeInput(_ plan: Plan, _ step: Int, _ feeds: [Value]) throws -> Tensor {
-        guard case .tensor(let x)? = try plan.inputs(ofStep: step, feeds).first ?? nil, x.rank == 2 else {
-            throw EngineError(.invalidGraph, "the tree ensemble's input is not a [N, F] tensor.")
+        let groups = Self.groups(model, features: features, parameterNames: parameterNames)
+        let weighted = model.trees.weightedTargets
+        let targets: [Int]
+        let perTarget: Bool
+        if isClassifier, weighted.count == 1 {
+            (targets, perTarget) = (weighted, false)
+        } else {
+            (targets, perTarget) = (Array(0..<model.trees.targets), model.trees.targets > 1)
         }
-        return x
-    }
-
-    /// For each model input column (input, column), the tree columns that change when it does.
-    static func lineage(_ plan: Plan, _ step: Int, _ reference: ReferenceRows, treeColumns: Int) throws
-        -> [(input: Int, column: Int, treeColumns: Set<Int>)] {
-        let base = try treeInput(plan, step, reference.feeds)
-        var result: [(Int, Int, Set<Int>)] = []
-        for (input, feed) in reference.feeds.enumerated() {
-            guard case .tensor(let tensor) = feed else { continue }
-            let width = tensor.rank == 2 ? tensor.shape[1] : 1
-            for column in 0..<width {
-                var changed = Set<Int>()
-                // Two shifts, so a column whose neighbouring rows agree still moves somewhere.
-                for shift in Set([1, Swift.max(1, reference.count / 2)]) where reference.count > 1 {
-                    var feeds = reference.feeds
-                    feeds[input] = .tensor(try tensor.shiftingColumn(column, width: width, by: shift))
-                    let moved = try treeInput(plan, step, feeds)
-                    changed.formUnion(base.columnsDiffering(from: moved, width: treeColumns))
-                }
-                result.append((input, column, changed))
-            }
+        var explainer = RouteExplainer(model: model, groups: groups, targets: targets, perTarget: perTarget,
+                                       isClassifier: isClassifier, maxRows: Swift.max(1, workBudget / model.workPerRow), importance: [])
+        let sample = Swift.min(reference.count, ModelExplainer.lineageRows, importanceBudget / model.workPerRow)
+        if sample >= 10, let contributions = try? model.contributions(reference.prefix(sample).feeds) {
+            explainer = RouteExplainer(model: model, groups: groups, targets: targets, perTarget: perTarget,
+                                       isClassifier: isClassifier, maxRows: explainer.maxRows,
+                                       importance: explainer.importance(contributions, parameterNames: parameterNames))
         }
-        return result
+        return .available(explainer)
     }
 
     /// Tree columns gathered under the parameters their model columns read.
-    static func groups(_ lineage: [(input: Int, column: Int, treeColumns: Set<Int>)], features: FeatureBuilder,
-                       parameterNames: [String], treeColumns: Int) -> ([Group], [Int]) {
-        // Each tree column's parameters and the model columns that feed it.
-        var parameters = [Set<Int>](repeating: [], count: treeColumns)
-        var sources = [[(input: Int, column: Int)]](repeating: [], count: treeColumns)
-        for entry in lineage {
-            let read = features.inputs.indices.contains(entry.input) && features.inputs[entry.input].parameters.indices.contains(entry.column)
-                ? features.inputs[entry.input].parameters[entry.column] : []
-            for j in entry.treeColumns where j < treeColumns {
-                parameters[j].formUnion(read)
-                sources[j].append((entry.input, entry.column))
+    static func groups(_ model: ModelExplainer, features: FeatureBuilder, parameterNames: [String]) -> [Group] {
+        // The parameters and the source text of each model column, input after input.
+        var reads: [[Int]] = [], sources: [String] = []
+        for input in features.inputs {
+            for c in input.columns.indices {
+                reads.append(input.parameters.indices.contains(c) ? input.parameters[c] : [])
+                sources.append(input.sources.indices.contains(c) ? input.sources[c] : input.name)
             }
         }
         var groups: [Group] = []
-        var keys: [[Int]] = []
-        var unattributed: [Int] = []
-        for j in 0..<treeColumns {
-            guard !sources[j].isEmpty else { unattributed.append(j); continue }
-            let key = parameters[j].sorted()
-            if let k = keys.firstIndex(of: key) {
+        for (j, feeding) in model.lineage.enumerated() where !feeding.isEmpty {
+            let key = Set(feeding.flatMap { reads.indices.contains($0) ? reads[$0] : [] }).sorted()
+            if let k = groups.firstIndex(where: { $0.parameters == key }) {
                 // Several tree columns from the same parameters: one entry. When they come
                 // from different computed features, it is named by the parameters.
                 let g = groups[k]
-                let sameColumn = g.parameter != nil || (g.modelColumn.map { m in sources[j].count == 1 && sources[j][0] == m } ?? false)
-                groups[k] = Group(name: sameColumn || key.isEmpty ? g.name : key.map { parameterNames[$0] }.joined(separator: ", "),
-                                  columns: g.columns + [j], parameter: g.parameter,
-                                  modelColumn: sameColumn ? g.modelColumn : nil)
-                continue
-            }
-            keys.append(key)
-            if key.count == 1 {
-                groups.append(Group(name: parameterNames[key[0]], columns: [j], parameter: key[0], modelColumn: nil))
+                let same = g.parameter != nil || (feeding.count == 1 && g.modelColumn == feeding[0])
+                groups[k] = Group(name: same || key.isEmpty ? g.name : key.map { parameterNames[$0] }.joined(separator: ", "),
+                                  parameters: key, columns: g.columns + [j], parameter: g.parameter,
+                                  modelColumn: same ? g.modelColumn : nil)
+            } else if key.count == 1 {
+                groups.append(Group(name: parameterNames[key[0]], parameters: key, columns: [j], parameter: key[0], modelColumn: nil))
             } else {
-                let names = sources[j].map { s in
-                    features.inputs.indices.contains(s.input) && features.inputs[s.input].sources.indices.contains(s.column)
-                        ? features.inputs[s.input].sources[s.column] : "column \(s.column)"
-                }
-                let name = key.isEmpty ? names.joined(separator: ", ") : (names.count == 1 ? names[0] : key.map { parameterNames[$0] }.joined(separator: ", "))
-                groups.append(Group(name: name, columns: [j], parameter: nil, modelColumn: sources[j].count == 1 ? sources[j][0] : nil))
+                let names = feeding.map { sources.indices.contains($0) ? sources[$0] : model.columnNames[$0] }
+                let name = names.count == 1 || key.isEmpty ? names.joined(separator: ", ") : key.map { parameterNames[$0] }.joined(separator: ", ")
+                groups.append(Group(name: name, parameters: key, columns: [j], parameter: nil,
+                                    modelColumn: feeding.count == 1 ? feeding[0] : nil))
             }
         }
-        return (groups, unattributed)
+        return groups
+    }
+
+    /// Each entry's contribution to `target` in `row`.
+    private func sums(_ contributions: TreeContributions, row: Int, target: Int) -> [Double] {
+        groups.map { group in group.columns.reduce(0.0) { $0 + contributions.contribution(row: row, target: target, feature: $1) } }
+    }
+
+    private func importance(_ contributions: TreeContributions, parameterNames: [String])
+        -> [(name: String, parameters: [String], meanAbsolute: Double)] {
+        var totals = [Double](repeating: 0, count: groups.count)
+        for row in 0..<contributions.rows {
+            for target in targets {
+                for (k, value) in sums(contributions, row: row, target: target).enumerated() { totals[k] += abs(value) }
+            }
+        }
+        let n = Double(Swift.max(1, contributions.rows * targets.count))
+        return zip(groups, totals).map { ($0.name, $0.parameters.map { parameterNames[$0] }, $1 / n) }
+            .sorted { $0.meanAbsolute > $1.meanAbsolute }
     }
 
     /// The explanations of `rows` rows whose model inputs are `feeds`.
     func explain(_ feeds: [Value], rows: ParameterRows, parameterCount: Int) throws -> Explanations {
-        let x = try Self.treeInput(plan, step, feeds)
-        let contributions = try trees.explain(x)
+        let contributions = try model.contributions(feeds)
+        let columns = model.columnLocations
         var out: [[Explanations.Output]] = []
         out.reserveCapacity(rows.count)
         for row in 0..<rows.count {
             out.append(targets.map { target in
-                var entries = groups.map { group -> Explanations.Contribution in
-                    let sum = group.columns.reduce(0.0) { $0 + contributions.contribution(row: row, target: target, feature: $1) }
+                var entries = zip(groups, sums(contributions, row: row, target: target)).map { group, sum -> Explanations.Contribution in
                     let value: JSONValue
                     if let p = group.parameter {
                         value = rows.storage[row * parameterCount + p].json
-                    } else if let m = group.modelColumn, case .tensor(let t) = feeds[m.input] {
-                        value = t.jsonValue(row: row, column: m.column)
+                    } else if let m = group.modelColumn, columns.indices.contains(m), case .tensor(let t) = feeds[columns[m].input] {
+                        value = t.jsonValue(row: row, column: columns[m].column)
                     } else {
                         value = .null
                     }
                     return Explanations.Contribution(name: group.name, value: value, contribution: sum)
                 }
-                let rest = unattributed.reduce(0.0) { $0 + contributions.contribution(row: row, target: target, feature: $1) }
+                let rest = model.unattributed.reduce(0.0) { $0 + contributions.contribution(row: row, target: target, feature: $1) }
                 if rest != 0 { entries.append(Explanations.Contribution(name: "(other model columns)", value: .null, contribution: rest)) }
                 entries.sort { abs($0.contribution) > abs($1.contribution) }
                 return Explanations.Output(target: target, baseValue: contributions.baseValues[target],
@@ -195,8 +160,8 @@ public struct RouteExplainer: Sendable {
             })
         }
         // A classifier whose trees add up probabilities (a random forest) explains them as such.
-        let space = isClassifier && trees.postTransform == .none ? "probability" : "margin"
-        return Explanations(method: "tree_path_dependent", outputSpace: space, transform: trees.postTransform,
+        let space = isClassifier && model.trees.postTransform == .none ? "probability" : "margin"
+        return Explanations(method: "tree_path_dependent", outputSpace: space, transform: model.trees.postTransform,
                             perTarget: perTarget, rows: out)
     }
 }
