@@ -47,6 +47,9 @@ timeout 60 .venv-protocols/bin/python scripts/metrics/dashboard_check.py .build/
 echo "== explanations: POST /{route}/explain against shap's TreeExplainer on the same trees and covers (scripts/explain/check.py)"
 timeout 300 .venv-explain/bin/python scripts/explain/check.py .build/debug/augur
 
+echo "== explanations: POST /{route}/explain against LightGBM's pred_contrib and XGBoost's pred_contribs, covers = training row counts (scripts/explain/native.py)"
+timeout 120 .venv/bin/python scripts/explain/native.py .build/debug/augur
+
 echo "== MLflow tracking server for the registry tests and the image check (scripts/mlflow-server.sh)"
 MLFLOW_SERVER_ENV=$(scripts/mlflow-server.sh start)
 eval "$MLFLOW_SERVER_ENV"

@@ -17,7 +17,9 @@ struct OpenAPIDocument {
             schemas.append(("\(base)Prediction", route.predictionSchema()))
             schemas.append(("\(base)BatchResponse", batchResponse(base)))
             paths.append(("/\(route.name)", .object(JSONObject([("post", post(route, base)), ("get", get(route, base))]))))
+            paths.append(("/\(route.name)/explain", .object(JSONObject([("post", explain(route, base))]))))
         }
+        schemas.append(("Explanation", Self.explanation))
         for (path, summary) in ReservedPaths.health.map({ ($0.path, $0.summary) }) {
             paths.append((path, ["get": .object(JSONObject([
                 ("summary", .string(summary)), ("operationId", .string("health_\(path.dropFirst())")), ("tags", ["health"]),
@@ -66,6 +68,57 @@ struct OpenAPIDocument {
         ]))
     }
 
+    /// `POST /{route}/explain`: the route's request, its answer with an explanation per prediction.
+    private func explain(_ route: Route, _ base: String) -> JSONValue {
+        guard case .object(var operation) = post(route, base) else { return .null }
+        let available: String
+        switch route.pipeline.explanation {
+        case .available(let explainer):
+            available = "Exact path-dependent TreeSHAP, node covers counted on \(explainer.referenceRows) reference rows (\(explainer.referenceSource)); at most \(explainer.maxRows) rows per request."
+        case .unavailable(let reason):
+            available = "Not available for this route: \(reason)"
+        }
+        operation["summary"] = .string("Predict and explain")
+        operation["description"] = .string("The same prediction as POST /\(route.name) (also GET, and POST /\(route.name)?explain=true), with each prediction's `explanation`: how much each parameter moved the model's score from its expected value. \(available)")
+        operation["operationId"] = .string("explain_\(route.name)")
+        let withExplanation: JSONValue = .object(JSONObject([
+            ("type", "object"),
+            ("description", .string("The route's answer (one prediction, or `predictions` for a batch) with `explanation` in each prediction.")),
+            ("properties", .object(JSONObject([
+                ("explanation", Self.ref("Explanation")),
+                ("predictions", ["type": "array", "items": ["type": "object", "properties": ["explanation": Self.ref("Explanation")]]]),
+                ("model", Self.model),
+            ]))),
+        ]))
+        operation["responses"] = responses(withExplanation, statuses: ["400", "413", "415", "422", "501"])
+        return .object(operation)
+    }
+
+    static let contributions: JSONValue = ["type": "array", "description": "Largest magnitude first.", "items": .object(JSONObject([
+        ("type", "object"), ("required", ["parameter", "value", "contribution"]),
+        ("properties", .object(JSONObject([
+            ("parameter", ["type": "string", "description": "A parameter, or a computed feature's expression, or several parameters joined by ', '."]),
+            ("value", ["description": "Its value in the request (null when not a single value)."]),
+            ("contribution", ["type": "number"]),
+        ]))),
+    ]))]
+
+    static let explanation: JSONValue = .object(JSONObject([
+        ("type", "object"),
+        ("required", ["method", "output_space", "transform"]),
+        ("properties", .object(JSONObject([
+            ("method", ["type": "string", "enum": ["tree_path_dependent"]]),
+            ("output_space", ["type": "string", "enum": ["margin", "probability"],
+                              "description": "margin: the score before `transform`; probability: the trees add up probabilities."]),
+            ("transform", ["type": "string", "enum": ["none", "logistic", "softmax", "softmax_zero", "probit"]]),
+            ("base_value", ["type": "number", "description": "The expected score over the reference rows."]),
+            ("output_value", ["type": "number", "description": "base_value + Σ contributions: this row's score."]),
+            ("contributions", Self.contributions),
+            ("classes", ["type": "array", "description": "Per class, for models with a score per class.", "items": ["type": "object"]]),
+            ("targets", ["type": "array", "description": "Per target, for regressors with several targets.", "items": ["type": "object"]]),
+        ]))),
+    ]))
+
     private func get(_ route: Route, _ base: String) -> JSONValue {
         let properties = route.requestSchema()["properties"]
         let parameters: [JSONValue] = route.parameters.map { parameter in
@@ -91,7 +144,8 @@ struct OpenAPIDocument {
             ("description", "The prediction."), ("headers", Self.versionHeaders), ("content", ["application/json": ["schema": success]]),
         ])))]
         let texts = ["400": "The body is not valid JSON.", "413": "The body is too large.", "415": "The body is not JSON.",
-                     "422": "Some values are not acceptable; every problem is listed."]
+                     "422": "Some values are not acceptable; every problem is listed.",
+                     "501": "This route cannot explain its predictions; the message says why."]
         for status in statuses {
             var response = JSONObject([("description", .string(texts[status] ?? "Error."))])
             if status == "400" || status == "422" { response.append("headers", Self.versionHeaders) }

@@ -23,14 +23,22 @@ extension V2Catalog {
             let values = try Self.values(input)
             for r in 0..<count { rows[r].append(input.name, values[r]) }
         }
+        // Asking for the `explanation` output runs the route's explainer.
+        let explain = request.outputs?.contains { $0.name == Self.explanationOutput } ?? false
         let predictions: Predictions
         do throws(RequestError) {
-            predictions = try route.pipeline.predict(route.pipeline.decode(rows: rows.map { .object($0) }, at: []))
+            let decoded = try route.pipeline.decode(rows: rows.map { .object($0) }, at: [])
+            predictions = explain ? try route.pipeline.explain(decoded) : try route.pipeline.predict(decoded)
         } catch {
-            throw V2Error(error.statusCode >= 500 ? .internalError : .invalid, error.summary)
+            // A route that cannot explain has no `explanation` output: a bad request, like any unknown output.
+            throw V2Error(error.statusCode >= 500 && error.statusCode != 501 ? .internalError : .invalid, error.summary)
         }
         return Self.tensors(predictions)
     }
+
+    /// The output a request names to get each row's explanation: BYTES `[N]`, one JSON object
+    /// per row (`/{route}/explain`'s `explanation`).
+    static let explanationOutput = "explanation"
 
     /// The request's inputs, one per parameter; an MLServer `np` request (one [N, P] input
     /// whose name is no parameter) is split into the P parameters' columns in declared order.
@@ -87,12 +95,24 @@ extension V2Catalog {
                 outputs.append(V2Tensor(name: "probabilities", datatype: .fp32, shape: [n, classes.codes.count], contents: .floats(c.scores)))
                 outputs.append(V2Tensor(name: "classes", datatype: .bytes, shape: [classes.labels.count], contents: .bytes(classes.labels.map { Array($0.utf8) })))
             }
-            return outputs
+            return outputs + explanation(predictions)
         case .regression(let r):
             let shape = r.width == 1 ? [n] : [n, r.width]
             return [V2Tensor(name: "prediction", datatype: .fp64, shape: shape, contents: .doubles(r.values.map(\.double)),
-                             parameters: r.unit.map { ["unit": .string($0)] } ?? [:])]
+                             parameters: r.unit.map { ["unit": .string($0)] } ?? [:])] + explanation(predictions)
         }
+    }
+
+    private static func explanation(_ predictions: Predictions) -> [V2Tensor] {
+        guard let explanations = predictions.explanations else { return [] }
+        let labels = predictions.classification?.classes?.labels
+        let rows = (0..<predictions.count).map { row -> [UInt8] in
+            var out = JSONOutput(capacity: 256)
+            explanations.write(row: row, labels: labels, into: &out)
+            return Array(out.bytes)
+        }
+        return [V2Tensor(name: explanationOutput, datatype: .bytes, shape: [predictions.count], contents: .bytes(rows),
+                         parameters: ["content_type": .string("application/json")])]
     }
 
     private static func classTensor(_ name: String, _ codes: [ClassCode], shape: [Int]) -> V2Tensor {
@@ -111,6 +131,7 @@ extension V2Catalog {
         let shape = route.pipeline.answerShape
         guard shape.isClassifier else {
             return [V2TensorMetadata(name: "prediction", datatype: .fp64, shape: shape.valueWidth == 1 ? [-1] : [-1, shape.valueWidth ?? -1])]
+                + explanationMetadata(route)
         }
         var outputs = [V2TensorMetadata(name: "label", datatype: .bytes, shape: [-1]),
                        V2TensorMetadata(name: "class", datatype: shape.classCodesAreIntegers ? .int64 : .bytes, shape: [-1])]
@@ -119,6 +140,12 @@ extension V2Catalog {
                         V2TensorMetadata(name: "probabilities", datatype: .fp32, shape: [-1, shape.classCount ?? -1]),
                         V2TensorMetadata(name: "classes", datatype: .bytes, shape: [shape.classCount ?? -1])]
         }
-        return outputs
+        return outputs + explanationMetadata(route)
+    }
+
+    /// `explanation` is listed when the route can explain.
+    private static func explanationMetadata(_ route: Route) -> [V2TensorMetadata] {
+        guard case .available = route.pipeline.explanation else { return [] }
+        return [V2TensorMetadata(name: explanationOutput, datatype: .bytes, shape: [-1])]
     }
 }

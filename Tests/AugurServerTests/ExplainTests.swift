@@ -118,6 +118,67 @@ import Testing
         }
     }
 
+    /// The form's importance panel: the parameters ranked by mean |contribution| over the
+    /// reference rows, in the fields' words; none without reference data.
+    @Test func theFormRanksWhatMattersMost() async throws {
+        let energy = try await Support.service("energy")
+        guard case .available(let explainer)? = energy.route(named: "energy_use")?.pipeline.explanation else {
+            Issue.record("energy_use cannot explain")
+            return
+        }
+        let ranking = explainer.importance
+        #expect(ranking.count == 7 && ranking.map(\.meanAbsolute) == ranking.map(\.meanAbsolute).sorted(by: >))
+        #expect(ranking.first?.parameters == ["gross_floor_area", "parking_floor_area"])
+        let html = try await Support.app(energy).test(.router) { client in
+            try await client.execute(uri: "/ui/energy_use?lang=fr", method: .get) { String(buffer: $0.body) }
+        }
+        #expect(html.contains(#"<section class="importance""#) && html.contains("Ce qui compte le plus pour ce modèle"))
+        #expect(html.contains(#"<li class="bar"><span class="name">Gross floor area, Parking floor area</span>"#))
+        let house = try await Support.service("house")
+        let plain = try await Support.app(house).test(.router) { client in
+            try await client.execute(uri: "/ui/\(house.routes[0].name)", method: .get) { String(buffer: $0.body) }
+        }
+        #expect(!plain.contains("class=\"importance\""))
+    }
+
+    /// KServe v1 `:explain` and the V2 `explanation` output give the explanation `/explain` gives.
+    @Test func theProtocolsExplainToo() async throws {
+        let service = try await Support.service("loan")
+        let (_, own) = try await call(service, "/loan_status/explain", body: Self.applicant)
+        guard case .object(let ownObject) = own, let expected = ownObject["explanation"] else {
+            Issue.record("\(own)")
+            return
+        }
+        let (v1Status, v1) = try await call(service, "/v1/models/loan_status:explain", body: #"{"instances": [\#(Self.applicant)]}"#)
+        if case .object(let o) = v1, case .array(let rows)? = o["predictions"], case .object(let row)? = rows.first {
+            #expect(v1Status == 200 && row["explanation"] == expected)
+        } else {
+            Issue.record("v1: \(v1Status) \(v1)")
+        }
+        let inputs = #"""
+            {"inputs": [{"name": "ApplicantIncome", "datatype": "FP64", "shape": [1], "data": [5849]},
+                        {"name": "CoapplicantIncome", "datatype": "FP64", "shape": [1], "data": [1508]},
+                        {"name": "LoanAmount", "datatype": "FP64", "shape": [1], "data": [128]},
+                        {"name": "Credit_History", "datatype": "INT64", "shape": [1], "data": [1]},
+                        {"name": "Property_Area", "datatype": "BYTES", "shape": [1], "data": ["Urban"]}],
+             "outputs": [{"name": "label"}, {"name": "explanation"}]}
+            """#
+        let (v2Status, v2) = try await call(service, "/v2/models/loan_status/infer", body: inputs)
+        guard case .object(let o) = v2, case .array(let outputs)? = o["outputs"], outputs.count == 2,
+              case .object(let tensor) = outputs[1], case .array(let data)? = tensor["data"], case .string(let text)? = data.first else {
+            Issue.record("v2: \(v2Status) \(v2)")
+            return
+        }
+        #expect(v2Status == 200 && tensor["name"] == "explanation" && tensor["datatype"] == "BYTES")
+        #expect(try JSONParser().parse(Data(text.utf8)) == expected)
+        // The metadata lists the output; a model without reference data has none and says so.
+        let (_, metadata) = try await call(service, "/v2/models/loan_status", method: .get)
+        #expect("\(metadata)".contains("explanation"))
+        let house = try await Support.service("house")
+        let (v1House, v1Error) = try await call(house, "/v1/models/\(house.routes[0].name):explain", body: #"{"instances": []}"#)
+        #expect(v1House == 501 && "\(v1Error)".contains("reference"))
+    }
+
     @Test func aModelWithoutReferenceDataSaysWhy() async throws {
         let service = try await Support.service("house")
         let route = try #require(service.routes.first)

@@ -34,7 +34,7 @@ struct ReloadFixture {
         try store.importModel(first)
         try store.importModel(ModelImport(name: "loan", bytes: Array(try Data(contentsOf: URL(fileURLWithPath: Self.otherLoanModel)))))
         let yaml = try String(contentsOfFile: Support.examples.appendingPathComponent("loan/augur.yaml").path, encoding: .utf8)
-            .replacingOccurrences(of: "  loan: model.onnx\n", with: "  loan: loan@production\n")
+            .replacingOccurrences(of: "  loan: {path: model.onnx, reference: train.csv}\n", with: "  loan: loan@production\n")
         try yaml.write(to: folder.appendingPathComponent("augur.yaml"), atomically: true, encoding: .utf8)
     }
 

@@ -111,6 +111,7 @@ import Testing
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         try FileManager.default.copyItem(at: Support.examples.appendingPathComponent("loan/model.onnx"), to: folder.appendingPathComponent("model.onnx"))
+        try FileManager.default.copyItem(at: Support.examples.appendingPathComponent("loan/train.csv"), to: folder.appendingPathComponent("train.csv"))
         var yaml = try String(contentsOf: Support.examples.appendingPathComponent("loan/augur.yaml"), encoding: .utf8)
         for (old, new) in [
             ("  title: Loan approval\n", "  title: {en: Loan approval, fr: Demande de prêt, pt-BR: Aprovação de empréstimo}\n"),

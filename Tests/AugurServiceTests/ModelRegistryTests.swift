@@ -20,7 +20,7 @@ struct StoreFixture {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         store = try ModelStore(root: folder.appendingPathComponent("models").path)
         let yaml = try String(contentsOfFile: Self.root.appendingPathComponent("examples/loan/augur.yaml").path, encoding: .utf8)
-        let replaced = yaml.replacingOccurrences(of: "  loan: model.onnx\n", with: "  loan: \(reference)\n")
+        let replaced = yaml.replacingOccurrences(of: "  loan: {path: model.onnx, reference: train.csv}\n", with: "  loan: \(reference)\n")
         #expect(replaced != yaml || reference == "model.onnx")
         try replaced.write(to: folder.appendingPathComponent("augur.yaml"), atomically: true, encoding: .utf8)
     }

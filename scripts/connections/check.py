@@ -52,7 +52,7 @@ def config(folder: Path, server: str) -> Path:
     (none with OLD_SERVER=1, to show what a server without these settings does)."""
     if os.environ.get("OLD_SERVER"):
         server = "  port: 8000\n"
-    text = (LOAN / "augur.yaml").read_text().replace("  loan: model.onnx", f"  loan: {LOAN / 'model.onnx'}")
+    text = (LOAN / "augur.yaml").read_text().replace("  loan: {path: model.onnx, reference: train.csv}", f"  loan: {LOAN / 'model.onnx'}")
     (folder / "augur.yaml").write_text("server:\n" + server + text)
     return folder / "augur.yaml"
 

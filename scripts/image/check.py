@@ -272,7 +272,7 @@ def main():
         run(augur, "models", "alias", "loan:2", "production", env=store_env)
         service = work / "store-service"
         service.mkdir()
-        (service / "augur.yaml").write_text((example / "augur.yaml").read_text().replace("loan: model.onnx", "loan: loan@production"))
+        (service / "augur.yaml").write_text((example / "augur.yaml").read_text().replace("loan: {path: model.onnx, reference: train.csv}", "loan: loan@production"))
         from_store = run(augur, "build", service, "-o", work / "store.tar", "--binary", augur, "--tag", "augur-loan:store", env=store_env)
         check("augur build with a store reference", from_store.returncode == 0, from_store.stderr)
         if from_store.returncode == 0:
@@ -287,7 +287,7 @@ def main():
             service = work / "mlflow-service"
             service.mkdir()
             (service / "augur.yaml").write_text(f"mlflow:\n  tracking_uri: {mlflow}\n" + (example / "augur.yaml").read_text()
-                                                .replace("loan: model.onnx", "loan: 'models:/loan@champion'"))
+                                                .replace("loan: {path: model.onnx, reference: train.csv}", "loan: 'models:/loan@champion'"))
             pinned = run(augur, "build", service, "-o", work / "mlflow.tar", "--binary", augur, "--tag", "augur-loan:mlflow",
                          env={**store_env, "AUGUR_HOME": str(work / "mlflow-home")})
             check("augur build with an MLflow reference", pinned.returncode == 0, pinned.stderr)

@@ -185,7 +185,7 @@ def main():
         check("cfn-lint refuses a planted unknown property", refused_lint.returncode != 0, refused_lint.stdout)
     outside = Path(tempfile.mkdtemp(prefix="augur-lambda-outside-"))
     (outside / "augur.yaml").write_text((ROOT / "examples" / "loan" / "augur.yaml").read_text()
-                                        .replace("loan: model.onnx", f"loan: {ROOT / 'examples' / 'loan' / 'model.onnx'}"))
+                                        .replace("loan: {path: model.onnx, reference: train.csv}", f"loan: {ROOT / 'examples' / 'loan' / 'model.onnx'}"))
     refused = subprocess.run([str(augur), "build", str(outside), "--lambda", "-o", str(pkg / "outside.zip"), "--binary", str(augur)],
                              capture_output=True, text=True)
     check("a model file outside the configuration's folder is refused", refused.returncode != 0

@@ -56,7 +56,7 @@ def main():
     subprocess.run([augur, "models", "alias", "loan:1", "production", "--store", str(store)], check=True, capture_output=True, env=env)
     config = work / "service"
     config.mkdir()
-    text = (ROOT / "examples" / "loan" / "augur.yaml").read_text().replace("loan: model.onnx", "loan: loan@production")
+    text = (ROOT / "examples" / "loan" / "augur.yaml").read_text().replace("loan: {path: model.onnx, reference: train.csv}", "loan: loan@production")
     (config / "augur.yaml").write_text("server:\n  reload_interval: 0.2\n  drain_timeout: 5\n" + text)
 
     ports = [free_port() for _ in range(3)]

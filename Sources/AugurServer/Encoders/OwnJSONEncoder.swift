@@ -87,60 +87,11 @@ public struct OwnJSONEncoder: PredictionEncoder {
         }
     }
 
-    /// `,"explanation":{…}` when the predictions carry explanations: the method, the space
-    /// explained (the margin, before `transform`), and for one output `base_value`,
-    /// `output_value` and `contributions`; for several, the same per class (`classes`, with
-    /// each class's label) or per target (`targets`).
+    /// `,"explanation":{…}` when the predictions carry explanations (`Explanations.write`).
     private func writeExplanation(_ predictions: Predictions, row: Int, into out: inout JSONOutput) {
         guard let explanations = predictions.explanations, explanations.rows.indices.contains(row) else { return }
-        out.append(#","explanation":{"method":"#)
-        JSONWriter.write(explanations.method, into: &out)
-        out.append(#","output_space":"#)
-        JSONWriter.write(explanations.outputSpace, into: &out)
-        out.append(#","transform":"#)
-        JSONWriter.write(explanations.transform.rawValue.lowercased(), into: &out)
-        let outputs = explanations.rows[row]
-        if !explanations.perTarget, let only = outputs.first {
-            out.append(UInt8(ascii: ","))
-            Self.writeOutput(only, into: &out)
-        } else {
-            let labels = predictions.classification?.classes?.labels
-            out.append(labels == nil ? #","targets":["# : #","classes":["#)
-            for (i, output) in outputs.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                if let labels {
-                    out.append(#"{"label":"#)
-                    JSONWriter.write(labels.indices.contains(output.target) ? labels[output.target] : String(output.target), into: &out)
-                } else {
-                    out.append(#"{"target":"#)
-                    JSONWriter.appendInteger(Int64(output.target), to: &out)
-                }
-                out.append(UInt8(ascii: ","))
-                Self.writeOutput(output, into: &out)
-                out.append(UInt8(ascii: "}"))
-            }
-            out.append(UInt8(ascii: "]"))
-        }
-        out.append(UInt8(ascii: "}"))
-    }
-
-    private static func writeOutput(_ output: Explanations.Output, into out: inout JSONOutput) {
-        out.append(#""base_value":"#)
-        JSONWriter.write(JSONNumber(output.baseValue), into: &out)
-        out.append(#","output_value":"#)
-        JSONWriter.write(JSONNumber(output.outputValue), into: &out)
-        out.append(#","contributions":["#)
-        for (i, entry) in output.contributions.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(#"{"parameter":"#)
-            JSONWriter.write(entry.name, into: &out)
-            out.append(#","value":"#)
-            JSONWriter.write(entry.value, into: &out)
-            out.append(#","contribution":"#)
-            JSONWriter.write(JSONNumber(entry.contribution), into: &out)
-            out.append(UInt8(ascii: "}"))
-        }
-        out.append(UInt8(ascii: "]"))
+        out.append(#","explanation":"#)
+        explanations.write(row: row, labels: predictions.classification?.classes?.labels, into: &out)
     }
 
     /// An integer code as a JSON number, a string code as a JSON string.

@@ -5,8 +5,10 @@ import NIOCore
 /// KServe's v1 protocol over every route: `GET /v1/models`, `GET /v1/models/{route}` →
 /// `{"name", "ready"}`, `POST /v1/models/{route}:predict` with `{"instances": [...]}` or
 /// `{"inputs": [...]}` (rows as objects keyed by parameter; `inputs` wins when both are
-/// given) → `{"predictions": [...]}`. Errors are `{"error": "..."}`: 400 (bad JSON, not a
-/// list, invalid rows, every problem in one message), 404 (unknown route), 413.
+/// given) → `{"predictions": [...]}`; `:explain` answers the same with each row's
+/// `explanation` (as `/{route}/explain`). Errors are `{"error": "..."}`: 400 (bad JSON, not a
+/// list, invalid rows, every problem in one message), 404 (unknown route), 413, 501 (a route
+/// that cannot explain).
 struct KServeV1Endpoints: Sendable {
     let registry: ModelRegistry
     let maxBodyBytes: Int
@@ -25,8 +27,9 @@ struct KServeV1Endpoints: Sendable {
         }
         router.post("/v1/models/:model") { request, context in
             let segment = context.parameters.get("model") ?? ""
-            guard segment.hasSuffix(":predict") else {
-                return Self.error(405, "Method POST is not allowed at '/v1/models/\(segment)'; it answers GET (predict with POST /v1/models/{name}:predict).")
+            let explain = segment.hasSuffix(":explain")
+            guard segment.hasSuffix(":predict") || explain else {
+                return Self.error(405, "Method POST is not allowed at '/v1/models/\(segment)'; it answers GET (predict with POST /v1/models/{name}:predict, explain with :explain).")
                     .with([.allow: "GET"])
             }
             let name = String(segment.dropLast(":predict".count))
@@ -36,11 +39,11 @@ struct KServeV1Endpoints: Sendable {
             }
             do throws(RequestError) {
                 let rows = try Self.rows(try parser.parse(body.readableBytesView), route: route)
-                let predictions = try route.pipeline.predict(rows)
+                let predictions = explain ? try route.pipeline.explain(rows) : try route.pipeline.predict(rows)
                 metrics?.countRows(route, predictions.count)
                 return Response.encoded(predictions, with: PredictionsListEncoder())
             } catch {
-                return Self.error(error.statusCode == 500 ? 500 : 400, error.issues.first?.type == .jsonInvalid
+                return Self.error([500, 501].contains(error.statusCode) ? error.statusCode : 400, error.issues.first?.type == .jsonInvalid
                                   ? "Unrecognized request format: \(error.issues.first?.msg ?? "")" : error.summary)
             }
         }

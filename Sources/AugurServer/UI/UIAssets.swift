@@ -67,7 +67,7 @@ enum UIAssets {
           color: #fff; background: var(--accent); border: 2px solid var(--accent); border-radius: 0.375rem; cursor: pointer; }
         button:hover { background: var(--accent-dark); border-color: var(--accent-dark); }
         button[disabled] { opacity: 0.7; cursor: progress; }
-        .result, .batch { border-top: 1px solid var(--line); margin-top: 1.5rem; }
+        .result, .batch, .importance { border-top: 1px solid var(--line); margin-top: 1.5rem; }
         .answer { font-size: 1.35rem; margin: 0.5rem 0; }
         .answer strong { font-size: 1.6rem; }
         .bars { margin: 0.5rem 0; padding: 0; list-style: none; }

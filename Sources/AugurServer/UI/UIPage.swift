@@ -131,6 +131,7 @@ struct UIPage: Sendable {
             <h2 id="result-title">\(t("result"))</h2>
             <div id="augur-result" role="status" aria-live="polite" aria-atomic="true"></div>
             </section>
+            \(importance(route))
             <section class="batch" aria-labelledby="batch-title">
             <h2 id="batch-title">\(t("batch"))</h2>
             <form id="augur-batch">
@@ -248,6 +249,30 @@ struct UIPage: Sendable {
                 <input id="\(id)" name="\(name)" type="text" value="\(Self.escape(value))"\(attributes) aria-describedby="\(describedBy)"\(required)>\(errorHTML)</div>
                 """
         }
+    }
+
+    /// What matters most to the model: each parameter's mean |contribution| over reference
+    /// rows, ranked, as bars (text, so it needs no script); empty when the route cannot explain.
+    private func importance(_ route: Route) -> String {
+        guard case .available(let explainer) = route.pipeline.explanation, let top = explainer.importance.first?.meanAbsolute,
+              top > 0 else { return "" }
+        let labels = Dictionary(route.parameters.map { ($0.name, $0.label?.text(for: language.rawValue) ?? Self.label($0.name)) },
+                                uniquingKeysWith: { a, _ in a })
+        let items = explainer.importance.map { entry -> String in
+            let name = entry.parameters.count == 1 ? (labels[entry.parameters[0]] ?? entry.name)
+                : entry.parameters.map { labels[$0] ?? $0 }.joined(separator: ", ")
+            let share = 100 * entry.meanAbsolute / top
+            return """
+                <li class="bar"><span class="name">\(Self.escape(name))</span><span class="track" aria-hidden="true"><span class="fill" style="width:\(String(format: "%.1f", share))%"></span></span><span class="pct">\(String(format: "%.0f", share))</span></li>
+                """
+        }
+        return """
+            <section class="importance" aria-labelledby="importance-title">
+            <h2 id="importance-title">\(t("importance"))</h2>
+            <p class="note">\(t("importance_help", String(explainer.referenceRows)))</p>
+            <ol class="bars">\(items.joined())</ol>
+            </section>
+            """
     }
 
     /// `ApplicantIncome` → `Applicant income`, `year_built` → `Year built`.

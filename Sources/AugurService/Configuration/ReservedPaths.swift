@@ -45,6 +45,7 @@ public enum ReservedPaths {
         Endpoint(path: "/v1/models", summary: "KServe v1: the routes"),
         Endpoint(path: "/v1/models/{model}", summary: "KServe v1: a route's readiness"),
         Endpoint(path: "/v1/models/{model}:predict", summary: "KServe v1: predict", method: "POST"),
+        Endpoint(path: "/v1/models/{model}:explain", summary: "KServe v1: predict and explain", method: "POST"),
     ]
 
     /// The MLflow scoring protocol.

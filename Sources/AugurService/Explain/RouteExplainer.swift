@@ -198,6 +198,62 @@ public struct Explanations: Sendable {
     public let rows: [[Output]]
 }
 
+extension Explanations {
+    /// Row `row`'s explanation as a JSON object: the method, the space explained (the margin,
+    /// before `transform`, or probabilities), and for one output `base_value`, `output_value`
+    /// and `contributions`; for several, the same per class (`classes`, each with its label
+    /// from `labels`) or per target (`targets`). The one writer of every protocol's answer.
+    public func write(row: Int, labels: [String]?, into out: inout JSONOutput) {
+        out.append(#"{"method":"#)
+        JSONWriter.write(method, into: &out)
+        out.append(#","output_space":"#)
+        JSONWriter.write(outputSpace, into: &out)
+        out.append(#","transform":"#)
+        JSONWriter.write(transform.rawValue.lowercased(), into: &out)
+        let outputs = rows.indices.contains(row) ? rows[row] : []
+        if !perTarget, let only = outputs.first {
+            out.append(UInt8(ascii: ","))
+            Self.write(only, into: &out)
+        } else {
+            out.append(labels == nil ? #","targets":["# : #","classes":["#)
+            for (i, output) in outputs.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                if let labels {
+                    out.append(#"{"label":"#)
+                    JSONWriter.write(labels.indices.contains(output.target) ? labels[output.target] : String(output.target), into: &out)
+                } else {
+                    out.append(#"{"target":"#)
+                    JSONWriter.appendInteger(Int64(output.target), to: &out)
+                }
+                out.append(UInt8(ascii: ","))
+                Self.write(output, into: &out)
+                out.append(UInt8(ascii: "}"))
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+
+    private static func write(_ output: Output, into out: inout JSONOutput) {
+        out.append(#""base_value":"#)
+        JSONWriter.write(JSONNumber(output.baseValue), into: &out)
+        out.append(#","output_value":"#)
+        JSONWriter.write(JSONNumber(output.outputValue), into: &out)
+        out.append(#","contributions":["#)
+        for (i, entry) in output.contributions.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(#"{"parameter":"#)
+            JSONWriter.write(entry.name, into: &out)
+            out.append(#","value":"#)
+            JSONWriter.write(entry.value, into: &out)
+            out.append(#","contribution":"#)
+            JSONWriter.write(JSONNumber(entry.contribution), into: &out)
+            out.append(UInt8(ascii: "}"))
+        }
+        out.append(UInt8(ascii: "]"))
+    }
+}
+
 extension ParameterValue {
     var json: JSONValue {
         switch self {
