@@ -5,6 +5,8 @@
 #                            stack on 127.0.0.1, write bench/results/http-<date>.{json,png} and the
 #                            HTTP section of BENCHMARKS.md
 #   bench/run.sh --engine    then also run the engine comparison (bench/engine.sh)
+#   bench/run.sh --explain   then also run the explanation benchmark (bench/explain.py in .venv-explain:
+#                            TreeSHAP µs/row, Augur vs shap's C++ TreeExplainer, bench/results/explain.json)
 #
 # Stacks, all serving examples/loan's forest with the same JSON body: Augur (`augur serve
 # examples/loan`), a Hummingbird hello-world route (augur-hello: the framework ceiling), FastAPI +
@@ -45,10 +47,12 @@ BENTO_VENV="$WORK/venv-bento"
 MLSERVER_VENV="$WORK/venv-mlserver"
 STACKS=${BENCH_STACKS:-augur,hello,fastapi_sklearn,fastapi_onnxruntime,bentoml,augur_v2,mlserver,augur_grpc,mlserver_grpc}
 ENGINE=0
+EXPLAIN=0
 for arg in "$@"; do
     case $arg in
         --engine) ENGINE=1 ;;
-        -h | --help) sed -n '2,25p' "$0"; exit 0 ;;
+        --explain) EXPLAIN=1 ;;
+        -h | --help) sed -n '2,27p' "$0"; exit 0 ;;
         *) echo "unknown argument: $arg" >&2; exit 2 ;;
     esac
 done
@@ -147,6 +151,13 @@ main() {
     if ((ENGINE)); then
         log "the engine comparison (bench/engine.sh)"
         BENCH_LIMIT=$((END - $(date +%s))) bench/engine.sh
+    fi
+    if ((EXPLAIN)); then
+        [[ -x $ROOT/.venv-explain/bin/python ]] || { log "no .venv-explain (scripts/setup-venv.sh): the explanation benchmark is skipped"; return 0; }
+        log "the explanation benchmark (bench/explain.py)"
+        bounded -t 900 "$WORK/explain.log" "$WORK/explain.err" "${PYENV[@]}" "$ROOT/.venv-explain/bin/python" bench/explain.py "$BIN/augur"
+        cat "$WORK/explain.log"
+        ((RC == 0)) || { tail -20 "$WORK/explain.err" >&2; log "the explanation benchmark failed ($RC)"; exit 1; }
     fi
 }
 

@@ -17,7 +17,9 @@ struct OpenAPIDocument {
             schemas.append(("\(base)Prediction", route.predictionSchema()))
             schemas.append(("\(base)BatchResponse", batchResponse(base)))
             paths.append(("/\(route.name)", .object(JSONObject([("post", post(route, base)), ("get", get(route, base))]))))
-            paths.append(("/\(route.name)/explain", .object(JSONObject([("post", explain(route, base))]))))
+            if case .available(let explainer) = route.pipeline.explanation {
+                paths.append(("/\(route.name)/explain", .object(JSONObject([("post", explain(route, base, explainer)), ("get", explainGet(route))]))))
+            }
         }
         schemas.append(("Explanation", Self.explanation))
         for (path, summary) in ReservedPaths.health.map({ ($0.path, $0.summary) }) {
@@ -69,15 +71,9 @@ struct OpenAPIDocument {
     }
 
     /// `POST /{route}/explain`: the route's request, its answer with an explanation per prediction.
-    private func explain(_ route: Route, _ base: String) -> JSONValue {
+    private func explain(_ route: Route, _ base: String, _ explainer: RouteExplainer) -> JSONValue {
         guard case .object(var operation) = post(route, base) else { return .null }
-        let available: String
-        switch route.pipeline.explanation {
-        case .available(let explainer):
-            available = "Exact path-dependent TreeSHAP, node covers counted on \(explainer.referenceRows) reference rows (\(explainer.referenceSource)); at most \(explainer.maxRows) rows per request."
-        case .unavailable(let reason):
-            available = "Not available for this route: \(reason)"
-        }
+        let available = "Exact path-dependent TreeSHAP, node covers counted on \(explainer.referenceRows) reference rows (\(explainer.referenceSource)); at most \(explainer.maxRows) rows per request."
         operation["summary"] = .string("Predict and explain")
         operation["description"] = .string("The same prediction as POST /\(route.name) (also GET, and POST /\(route.name)?explain=true), with each prediction's `explanation`: how much each parameter moved the model's score from its expected value. \(available)")
         operation["operationId"] = .string("explain_\(route.name)")
@@ -90,7 +86,23 @@ struct OpenAPIDocument {
                 ("model", Self.model),
             ]))),
         ]))
-        operation["responses"] = responses(withExplanation, statuses: ["400", "413", "415", "422", "501"])
+        operation["responses"] = responses(withExplanation, statuses: ["400", "404", "413", "415", "422"])
+        return .object(operation)
+    }
+
+    /// `GET /{route}/explain`: the query form of the explanation.
+    private func explainGet(_ route: Route) -> JSONValue {
+        guard case .object(var operation) = get(route, Self.schemaName(route.name)) else { return .null }
+        operation["summary"] = .string("Predict and explain from query parameters")
+        operation["description"] = .string("The same as POST /\(route.name)/explain, with each parameter in the query string.")
+        operation["operationId"] = .string("explain_\(route.name)_get")
+        if case .object(var responses)? = operation["responses"], case .object(var ok)? = responses["200"] {
+            ok["content"] = ["application/json": ["schema": ["type": "object", "properties": ["explanation": Self.ref("Explanation"), "model": Self.model]]]]
+            responses["200"] = .object(ok)
+            responses["404"] = .object(JSONObject([("description", "This route cannot explain its predictions now (a model was swapped in without reference data); the message says why."),
+                                                   ("content", ["application/json": ["schema": Self.ref("ErrorResponse")]])]))
+            operation["responses"] = .object(responses)
+        }
         return .object(operation)
     }
 
@@ -145,7 +157,7 @@ struct OpenAPIDocument {
         ])))]
         let texts = ["400": "The body is not valid JSON.", "413": "The body is too large.", "415": "The body is not JSON.",
                      "422": "Some values are not acceptable; every problem is listed.",
-                     "501": "This route cannot explain its predictions; the message says why."]
+                     "404": "This route cannot explain its predictions now (a model was swapped in without reference data); the message says why."]
         for status in statuses {
             var response = JSONObject([("description", .string(texts[status] ?? "Error."))])
             if status == "400" || status == "422" { response.append("headers", Self.versionHeaders) }

@@ -31,7 +31,7 @@ extension V2Catalog {
             predictions = explain ? try route.pipeline.explain(decoded) : try route.pipeline.predict(decoded)
         } catch {
             // A route that cannot explain has no `explanation` output: a bad request, like any unknown output.
-            throw V2Error(error.statusCode >= 500 && error.statusCode != 501 ? .internalError : .invalid, error.summary)
+            throw V2Error(error.statusCode >= 500 ? .internalError : .invalid, error.summary)
         }
         return Self.tensors(predictions)
     }

@@ -7,8 +7,8 @@ import NIOCore
 /// `{"inputs": [...]}` (rows as objects keyed by parameter; `inputs` wins when both are
 /// given) → `{"predictions": [...]}`; `:explain` answers the same with each row's
 /// `explanation` (as `/{route}/explain`). Errors are `{"error": "..."}`: 400 (bad JSON, not a
-/// list, invalid rows, every problem in one message), 404 (unknown route), 413, 501 (a route
-/// that cannot explain).
+/// list, invalid rows, every problem in one message), 404 (unknown route, or `:explain` on a
+/// route that cannot explain), 413.
 struct KServeV1Endpoints: Sendable {
     let registry: ModelRegistry
     let maxBodyBytes: Int
@@ -43,7 +43,7 @@ struct KServeV1Endpoints: Sendable {
                 metrics?.countRows(route, predictions.count)
                 return Response.encoded(predictions, with: PredictionsListEncoder())
             } catch {
-                return Self.error([500, 501].contains(error.statusCode) ? error.statusCode : 400, error.issues.first?.type == .jsonInvalid
+                return Self.error([404, 500].contains(error.statusCode) ? error.statusCode : 400, error.issues.first?.type == .jsonInvalid
                                   ? "Unrecognized request format: \(error.issues.first?.msg ?? "")" : error.summary)
             }
         }

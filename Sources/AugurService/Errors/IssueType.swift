@@ -65,7 +65,7 @@ public enum IssueType: String, CaseIterable, Sendable, CustomStringConvertible {
         case .unsupportedMediaType: [415]
         case .tooManyConnections: [503]
         case .inferenceFailed, .internalError: [500]
-        case .explanationUnavailable: [501]
+        case .explanationUnavailable: [404]
         case .httpError, .badRequest, .csvInvalid, .v1Format: []
         case .missing, .floatType, .intType, .intFromFloat, .boolType, .stringType, .enum, .greaterThan, .greaterThanEqual,
              .lessThan, .lessThanEqual, .stringTooShort, .stringTooLong, .stringPatternMismatch, .extraForbidden,

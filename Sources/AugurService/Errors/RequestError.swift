@@ -73,9 +73,9 @@ public struct RequestError: Error, Sendable, Equatable {
         RequestError(status: 422, issues: issues)
     }
 
-    /// 501: the route cannot explain its predictions (no reference data, not a tree model).
+    /// 404: the route has no explanations (no reference data, not a tree model); `msg` says why.
     public static func explanationUnavailable(_ reason: String) -> RequestError {
-        RequestError(status: 501, issues: [Issue(type: .explanationUnavailable, loc: [], msg: reason)])
+        RequestError(status: 404, issues: [Issue(type: .explanationUnavailable, loc: [], msg: reason)])
     }
 
     /// 500: the model failed on inputs that passed validation (a bug or a model limit).

@@ -54,7 +54,7 @@ public struct PredictionPipeline: Sendable {
     }
 
     /// The predictions for validated rows with each row's explanation (`Predictions.explanations`):
-    /// a 501 `explanation_unavailable` saying why when the route cannot explain, a 422
+    /// a 404 `explanation_unavailable` saying why when the route cannot explain, a 422
     /// `too_long` above the rows one request may explain.
     public func explain(_ rows: ParameterRows) throws(RequestError) -> Predictions {
         guard case .available(let explainer) = explanation else {
