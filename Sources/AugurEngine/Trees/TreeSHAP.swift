@@ -139,6 +139,10 @@ public struct TreeExplainer: Sendable {
         let scale = ensemble.aggregation == .average ? 1 / Double(Swift.max(1, forest.treeCount)) : 1
         let widened = C.treeElementType != S.treeElementType
         let width = targets * stride
+        let reciprocals = (0...(depth + 3)).map { $0 == 0 ? 0 : 1 / Double($0) }
+        let integers = (0...(depth + 3)).map { Double($0) }
+        reciprocals.withUnsafeBufferPointer { reciprocals in
+        integers.withUnsafeBufferPointer { integers in
         forest.nodes.withUnsafeBufferPointer { nodes in
             forest.kinds.withUnsafeBufferPointer { kinds in
                 covers.withUnsafeBufferPointer { covers in
@@ -149,7 +153,8 @@ public struct TreeExplainer: Sendable {
                                     let walk = TreeSHAPWalk(forest: forest, nodes: nodes.baseAddress!, kinds: kinds.baseAddress!,
                                                             covers: covers.baseAddress!, row: x.baseAddress! + row * stride,
                                                             phi: values.baseAddress! + row * width, stride: stride,
-                                                            scale: scale, widened: widened)
+                                                            scale: scale, widened: widened, reciprocals: reciprocals.baseAddress!,
+                                                            integers: integers.baseAddress!)
                                     for root in forest.roots {
                                         path.baseAddress!.initialize(to: PathElement(feature: -1, zero: 0, one: 0, weight: 0))
                                         walk.recurse(root, path.baseAddress!, 0, 1, 1, -1)
@@ -160,6 +165,8 @@ public struct TreeExplainer: Sendable {
                     }
                 }
             }
+        }
+        }
         }
     }
 }
@@ -211,20 +218,33 @@ struct TreeSHAPWalk<S: TreeScalar, C: TreeScalar> {
     let stride: Int
     let scale: Double
     let widened: Bool
+    /// `reciprocals[k] = 1 / k` for k up to the deepest path plus two (`[0]` unused), and
+    /// `integers[k] = k` (no int-to-double conversion in the inner loops).
+    let reciprocals: UnsafePointer<Double>
+    let integers: UnsafePointer<Double>
 
     func recurse(_ position: Int, _ parentPath: UnsafeMutablePointer<PathElement>, _ parentDepth: Int,
                           _ zero: Double, _ one: Double, _ feature: Int) {
         var depth = parentDepth
         let path = parentPath + depth + 1
         path.update(from: parentPath, count: depth + 1)
-        Self.extend(path, depth, zero, one, feature)
+        extend(path, depth, zero, one, feature)
         let node = nodes[position]
         let link = Int(node.link)
         guard link & Int(FlatNode<S>.branchBit) != 0 else {
             guard depth > 0 else { return }
+            if let target = forest.inlineTarget {
+                let value = node.value.treeDouble * scale
+                let row = phi + target * stride
+                for i in 1...depth {
+                    let element = path[i]
+                    row[element.feature] += unwoundSum(path, depth, i) * (element.one - element.zero) * value
+                }
+                return
+            }
             for i in 1...depth {
                 let element = path[i]
-                let w = Self.unwoundSum(path, depth, i) * (element.one - element.zero) * scale
+                let w = unwoundSum(path, depth, i) * (element.one - element.zero) * scale
                 forest.forEachWeight(of: node) { target, weight in
                     phi[target * stride + element.feature] += w * weight
                 }
@@ -243,7 +263,7 @@ struct TreeSHAPWalk<S: TreeScalar, C: TreeScalar> {
         if index <= depth {
             incomingZero = path[index].zero
             incomingOne = path[index].one
-            Self.unwind(path, depth, index)
+            unwind(path, depth, index)
             depth -= 1
         }
         // A child that neither the explained row nor any reference row reaches adds nothing
@@ -256,32 +276,43 @@ struct TreeSHAPWalk<S: TreeScalar, C: TreeScalar> {
         }
     }
 
-    static func extend(_ path: UnsafeMutablePointer<PathElement>, _ depth: Int, _ zero: Double, _ one: Double, _ feature: Int) {
+    // The three path operations of the paper, with every division by a small integer turned
+    // into a multiplication by its reciprocal (`reciprocals[k] = 1 / k`).
+
+    @inline(__always)
+    func extend(_ path: UnsafeMutablePointer<PathElement>, _ depth: Int, _ zero: Double, _ one: Double, _ feature: Int) {
         path[depth] = PathElement(feature: feature, zero: zero, one: one, weight: depth == 0 ? 1 : 0)
-        let d = Double(depth + 1)
+        let inverse = reciprocals[depth + 1]
         var i = depth - 1
         while i >= 0 {
-            path[i + 1].weight += one * path[i].weight * Double(i + 1) / d
-            path[i].weight = zero * path[i].weight * Double(depth - i) / d
+            path[i + 1].weight += one * path[i].weight * integers[i + 1] * inverse
+            path[i].weight = zero * path[i].weight * integers[depth - i] * inverse
             i -= 1
         }
     }
 
-    static func unwind(_ path: UnsafeMutablePointer<PathElement>, _ depth: Int, _ index: Int) {
+    @inline(__always)
+    func unwind(_ path: UnsafeMutablePointer<PathElement>, _ depth: Int, _ index: Int) {
         let one = path[index].one
         let zero = path[index].zero
         let d = Double(depth + 1)
+        let inverse = reciprocals[depth + 1]
         var nextOne = path[depth].weight
         var i = depth - 1
-        while i >= 0 {
-            if one != 0 {
+        if one != 0 {
+            let inverseOne = 1 / one
+            while i >= 0 {
                 let previous = path[i].weight
-                path[i].weight = nextOne * d / (Double(i + 1) * one)
-                nextOne = previous - path[i].weight * zero * Double(depth - i) / d
-            } else {
-                path[i].weight = path[i].weight * d / (zero * Double(depth - i))
+                path[i].weight = nextOne * d * reciprocals[i + 1] * inverseOne
+                nextOne = previous - path[i].weight * zero * integers[depth - i] * inverse
+                i -= 1
             }
-            i -= 1
+        } else {
+            let inverseZero = 1 / zero
+            while i >= 0 {
+                path[i].weight = path[i].weight * d * inverseZero * reciprocals[depth - i]
+                i -= 1
+            }
         }
         for j in index..<depth {
             path[j].feature = path[j + 1].feature
@@ -290,22 +321,29 @@ struct TreeSHAPWalk<S: TreeScalar, C: TreeScalar> {
         }
     }
 
-    static func unwoundSum(_ path: UnsafeMutablePointer<PathElement>, _ depth: Int, _ index: Int) -> Double {
+    @inline(__always)
+    func unwoundSum(_ path: UnsafeMutablePointer<PathElement>, _ depth: Int, _ index: Int) -> Double {
         let one = path[index].one
         let zero = path[index].zero
         let d = Double(depth + 1)
-        var nextOne = path[depth].weight
         var total = 0.0
         var i = depth - 1
-        while i >= 0 {
-            if one != 0 {
-                let tmp = nextOne * d / (Double(i + 1) * one)
+        if one != 0 {
+            let inverse = reciprocals[depth + 1]
+            let scale = d / one
+            var nextOne = path[depth].weight
+            while i >= 0 {
+                let tmp = nextOne * scale * reciprocals[i + 1]
                 total += tmp
-                nextOne = path[i].weight - tmp * zero * Double(depth - i) / d
-            } else if zero != 0 {
-                total += path[i].weight / zero / (Double(depth - i) / d)
+                nextOne = path[i].weight - tmp * zero * integers[depth - i] * inverse
+                i -= 1
             }
-            i -= 1
+        } else if zero != 0 {
+            let scale = d / zero
+            while i >= 0 {
+                total += path[i].weight * scale * reciprocals[depth - i]
+                i -= 1
+            }
         }
         return total
     }
