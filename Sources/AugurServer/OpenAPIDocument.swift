@@ -73,7 +73,8 @@ struct OpenAPIDocument {
     /// `POST /{route}/explain`: the route's request, its answer with an explanation per prediction.
     private func explain(_ route: Route, _ base: String, _ explainer: RouteExplainer) -> JSONValue {
         guard case .object(var operation) = post(route, base) else { return .null }
-        let available = "Exact path-dependent TreeSHAP, node covers counted on \(explainer.referenceRows) reference rows (\(explainer.referenceSource)); at most \(explainer.maxRows) rows per request."
+        let how = explainer.method == "linear" ? "Linear contributions w · (x − mean), means over" : "Exact path-dependent TreeSHAP, node covers counted on"
+        let available = "\(how) \(explainer.referenceRows) reference rows (\(explainer.referenceSource)); at most \(explainer.maxRows) rows per request."
         operation["summary"] = .string("Predict and explain")
         operation["description"] = .string("The same prediction as POST /\(route.name) (also GET, and POST /\(route.name)?explain=true), with each prediction's `explanation`: how much each parameter moved the model's score from its expected value. \(available)")
         operation["operationId"] = .string("explain_\(route.name)")
@@ -119,7 +120,7 @@ struct OpenAPIDocument {
         ("type", "object"),
         ("required", ["method", "output_space", "transform"]),
         ("properties", .object(JSONObject([
-            ("method", ["type": "string", "enum": ["tree_path_dependent"]]),
+            ("method", ["type": "string", "enum": ["tree_path_dependent", "linear"]]),
             ("output_space", ["type": "string", "enum": ["margin", "probability"],
                               "description": "margin: the score before `transform`; probability: the trees add up probabilities."]),
             ("transform", ["type": "string", "enum": ["none", "logistic", "softmax", "softmax_zero", "probit"]]),

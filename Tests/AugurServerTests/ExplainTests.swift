@@ -179,6 +179,29 @@ import Testing
         #expect(v1House == 404 && "\(v1Error)".contains("reference"))
     }
 
+    /// A ColumnTransformer pipeline ending in a logistic regression: `w · (x − mean)` per
+    /// one-hot and scaled column, credited to the input each came from; the margin's logistic
+    /// is the answered probability.
+    @Test func aLinearPipelineIsExplainedInItsInputs() async throws {
+        let service = try await Support.service("pipeline")
+        let body = #"{"tenure_months": 3, "monthly_charges": 95.5, "support_calls": 4, "contract": "Month-to-month", "internet_service": "Fiber optic", "payment_method": "Electronic check"}"#
+        let (status, answer) = try await call(service, "/churn/explain", body: body)
+        guard status == 200, case .object(let object) = answer, case .object(let e)? = object["explanation"],
+              case .array(let entries)? = e["contributions"], let output = Self.number(e["output_value"]) else {
+            Issue.record("\(status) \(answer)")
+            return
+        }
+        #expect(e["method"] == "linear" && e["output_space"] == "margin" && e["transform"] == "logistic")
+        let probability = try #require(Self.number(object["probability"]))
+        #expect(abs(1 / (1 + exp(-output)) - probability) < 1e-6)
+        #expect(Self.checkAdditive(object, expected: output).isEmpty)
+        let names = Set(entries.compactMap { entry -> String? in
+            if case .object(let c) = entry, case .string(let n)? = c["parameter"] { return n }
+            return nil
+        })
+        #expect(names == ["tenure_months", "monthly_charges", "support_calls", "contract", "internet_service", "payment_method"])
+    }
+
     @Test func aModelWithoutReferenceDataSaysWhy() async throws {
         let service = try await Support.service("house")
         let route = try #require(service.routes.first)

@@ -134,6 +134,18 @@ REQUESTS = [
 ]
 
 
+def write_reference():
+    """train.csv: the training customers in the model's input columns, the reference data
+    explanations take their means from (`reference:` in augur.yaml). An unknown payment method
+    is written as "missing", what the model's imputer turns "" into (an empty CSV cell would
+    be a missing value, which a text input cannot take)."""
+    df, _ = customers()
+    df = df.copy()
+    df.loc[df["payment_method"] == "", "payment_method"] = "missing"
+    df.to_csv(HERE / "train.csv", index=False, na_rep="NaN")
+
+
 if __name__ == "__main__":
     export(train())
+    write_reference()
     record(HERE, REQUESTS)

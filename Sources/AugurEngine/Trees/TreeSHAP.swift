@@ -108,7 +108,7 @@ public struct TreeExplainer: Sendable {
 
     /// Contributions of every input column to every target's raw score, for each row of `x`
     /// (`[N, F]` or `[F]`, the tree ensemble's own input).
-    public func explain(_ x: Tensor) throws -> TreeContributions {
+    public func explain(_ x: Tensor) throws -> FeatureContributions {
         let (rows, stride) = try ensemble.rowLayout(x)
         guard let cells = TensorLimits.product([rows, targets, stride]) else {
             throw EngineError(.tooLarge, "explaining \(rows) rows of \(stride) features for \(targets) outputs is too large.")
@@ -129,7 +129,7 @@ public struct TreeExplainer: Sendable {
             }
             explain(f, v, rows: rows, stride: stride, into: &values)
         }
-        return TreeContributions(rows: rows, targets: targets, features: stride, values: values, baseValues: expectedValues)
+        return FeatureContributions(rows: rows, targets: targets, features: stride, values: values, baseValues: expectedValues)
     }
 
     private func explain<S: TreeScalar, C: TreeScalar>(_ forest: CompiledForest<S>, _ x: [C], rows: Int, stride: Int,
@@ -172,7 +172,7 @@ public struct TreeExplainer: Sendable {
 }
 
 /// Contributions for `rows` rows: `values[(row * targets + target) * features + feature]`.
-public struct TreeContributions: Sendable {
+public struct FeatureContributions: Sendable {
     public let rows: Int
     public let targets: Int
     public let features: Int

@@ -1,8 +1,9 @@
 import AugurEngine
 
-/// Exact path-dependent TreeSHAP for a model, per model input column: the model's one tree
-/// ensemble found in its plan, node covers counted on reference rows, and which model input
-/// columns each column the trees read comes from.
+/// Exact contributions for a model, per model input column: the model's one tree ensemble
+/// (path-dependent TreeSHAP, node covers counted on reference rows) or, without trees, its one
+/// linear model (`w · (x − mean)`, means over the reference rows), found in its plan; and which
+/// model input columns each column the trees (or the linear model) read comes from.
 ///
 /// - The tree ensemble's input is read off the plan (`Plan.inputs(ofStep:)`), so the trees may
 ///   sit behind any preprocessing the ONNX graph does (imputers, scalers, one-hot encoders, a
@@ -15,7 +16,13 @@ import AugurEngine
 public struct ModelExplainer: Sendable {
     let plan: Plan
     let step: Int
-    let trees: TreeExplainer
+    let kernel: Kernel
+
+    /// The explained model inside the plan.
+    enum Kernel: Sendable {
+        case trees(TreeExplainer)
+        case linear(LinearExplainer, classifier: Bool)
+    }
     /// For each tree column, the model columns (flat, input after input) that change it.
     public let lineage: [[Int]]
     /// Tree columns no model column was seen to change.
@@ -38,17 +45,36 @@ public struct ModelExplainer: Sendable {
 
     public init(plan: Plan, reference: ReferenceRows) throws {
         let ensembles = plan.steps(running: TreeEnsemble.self)
-        guard ensembles.count == 1, let (step, ensemble) = ensembles.first else {
-            throw Unavailable(description: ensembles.isEmpty
-                ? "Only tree-ensemble models are explained yet; this model has no tree ensemble."
-                : "The model has \(ensembles.count) tree ensembles; explanations need exactly one.")
+        let classifiers = plan.steps(running: LinearClassifier.self)
+        let regressors = plan.steps(running: LinearRegressor.self)
+        let step: Int
+        let x: Tensor
+        if ensembles.count == 1, let (index, ensemble) = ensembles.first {
+            step = index
+            x = try Self.treeInput(plan, step, reference.feeds)
+            var covers = [Double](repeating: 0, count: ensemble.nodeCount)
+            try ensemble.countVisits(x, into: &covers)
+            kernel = .trees(try TreeExplainer(ensemble, covers: covers))
+            let stats = ensemble.stats
+            workPerRow = Swift.max(1, stats.leaves * (stats.maxDepth + 1) * (stats.maxDepth + 1))
+        } else if ensembles.isEmpty, classifiers.count + regressors.count == 1 {
+            step = classifiers.first?.index ?? regressors[0].index
+            x = try Self.treeInput(plan, step, reference.feeds)
+            if let (_, classifier) = classifiers.first {
+                kernel = .linear(try LinearExplainer(classifier, reference: x), classifier: true)
+            } else {
+                kernel = .linear(try LinearExplainer(regressors[0].op, reference: x), classifier: false)
+            }
+            workPerRow = Swift.max(1, x.shape[1] * 4)
+        } else {
+            let linear = classifiers.count + regressors.count
+            throw Unavailable(description: ensembles.count > 1
+                ? "The model has \(ensembles.count) tree ensembles; explanations need exactly one."
+                : linear > 1 ? "The model has \(linear) linear models; explanations need exactly one."
+                : "Only models with one tree ensemble or one linear model are explained; this model has neither.")
         }
         self.plan = plan
         self.step = step
-        let x = try Self.treeInput(plan, step, reference.feeds)
-        var covers = [Double](repeating: 0, count: ensemble.nodeCount)
-        try ensemble.countVisits(x, into: &covers)
-        trees = try TreeExplainer(ensemble, covers: covers)
         let width = x.shape[1]
         var locations: [(Int, Int)] = []
         for (input, feed) in reference.feeds.enumerated() {
@@ -74,22 +100,48 @@ public struct ModelExplainer: Sendable {
         }
         self.lineage = lineage
         unattributed = lineage.indices.filter { lineage[$0].isEmpty }
-        let stats = ensemble.stats
-        workPerRow = Swift.max(1, stats.leaves * (stats.maxDepth + 1) * (stats.maxDepth + 1))
         referenceSource = reference.source
         referenceRows = reference.count
     }
 
+    /// What the explained step (trees or linear model) reads: `[N, F]`.
     static func treeInput(_ plan: Plan, _ step: Int, _ feeds: [Value]) throws -> Tensor {
         guard case .tensor(let x)? = try plan.inputs(ofStep: step, feeds).first ?? nil, x.rank == 2 else {
-            throw Unavailable(description: "The tree ensemble's input is not a [N, F] tensor.")
+            throw Unavailable(description: "The explained model's input is not a [N, F] tensor.")
         }
         return x
     }
 
-    /// Contributions of every tree column to every target, for rows whose model inputs are `feeds`.
-    public func contributions(_ feeds: [Value]) throws -> TreeContributions {
-        try trees.explain(try Self.treeInput(plan, step, feeds))
+    /// Contributions of every column the explained step reads to every target, for rows whose
+    /// model inputs are `feeds`.
+    public func contributions(_ feeds: [Value]) throws -> FeatureContributions {
+        let x = try Self.treeInput(plan, step, feeds)
+        switch kernel {
+        case .trees(let trees): return try trees.explain(x)
+        case .linear(let linear, _): return try linear.explain(x)
+        }
+    }
+
+    /// `tree_path_dependent` or `linear`.
+    public var method: String {
+        if case .trees = kernel { return "tree_path_dependent" }
+        return "linear"
+    }
+
+    /// The targets worth reporting: those some leaf scores; for a two-class linear model with
+    /// opposite weights, the second.
+    public var explainedTargets: [Int] {
+        switch kernel {
+        case .trees(let trees): trees.weightedTargets
+        case .linear(let linear, _): linear.explainedTargets
+        }
+    }
+
+    /// Whether the scores explained are already probabilities: trees of a classifier that add
+    /// up probabilities (no transform; a random forest).
+    func scoresAreProbabilities(classifier: Bool) -> Bool {
+        if case .trees(let trees) = kernel { return classifier && trees.postTransform == .none }
+        return false
     }
 
     /// Mean |contribution| over `feeds`' rows (every target some leaf scores) of each model column (tree
@@ -103,7 +155,7 @@ public struct ModelExplainer: Sendable {
             if let k = keys.firstIndex(of: feeding) { members[k].append(j) } else { keys.append(feeding); members.append([j]) }
         }
         var totals = [Double](repeating: 0, count: keys.count)
-        let targets = trees.weightedTargets
+        let targets = explainedTargets
         for row in 0..<c.rows {
             for target in targets {
                 for (k, columns) in members.enumerated() {
@@ -116,6 +168,17 @@ public struct ModelExplainer: Sendable {
             .sorted { $0.meanAbsolute > $1.meanAbsolute }
     }
 
-    public var postTransform: PostTransform { trees.postTransform }
-    public var targets: Int { trees.targets }
+    public var postTransform: PostTransform {
+        switch kernel {
+        case .trees(let trees): trees.postTransform
+        case .linear(let linear, _): linear.postTransform
+        }
+    }
+
+    public var targets: Int {
+        switch kernel {
+        case .trees(let trees): trees.targets
+        case .linear(let linear, _): linear.targets
+        }
+    }
 }

@@ -28,6 +28,8 @@ public struct RouteExplainer: Sendable {
     /// forest is too big to explain enough rows at load): the form's importance panel.
     public let importance: [(name: String, parameters: [String], meanAbsolute: Double)]
     public var referenceSource: String { model.referenceSource }
+    /// `tree_path_dependent` or `linear`.
+    public var method: String { model.method }
     public var referenceRows: Int { model.referenceRows }
 
     struct Group: Sendable {
@@ -63,13 +65,13 @@ public struct RouteExplainer: Sendable {
             return .unavailable("The model's reference data '\(reference.source)' cannot be used for explanations: \(error)")
         }
         let groups = Self.groups(model, features: features, parameterNames: parameterNames)
-        let weighted = model.trees.weightedTargets
+        let explained = model.explainedTargets
         let targets: [Int]
         let perTarget: Bool
-        if isClassifier, weighted.count == 1 {
-            (targets, perTarget) = (weighted, false)
+        if isClassifier, explained.count == 1 {
+            (targets, perTarget) = (explained, false)
         } else {
-            (targets, perTarget) = (Array(0..<model.trees.targets), model.trees.targets > 1)
+            (targets, perTarget) = (Array(0..<model.targets), model.targets > 1)
         }
         var explainer = RouteExplainer(model: model, groups: groups, targets: targets, perTarget: perTarget,
                                        isClassifier: isClassifier, maxRows: Swift.max(1, workBudget / model.workPerRow), importance: [])
@@ -116,11 +118,11 @@ public struct RouteExplainer: Sendable {
     }
 
     /// Each entry's contribution to `target` in `row`.
-    private func sums(_ contributions: TreeContributions, row: Int, target: Int) -> [Double] {
+    private func sums(_ contributions: FeatureContributions, row: Int, target: Int) -> [Double] {
         groups.map { group in group.columns.reduce(0.0) { $0 + contributions.contribution(row: row, target: target, feature: $1) } }
     }
 
-    private func importance(_ contributions: TreeContributions, parameterNames: [String])
+    private func importance(_ contributions: FeatureContributions, parameterNames: [String])
         -> [(name: String, parameters: [String], meanAbsolute: Double)] {
         var totals = [Double](repeating: 0, count: groups.count)
         for row in 0..<contributions.rows {
@@ -160,8 +162,8 @@ public struct RouteExplainer: Sendable {
             })
         }
         // A classifier whose trees add up probabilities (a random forest) explains them as such.
-        let space = isClassifier && model.trees.postTransform == .none ? "probability" : "margin"
-        return Explanations(method: "tree_path_dependent", outputSpace: space, transform: model.trees.postTransform,
+        let space = model.scoresAreProbabilities(classifier: isClassifier) ? "probability" : "margin"
+        return Explanations(method: model.method, outputSpace: space, transform: model.postTransform,
                             perTarget: perTarget, rows: out)
     }
 }
@@ -185,7 +187,7 @@ public struct Explanations: Sendable {
         public let contributions: [Contribution]
     }
 
-    /// `tree_path_dependent`.
+    /// `tree_path_dependent` or `linear`.
     public let method: String
     /// `margin` (scores before `transform`), or `probability` when the scores are already
     /// probabilities (a classifier without transform).

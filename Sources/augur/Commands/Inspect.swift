@@ -55,7 +55,9 @@ struct Inspect: ParsableCommand {
         }
         print(ModelReport(loaded).text, terminator: "")
         print("Global importance: mean |contribution| to the \(space) over \(sample.count) rows of \(rows.source)")
-        print(String(format: "(exact path-dependent TreeSHAP, covers counted on %d rows; %.1f ms, %.1f µs per row, one thread):",
+        let how = explainer.method == "linear" ? "linear contributions w · (x − mean), means over %d rows"
+            : "exact path-dependent TreeSHAP, covers counted on %d rows"
+        print(String(format: "(\(how); %.1f ms, %.1f µs per row, one thread):",
                      rows.count, seconds * 1000, seconds * 1e6 / Double(sample.count)))
         let width = importance.map(\.name.count).max() ?? 0
         for (rank, entry) in importance.enumerated() {
