@@ -12,7 +12,7 @@ import NIOEmbedded
 /// the router's responder answers it in process, and the answer goes back in the event's
 /// format (`LambdaEvent`).
 public struct LambdaHandler: Sendable {
-    let responder: RouterResponder<BasicRequestContext>
+    let responder: RouterResponder<AugurRequestContext>
     /// Where a direct invocation (a plain JSON body) goes: `server.invocations_route`, which
     /// is the only route when there is one.
     let directRoute: String?
@@ -38,7 +38,7 @@ public struct LambdaHandler: Sendable {
         let head = HTTPRequest(method: method, scheme: "https", authority: authority, path: request.target, headerFields: fields)
         var logger = self.logger
         logger[metadataKey: "hb.request.id"] = .string(requestID)
-        let context = BasicRequestContext(source: ApplicationRequestContextSource(channel: EmbeddedChannel(), logger: logger))
+        let context = AugurRequestContext(source: ApplicationRequestContextSource(channel: EmbeddedChannel(), logger: logger))
         let answer: LambdaHTTPResponse
         do {
             let response = try await responder.respond(to: Request(head: head, body: RequestBody(buffer: ByteBuffer(bytes: request.body))),

@@ -20,21 +20,21 @@ public struct AugurServer: Sendable {
     }
 
     /// Every route the server answers, with middleware; used by `run()` and by tests.
-    public func makeRouter(logger: Logger = Logger(label: "augur")) -> Router<BasicRequestContext> {
+    public func makeRouter(logger: Logger = Logger(label: "augur")) -> Router<AugurRequestContext> {
         makeRouter(logger: logger, metrics: registry.configuration.metrics ? ServerMetrics(registry: registry) : nil)
     }
 
     /// The routes, counted into `metrics`; `/metrics` among them unless `server.metrics_port`
     /// serves it on a port of its own.
-    func makeRouter(logger: Logger, metrics: ServerMetrics?) -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+    func makeRouter(logger: Logger, metrics: ServerMetrics?) -> Router<AugurRequestContext> {
+        let router = Router(context: AugurRequestContext.self)
         let service = registry.service, registry = registry
         var methods = AllowedMethods()
         let ownPort = service.configuration.metricsPort == nil
         if let metrics { router.add(middleware: MetricsMiddleware(metrics: metrics)) }
-        router.add(middleware: AccessLogMiddleware(logger: logger))
+        router.add(middleware: AccessLogMiddleware(logger: logger, format: service.configuration.logFormat))
         if let cors = service.configuration.cors { router.add(middleware: CrossOriginMiddleware(cors: cors)) }
-        if let auth = AuthMiddleware<BasicRequestContext>(keys: service.configuration.apiKeys, adminToken: settings.adminToken) {
+        if let auth = AuthMiddleware<AugurRequestContext>(keys: service.configuration.apiKeys, adminToken: settings.adminToken) {
             router.add(middleware: auth)
         }
         let openAPI = OpenAPIDocument(service: service)
@@ -98,7 +98,7 @@ public struct AugurServer: Sendable {
         return router
     }
 
-    static func registerMetrics(_ metrics: ServerMetrics, on router: Router<BasicRequestContext>) {
+    static func registerMetrics(_ metrics: ServerMetrics, on router: Router<AugurRequestContext>) {
         router.get(RouterPath(ReservedPaths.metrics.path)) { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(bytes: metrics.scrape())))
@@ -127,7 +127,7 @@ public struct AugurServer: Sendable {
         var extra: [any ServiceLifecycle.Service] = []
         if let metrics, let port = registry.configuration.metricsPort {
             // /metrics alone on its own port (no API keys: expose the port to Prometheus only).
-            let router = Router(context: BasicRequestContext.self)
+            let router = Router(context: AugurRequestContext.self)
             Self.registerMetrics(metrics, on: router)
             extra.append(Application(router: router, configuration: .init(address: .hostname(settings.host, port: port), serverName: "augur-metrics"),
                                      logger: logger))

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""POST /{route}/explain against shap itself: for every tree fixture whose model is one tree
-ensemble node reading the model input (and for the re-encoded variants of scripts/explain/
-variants.py: BRANCH_GT/GTE, AVERAGE, TreeEnsemble of ai.onnx.ml 5), Augur's contributions,
+"""POST /{route}/explain against shap itself, for tree ensembles and (below) linear models.
+
+Trees: for every tree fixture whose model is one tree ensemble node reading the model input
+(and for the re-encoded variants of scripts/explain/variants.py: BRANCH_GT/GTE, AVERAGE,
+TreeEnsemble of ai.onnx.ml 5), Augur's contributions,
 base values and output values must equal shap.TreeExplainer's (feature_perturbation=
 "tree_path_dependent") on the same trees with the same node covers, and onnxruntime's raw
 margins (the model with post_transform NONE).
@@ -34,6 +36,20 @@ The trees are read from the ONNX file by scripts/explain/onnx_trees.py, which al
 covers; before anything is compared with Augur, shap's expected_value + Σ shap_values must equal
 onnxruntime's raw margin for every row (this proves the conversion).
 
+Linear models (scripts/explain/onnx_linear.py): every fixture with one LinearClassifier or
+LinearRegressor node and no tree ensemble, behind whatever preprocessing the graph does, with
+one float [N, F] model input (and the linear variants of scripts/explain/variants.py: a
+one-row LinearClassifier, a two-class one with unpaired rows, a two-target LinearRegressor).
+The same service and requests; reference.csv holds the fixture's rows and uniform rows up to
+REFERENCE_ROWS (as above, without the leaf-reaching rows). Expected: shap.LinearExplainer((coef,
+intercept), shap.maskers.Independent(Z_ref, max_samples=len(Z_ref))) with coef and intercept the
+node's own, Z_ref and Z what the linear node reads for the reference rows and the posted rows
+(onnxruntime on a copy of the model whose output is the node's input); "method": "linear",
+"output_space": "margin", the forms as onnx_linear.py lists them. Each parameter's contribution
+is the sum over the linear columns its model column moves (one column each for scalers,
+imputers and casts; a linear column moved by several model columns is skipped). Output values
+are onnxruntime's raw scores from the node with post_transform NONE.
+
 Tolerances, per score column with S = max(1, |base value|, max |raw margin| over the rows):
 contributions, base values and output values |a - b| <= 1e-5·|b| + 1e-6·S; additivity
 |base + Σ contributions - output value| <= 1e-6·S.
@@ -64,6 +80,7 @@ ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(HERE))
 from checklib import check, finish, free_port  # noqa: E402
+import onnx_linear  # noqa: E402
 import onnx_trees  # noqa: E402
 import variants  # noqa: E402
 
@@ -74,6 +91,9 @@ RTOL, ATOL, ADDITIVITY = 1e-5, 1e-6, 1e-6
 BUDGET_SECONDS = 240          # the whole run; test.sh gives it 300
 START_SECONDS = 20            # for one server to answer /readyz
 TREE_PREFIXES = ("rf_", "extra_trees_", "decision_tree_", "gb_", "hist_gb_", "lightgbm_", "xgboost_", "tree_")
+# Fixture names that suggest a linear model (checked, or skipped with the reason, beside every
+# fixture holding a LinearClassifier / LinearRegressor node).
+LINEAR_PREFIXES = ("linear_", "logistic_", "ridge", "lasso", "simple_imputer_")
 NON_FINITE = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
 
 
@@ -119,11 +139,9 @@ def raw_margins(model_path: Path, ensemble, input_name: str, X) -> np.ndarray:
 
 # -- the reference ------------------------------------------------------------------------------
 
-def reference_rows(X, ensemble, rng):
-    """The fixture's rows (NaN included), uniform rows up to REFERENCE_ROWS, then rows that
-    reach every leaf not reached yet (with NaN where only a missing value gets there). Values
-    are exact in the input's type. Returns (rows, unreachable): leaves no row can reach."""
-    dtype = ensemble.input_dtype
+def sampler(X, dtype, rng):
+    """(uniform, lo, hi, integral): uniform(n) draws n rows uniformly within each column's
+    observed range in X (integers for integer-looking columns), exact in `dtype`."""
     columns = X.shape[1]
     lo, hi, integral = np.zeros(columns), np.zeros(columns), np.zeros(columns, bool)
     for j in range(columns):
@@ -138,6 +156,15 @@ def reference_rows(X, ensemble, rng):
             rows[:, j] = rng.integers(int(lo[j]), int(hi[j]) + 1, size=n)
         return rows.astype(dtype).astype(np.float64)
 
+    return uniform, lo, hi, integral
+
+
+def reference_rows(X, ensemble, rng):
+    """The fixture's rows (NaN included), uniform rows up to REFERENCE_ROWS, then rows that
+    reach every leaf not reached yet (with NaN where only a missing value gets there). Values
+    are exact in the input's type. Returns (rows, unreachable): leaves no row can reach."""
+    dtype = ensemble.input_dtype
+    uniform, lo, hi, integral = sampler(X, dtype, rng)
     rows = np.vstack([X.astype(dtype).astype(np.float64), uniform(max(0, REFERENCE_ROWS - len(X)))])
     ensemble.set_covers(rows)
     unreachable, added = set(), []
@@ -303,16 +330,24 @@ class Diff:
         return "\n     ".join(lines[:limit]) + (f"\n     … {len(lines) - limit} more" if len(lines) > limit else "")
 
 
+def explained_as(model) -> tuple[str, str]:
+    """(method, output_space) the explanation must name. A classifier whose trees add up
+    probabilities (no transform: random forests) explains them in probability; every other
+    model (linear models included) explains its margin."""
+    if isinstance(model, onnx_linear.Linear):
+        return "linear", "margin"
+    space = "probability" if model.class_labels is not None and model.transform == "none" else "margin"
+    return "tree_path_dependent", space
+
+
 def compare_explanation(diff: Diff, where: str, exp, ensemble, names, x_row, phi_row, expected, margin_row, scales):
     """One prediction's `explanation` against shap (phi_row [F, K], expected [K]) and the raw
     margins (margin_row [K])."""
     if not isinstance(exp, dict):
         diff.fail(f"{where}: no explanation object: {json.dumps(exp)[:200]}")
         return
-    # A classifier whose trees add up probabilities (no transform: random forests) explains
-    # them in probability; every other model explains its margin.
-    space = "probability" if ensemble.class_labels is not None and ensemble.transform == "none" else "margin"
-    for key, want in (("method", "tree_path_dependent"), ("output_space", space), ("transform", ensemble.transform)):
+    method, space = explained_as(ensemble)
+    for key, want in (("method", method), ("output_space", space), ("transform", ensemble.transform)):
         if exp.get(key) != want:
             diff.fail(f"{where}.{key}: {exp.get(key)!r}, want {want!r}")
     if ensemble.form == "single":
@@ -430,21 +465,48 @@ def tree_fixtures():
             yield folder
 
 
+def linear_fixtures():
+    """Fixtures with a LinearClassifier / LinearRegressor node, or a name that suggests a linear
+    model, and no tree ensemble (those are the tree part's)."""
+    for folder in sorted(FIXTURES.iterdir()):
+        model = folder / "model.onnx"
+        if not model.exists():
+            continue
+        ops = {n.op_type for n in onnx.load(str(model)).graph.node}
+        if ops & set(onnx_trees.TREE_OPS) or folder.name.startswith(TREE_PREFIXES):
+            continue
+        if folder.name.startswith(LINEAR_PREFIXES) or ops & set(onnx_linear.LINEAR_OPS):
+            yield folder
+
+
 def cases(work: Path):
-    """(name, model, fixture folder with input.json) for every tree fixture, then every variant
-    (scripts/explain/variants.py); a model that cannot be built is (name, None, reason)."""
+    """(kind, name, model, fixture folder with input.json) for every tree fixture, every tree
+    variant, every linear fixture and every linear variant (scripts/explain/variants.py); kind is
+    "trees" or "linear"; a model that cannot be built is (kind, name, None, reason)."""
+    def built(kind, table):
+        for name in table:
+            try:
+                folder = variants.build(name, FIXTURES, work / "variants" / name)
+                yield kind, name, work / "variants" / name / "model.onnx", folder
+            except (ValueError, onnx.checker.ValidationError) as error:
+                yield kind, name, None, f"cannot build: {error}"
+
     for folder in tree_fixtures():
-        yield folder.name, folder / "model.onnx", folder
-    for name in variants.VARIANTS:
-        try:
-            folder = variants.build(name, FIXTURES, work / "variants" / name)
-            yield name, work / "variants" / name / "model.onnx", folder
-        except (ValueError, onnx.checker.ValidationError) as error:
-            yield name, None, f"cannot build: {error}"
+        yield "trees", folder.name, folder / "model.onnx", folder
+    yield from built("trees", variants.VARIANTS)
+    for folder in linear_fixtures():
+        yield "linear", folder.name, folder / "model.onnx", folder
+    yield from built("linear", variants.LINEAR_VARIANTS)
+
+
+def skip(name, reason, skipped) -> bool:
+    skipped.append((name, str(reason)))
+    print(f"skip {name}: {reason}")
+    return False
 
 
 def run_case(name, model_path, folder, augur, work, skipped) -> bool:
-    """Checks one model; False when it was skipped."""
+    """Checks one tree model; False when it was skipped."""
     try:
         if model_path is None:
             raise onnx_trees.Unsupported(folder)
@@ -455,9 +517,7 @@ def run_case(name, model_path, folder, augur, work, skipped) -> bool:
         if X.shape[1] < ensemble.n_features:
             raise onnx_trees.Unsupported(f"{X.shape[1]} input columns, the trees read {ensemble.n_features}")
     except onnx_trees.Unsupported as reason:
-        skipped.append((name, str(reason)))
-        print(f"skip {name}: {reason}")
-        return False
+        return skip(name, reason, skipped)
     X = X[~np.isinf(X).any(axis=1)]                     # JSON carries NaN as null, not ±∞
     X = X.astype(ensemble.input_dtype).astype(np.float64)
     rng = np.random.default_rng(SEED)
@@ -466,20 +526,56 @@ def run_case(name, model_path, folder, augur, work, skipped) -> bool:
         skipped.append((name, f"{len(unreachable)} leaves no row reaches (zero covers)"))
         print(f"skip {name}: {len(unreachable)} leaves no row reaches, e.g. tree/leaf {unreachable[:3]}")
         return False
-    diff = Diff()
     expected, phi = ensemble.explain(X)
     margins = raw_margins(model_path, ensemble, input_name, X)
-    scales = [max(1.0, abs(float(expected[k])), float(np.max(np.abs(margins[:, k])))) for k in range(ensemble.n_outputs)]
+    against_augur(name, model_path, ensemble, X, reference, phi, expected, margins, augur, work)
+    return True
+
+
+def run_linear_case(name, model_path, folder, augur, work, skipped) -> bool:
+    """Checks one linear model; False when it was skipped."""
+    try:
+        if model_path is None:
+            raise onnx_trees.Unsupported(folder)
+        input_name, X = fixture_rows(folder)
+        linear = onnx_linear.load(model_path, X)
+        if input_name != linear.input_name:
+            raise onnx_trees.Unsupported(f"input.json feeds '{input_name}', the model reads '{linear.input_name}'")
+        X = X[~np.isinf(X).any(axis=1)]                 # JSON carries NaN as null, not ±∞
+        X = X.astype(linear.input_dtype).astype(np.float64)
+        uniform = sampler(X, linear.input_dtype, np.random.default_rng(SEED))[0]
+        reference = np.vstack([X, uniform(max(0, REFERENCE_ROWS - len(X)))])
+        Z_reference, Z = linear.linear_input(reference), linear.linear_input(X)
+        if np.isnan(Z_reference).any():
+            raise onnx_trees.Unsupported("the linear model reads NaN in the reference rows (shap's mean would be NaN)")
+        groups = linear.lineage(reference, Z_reference)
+    except onnx_trees.Unsupported as reason:
+        return skip(name, reason, skipped)
+    expected, phi_columns = linear.explain(Z_reference, Z)
+    # Per model input column (parameter): the sum over the linear columns it moves.
+    phi = np.stack([phi_columns[:, g, :].sum(axis=1) for g in groups], axis=1)
+    margins = linear.raw_margins(X)
+    against_augur(name, model_path, linear, X, reference, phi, expected, margins, augur, work,
+                  detail=f"linear input {linear.width} columns" + ("" if all(len(g) == 1 for g in groups)
+                                                                   else " (grouped per input column)"))
+    return True
+
+
+def against_augur(name, model_path, model, X, reference, phi, expected, margins, augur, work, detail=""):
+    """Checks shap (expected [K], phi [N, F, K]) against onnxruntime's raw margins [N, K], then
+    Augur's answers for X against both; prints one ok/FAIL line."""
+    diff = Diff()
+    scales = [max(1.0, abs(float(expected[k])), float(np.max(np.abs(margins[:, k])))) for k in range(model.n_outputs)]
     # The conversion itself: shap's additivity must land on onnxruntime's raw scores.
     for i in range(len(X)):
-        for k in range(ensemble.n_outputs):
+        for k in range(model.n_outputs):
             diff.close(f"conversion: row {i} score {k}: shap expected_value + Σ shap_values vs onnxruntime",
                        "output", float(expected[k] + phi[i, :, k].sum()), margins[i, k], scales[k])
     conversion = diff.max["output"]
     if augur is not None and not diff.problems:
         service = work / "services" / name
         service.mkdir(parents=True)
-        names = write_service(service, model_path, ensemble, X.shape[1], reference)
+        names = write_service(service, model_path, model, X.shape[1], reference)
         diff.max["output"] = 0.0
         server = Server(augur, service)
         try:
@@ -487,17 +583,17 @@ def run_case(name, model_path, folder, augur, work, skipped) -> bool:
             if problem:
                 diff.fail(problem)
             else:
-                compare_answers(diff, server.port, names, X, ensemble, phi, expected, margins, scales)
+                compare_answers(diff, server.port, names, X, model, phi, expected, margins, scales)
         finally:
             server.stop()
     m = diff.max
-    summary = (f"{name}: {len(X)} rows, {ensemble.n_outputs} score(s) ({ensemble.op_type}, {ensemble.form}, "
-               f"{ensemble.transform}), {len(reference)} reference rows; shap vs onnxruntime max |Δ| {conversion:.2g}")
+    summary = (f"{name}: {len(X)} rows, {model.n_outputs} score(s) ({model.op_type}, {model.form}, "
+               f"{model.transform}{', ' + detail if detail else ''}), {len(reference)} reference rows; "
+               f"shap vs onnxruntime max |Δ| {conversion:.2g}")
     if augur is not None:
         summary += (f"; Augur vs shap max |Δ| contributions {m['contribution']:.2g}, base {m['base']:.2g}, "
                     f"output {m['output']:.2g}, additivity {m['additivity']:.2g}")
     check(summary, not diff.problems, diff.report())
-    return True
 
 
 def main():
@@ -517,13 +613,14 @@ def main():
     work = Path(tempfile.mkdtemp(prefix="augur-explain-"))
     skipped, checked = [], 0
     try:
-        for name, model_path, folder in cases(work):
+        for kind, name, model_path, folder in cases(work):
             if only and name not in only:
                 continue
             if time.monotonic() - started > BUDGET_SECONDS:
                 check(f"{name}: within the time budget", False, f"{BUDGET_SECONDS} s used up before it")
                 continue
-            checked += run_case(name, model_path, folder, augur, work, skipped)
+            run = run_case if kind == "trees" else run_linear_case
+            checked += run(name, model_path, folder, augur, work, skipped)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if skipped:

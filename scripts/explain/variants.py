@@ -7,7 +7,17 @@ and the TreeEnsemble operator of ai.onnx.ml 5.
   averaged: a regressor's leaf weights times the tree count, aggregate_function AVERAGE
   opset5:   a one-target regressor without base_values as TreeEnsemble (ai.onnx.ml 5)
 
-VARIANTS names each variant "<fixture>~<transformations>"; build() writes its model.
+And linear models in shapes no fixture has (these compute other functions than the fixture):
+
+  one_row:     a two-class LinearClassifier with opposite rows kept as its second row alone
+               (classCount 1, labels unchanged): explained at the top level by that score
+  unpaired:    a two-class LinearClassifier whose first row is no longer the negated second
+               (halved, intercept shifted): explained per class
+  two_targets: a one-target LinearRegressor given a second target (weights reversed and
+               halved, intercept doubled): explained per target
+
+VARIANTS (trees) and LINEAR_VARIANTS name each variant "<fixture>~<transformations>"; build()
+writes its model.
 """
 from __future__ import annotations
 
@@ -26,6 +36,11 @@ VARIANTS = {
     "gb_classifier_multiclass~mirrored": ("gb_classifier_multiclass", ["mirrored"]),
     "lightgbm_regressor~opset5": ("lightgbm_regressor", ["opset5"]),
     "rf_regressor~mirrored~averaged~opset5": ("rf_regressor", ["mirrored", "averaged", "opset5"]),
+}
+LINEAR_VARIANTS = {
+    "logistic_regression_binary~one_row": ("logistic_regression_binary", ["one_row"]),
+    "linear_svc_binary~unpaired": ("linear_svc_binary", ["unpaired"]),
+    "ridge~two_targets": ("ridge", ["two_targets"]),
 }
 MIRROR = {"BRANCH_LEQ": "BRANCH_GT", "BRANCH_LT": "BRANCH_GTE"}
 MODE5 = {"BRANCH_LEQ": 0, "BRANCH_LT": 1, "BRANCH_GTE": 2, "BRANCH_GT": 3}
@@ -130,13 +145,65 @@ def opset5(model):
     return out
 
 
+def _linear_node(model, op_type):
+    nodes = [n for n in model.graph.node if n.op_type == op_type]
+    if len(nodes) != 1:
+        raise ValueError(f"need one {op_type}, the model has {len(nodes)}")
+    return nodes[0]
+
+
+def _two_class_rows(node):
+    coef = np.asarray(_get(node, "coefficients").floats, dtype=np.float32)
+    intercepts = np.asarray(_get(node, "intercepts").floats, dtype=np.float32)
+    if len(intercepts) != 2 or len(coef) % 2:
+        raise ValueError("need a two-row LinearClassifier")
+    return coef.reshape(2, -1), intercepts
+
+
+def one_row(model):
+    node = _linear_node(model, "LinearClassifier")
+    coef, intercepts = _two_class_rows(node)
+    _set(node, "coefficients", [float(w) for w in coef[1]])
+    _set(node, "intercepts", [float(intercepts[1])])
+    return model
+
+
+def unpaired(model):
+    node = _linear_node(model, "LinearClassifier")
+    coef, intercepts = _two_class_rows(node)
+    coef[0] = coef[0] * np.float32(0.5)
+    intercepts[0] = intercepts[0] + np.float32(0.25)
+    _set(node, "coefficients", [float(w) for w in coef.ravel()])
+    _set(node, "intercepts", [float(b) for b in intercepts])
+    return model
+
+
+def two_targets(model):
+    node = _linear_node(model, "LinearRegressor")
+    a = {x.name: helper.get_attribute_value(x) for x in node.attribute}
+    if int(a.get("targets", 1)) != 1:
+        raise ValueError("two_targets: a one-target LinearRegressor")
+    coef = np.asarray(a["coefficients"], dtype=np.float32)
+    intercept = np.float32((a.get("intercepts") or [0.0])[0])
+    _set(node, "coefficients", [float(w) for w in np.concatenate([coef, coef[::-1] * np.float32(0.5)])])
+    _set(node, "intercepts", [float(intercept), float(intercept * np.float32(2))])
+    _set(node, "targets", 2)
+    for output in model.graph.output:
+        if output.name == node.output[0]:
+            dims = output.type.tensor_type.shape.dim
+            if len(dims) == 2:
+                dims[1].dim_value = 2
+    return model
+
+
 def build(name: str, fixtures: Path, target: Path) -> Path:
-    """Writes variant `name`'s model to target/model.onnx; returns the fixture folder whose
-    input.json it takes."""
-    fixture, steps = VARIANTS[name]
+    """Writes variant `name`'s model (VARIANTS or LINEAR_VARIANTS) to target/model.onnx;
+    returns the fixture folder whose input.json it takes."""
+    fixture, steps = VARIANTS[name] if name in VARIANTS else LINEAR_VARIANTS[name]
     model = onnx.load(str(fixtures / fixture / "model.onnx"))
     for step in steps:
-        model = {"mirrored": mirrored, "averaged": averaged, "opset5": opset5}[step](model)
+        model = {"mirrored": mirrored, "averaged": averaged, "opset5": opset5,
+                 "one_row": one_row, "unpaired": unpaired, "two_targets": two_targets}[step](model)
     onnx.checker.check_model(model)
     target.mkdir(parents=True, exist_ok=True)
     onnx.save(model, str(target / "model.onnx"))

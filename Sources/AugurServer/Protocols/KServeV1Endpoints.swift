@@ -16,7 +16,7 @@ struct KServeV1Endpoints: Sendable {
     var metrics: ServerMetrics? = nil
     let parser = JSONParser()
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<AugurRequestContext>) {
         router.get("/v1/models") { _, _ in
             Response.json(["models": .array(registry.service.routes.map { .string($0.name) })])
         }

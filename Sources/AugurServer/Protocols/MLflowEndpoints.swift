@@ -21,7 +21,7 @@ struct MLflowEndpoints: Sendable {
 
     static let formats = ["dataframe_split", "dataframe_records", "instances", "inputs"]
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<AugurRequestContext>) {
         for path in ["/ping", "/health"] {
             router.get(RouterPath(path)) { _, _ in
                 Self.plain(200, "\n")

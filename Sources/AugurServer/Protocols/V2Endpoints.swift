@@ -15,7 +15,7 @@ struct V2Endpoints: Sendable {
 
     static let headerLength = HTTPField.Name("Inference-Header-Content-Length")!
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<AugurRequestContext>) {
         router.get("/v2") { _, _ in
             Self.json(["name": "augur", "version": .string(AugurVersion.current), "extensions": ["binary_tensor_data"]])
         }
@@ -34,11 +34,11 @@ struct V2Endpoints: Sendable {
         }
     }
 
-    private func model(_ context: BasicRequestContext, in catalog: V2Catalog) throws(V2Error) -> V2Catalog.Model {
+    private func model(_ context: AugurRequestContext, in catalog: V2Catalog) throws(V2Error) -> V2Catalog.Model {
         try catalog.model(context.parameters.get("model") ?? "", version: context.parameters.get("version"))
     }
 
-    private func infer(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func infer(_ request: Request, _ context: AugurRequestContext) async throws -> Response {
         guard let buffer = try await ProtocolBody.collect(request, limit: maxBodyBytes) else {
             return Self.error(413, "The request body is larger than the limit of \(maxBodyBytes) bytes.")
         }

@@ -7,7 +7,7 @@ import Hummingbird
 struct UIEndpoints: Sendable {
     let registry: ModelRegistry
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<AugurRequestContext>) {
         let registry = registry
         router.get("/ui") { request, _ in Self.page(request, registry) { $0.index } }
         router.get("/ui/assets/:file") { _, context in try UIAssets.response(context.parameters.get("file") ?? "") }

@@ -4,7 +4,7 @@ import Yams
 struct ConfigurationParser {
     static let keys = ["service", "server", "models", "mlflow", "routes"]
     static let serviceKeys = ["name", "title", "version", "description"]
-    static let serverKeys = ["host", "port", "max_body_bytes", "max_batch", "allow_unknown_fields", "ui", "metrics", "metrics_port", "reload_interval", "invocations_route", "grpc_port", "auth", "cors"] + ConnectionParser.keys
+    static let serverKeys = ["host", "port", "max_body_bytes", "max_batch", "allow_unknown_fields", "ui", "metrics", "metrics_port", "log_format", "reload_interval", "invocations_route", "grpc_port", "auth", "cors"] + ConnectionParser.keys
 
     let folder: String
 
@@ -102,6 +102,14 @@ struct ConfigurationParser {
             case "ui": c.ui = reader.bool(value) ?? c.ui
             case "metrics": c.metrics = reader.bool(value) ?? c.metrics
             case "metrics_port": c.metricsPort = reader.int(value, in: 1...65535)
+            case "log_format":
+                if let text = reader.string(value) {
+                    if let format = LogFormat(rawValue: text) {
+                        c.logFormat = format
+                    } else {
+                        reader.error(value, .invalidValue, "'\(text)' is not a log format; use text or json.")
+                    }
+                }
             case "reload_interval": c.reloadInterval = reader.double(value, in: 0...86_400) ?? c.reloadInterval
             case "invocations_route": c.invocationsRoute = reader.string(value)
             case "grpc_port": c.grpcPort = reader.int(value, in: 1...65535)

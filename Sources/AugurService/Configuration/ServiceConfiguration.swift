@@ -7,6 +7,11 @@ import Yams
 /// `load(contentsOf:)` checks everything that can be checked without loading the models
 /// (keys, types, constraints, expressions, model paths) and reports every problem at once as
 /// `ConfigErrors`; `Service.init` then checks each route against its model's signature.
+/// `text` (a readable line) or `json` (one JSON object per line, for log shippers).
+public enum LogFormat: String, Sendable, CaseIterable {
+    case text, json
+}
+
 public struct ServiceConfiguration: Sendable {
     /// The configuration file, as given (a folder is completed with `augur.yaml`).
     public var path: String
@@ -34,6 +39,8 @@ public struct ServiceConfiguration: Sendable {
     public var metrics: Bool
     /// Serve /metrics on this port alone instead of the API's (`server.metrics_port`).
     public var metricsPort: Int?
+    /// How log lines are written (`server.log_format`, `--log-format`).
+    public var logFormat: LogFormat
     /// Seconds between checks for a new version behind `latest`, an alias or a changed file;
     /// 0 turns polling off (SIGHUP and the admin endpoint still reload).
     public var reloadInterval: Double
@@ -67,6 +74,7 @@ public struct ServiceConfiguration: Sendable {
         allowUnknownFields = ServiceDefaults.allowUnknownFields
         ui = ServiceDefaults.ui
         metrics = ServiceDefaults.metrics
+        logFormat = ServiceDefaults.logFormat
         reloadInterval = ServiceDefaults.reloadInterval
         storeRoot = ModelStore.defaultRoot()
         mlflowTrackingURI = ProcessInfo.processInfo.environment["MLFLOW_TRACKING_URI"].flatMap { $0.isEmpty ? nil : $0 }

@@ -14,6 +14,8 @@ public enum ServiceDefaults {
     public static let ui = true
     /// Prometheus metrics at /metrics.
     public static let metrics = true
+    /// Log lines as text (`server.log_format`), else one JSON object per line.
+    public static let logFormat = LogFormat.text
     /// `server.reload_interval`: seconds between checks for a new model version (0: off).
     public static let reloadInterval = 30.0
     /// `server.cors.allow_methods`.

@@ -33,6 +33,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Serve /metrics on this port alone, without API keys, instead of the API's port (default: server.metrics_port, else the API's).")
     var metricsPort: Int?
     @Flag(inversion: .prefixedNo, help: "Serve the end-user forms at /ui (default: server.ui, else on).") var ui: Bool?
+    @Option(help: "Log lines as text or json, one JSON object per line (default: server.log_format, else text).")
+    var logFormat: String?
 
     func validate() throws {
         if let port, !(0...65535).contains(port) {
@@ -40,6 +42,9 @@ struct Serve: AsyncParsableCommand {
         }
         if Logger.Level(rawValue: logLevel) == nil {
             throw ValidationError("The value '\(logLevel)' is invalid for '--log-level'. Please provide one of \(Logger.Level.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")).")
+        }
+        if let logFormat, LogFormat(rawValue: logFormat) == nil {
+            throw ValidationError("The value '\(logFormat)' is invalid for '--log-format'. Please provide 'text' or 'json'.")
         }
         if let metricsPort, !(1...65535).contains(metricsPort) {
             throw ValidationError("The value '\(metricsPort)' is invalid for '--metrics-port'. Please provide a number from 1 to 65535.")
@@ -74,9 +79,11 @@ struct Serve: AsyncParsableCommand {
             configuration.metrics = metrics ?? configuration.metrics
             configuration.metricsPort = metricsPort ?? configuration.metricsPort
             configuration.ui = ui ?? configuration.ui
+            configuration.logFormat = logFormat.flatMap(LogFormat.init(rawValue:)) ?? configuration.logFormat
             if let tlsCertificate, let tlsKey { configuration.connections.tls = TLSFiles(certificate: tlsCertificate, key: tlsKey) }
         }
         let c = service.configuration
+        LoggingSystem.bootstrap { label in LineLogHandler(label: label, format: c.logFormat) }
         var logger = Logger(label: "augur")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let token = admin ? ProcessInfo.processInfo.environment["AUGUR_ADMIN_TOKEN"] : nil
