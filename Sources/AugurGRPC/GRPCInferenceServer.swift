@@ -1,4 +1,5 @@
 import AugurService
+import AugurV2
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import Logging
@@ -15,8 +16,11 @@ public struct GRPCInferenceServer: ServiceLifecycle.Service {
     /// `server.tls`: the same certificate and key as the HTTP port; nil: plaintext.
     public let tls: TLSFiles?
     let logger: Logger
+    let countRows: V2RowCounter?
 
-    public init(registry: ModelRegistry, host: String, port: Int, apiKeys: APIKeys? = nil, tls: TLSFiles? = nil, logger: Logger) {
+    public init(registry: ModelRegistry, host: String, port: Int, apiKeys: APIKeys? = nil, tls: TLSFiles? = nil, logger: Logger,
+                countRows: V2RowCounter? = nil) {
+        self.countRows = countRows
         self.registry = registry
         self.host = host
         self.port = port
@@ -35,7 +39,7 @@ public struct GRPCInferenceServer: ServiceLifecycle.Service {
 
     public func run() async throws {
         let transport = HTTP2ServerTransport.Posix(address: .ipv4(host: host, port: port), transportSecurity: security)
-        let server = GRPCServer(transport: transport, services: [InferenceService(registry: registry)], interceptors: interceptors)
+        let server = GRPCServer(transport: transport, services: [InferenceService(registry: registry, countRows: countRows)], interceptors: interceptors)
         try await withGracefulShutdownHandler {
             try await server.serve()
         } onGracefulShutdown: {

@@ -9,6 +9,8 @@ import GRPCCore
 /// out as `raw_output_contents`, one per output in order (all that tritonclient.grpc reads).
 struct InferenceService: Inference_GRPCInferenceService.SimpleServiceProtocol {
     let registry: ModelRegistry
+    /// Rows predicted are counted here (nil: no metrics).
+    var countRows: V2RowCounter? = nil
 
     func serverLive(request: Inference_ServerLiveRequest, context: ServerContext) async throws -> Inference_ServerLiveResponse {
         .with { $0.live = true }
@@ -52,7 +54,9 @@ struct InferenceService: Inference_GRPCInferenceService.SimpleServiceProtocol {
         let catalog = V2Catalog(service: registry.service)
         let response = try Self.rpc { () throws(V2Error) in
             let model = try catalog.model(request.modelName, version: request.modelVersion.isEmpty ? nil : request.modelVersion)
-            return try catalog.infer(model, try GRPCMessages.request(request))
+            let response = try catalog.infer(model, try GRPCMessages.request(request))
+            countRows?(model, response.rows)
+            return response
         }
         return GRPCMessages.response(response)
     }

@@ -1,4 +1,5 @@
 import AugurService
+import AugurV2
 import Hummingbird
 import Logging
 import ServiceLifecycle
@@ -8,10 +9,19 @@ import ServiceLifecycle
 public struct AugurServer: Sendable {
     public let registry: ModelRegistry
     public let settings: ServerSettings
+    /// The Prometheus metrics (nil: `server.metrics: false`), shared by every adapter.
+    let metrics: ServerMetrics?
 
     public init(registry: ModelRegistry, settings: ServerSettings) {
         self.registry = registry
         self.settings = settings
+        metrics = registry.configuration.metrics ? ServerMetrics(registry: registry) : nil
+    }
+
+    /// Counts the rows a V2 request predicted (for the gRPC server, beside the HTTP one).
+    public var v2RowCounter: V2RowCounter? {
+        guard let metrics else { return nil }
+        return { model, rows in metrics.countRows(model, rows) }
     }
 
     /// Serves a loaded service, reloading its models from their sources.
@@ -21,7 +31,7 @@ public struct AugurServer: Sendable {
 
     /// Every route the server answers, with middleware; used by `run()` and by tests.
     public func makeRouter(logger: Logger = Logger(label: "augur")) -> Router<AugurRequestContext> {
-        makeRouter(logger: logger, metrics: registry.configuration.metrics ? ServerMetrics(registry: registry) : nil)
+        makeRouter(logger: logger, metrics: metrics)
     }
 
     /// The routes, counted into `metrics`; `/metrics` among them unless `server.metrics_port`
@@ -83,7 +93,9 @@ public struct AugurServer: Sendable {
             router.get(RouterPath(path)) { _, _ in respond() }
         }
         let limit = service.configuration.maxBodyBytes
-        V2Endpoints(registry: registry, maxBodyBytes: limit).register(on: router)
+        var counter: V2RowCounter?
+        if let metrics { counter = { model, rows in metrics.countRows(model, rows) } }
+        V2Endpoints(registry: registry, maxBodyBytes: limit, countRows: counter).register(on: router)
         KServeV1Endpoints(registry: registry, maxBodyBytes: limit, metrics: metrics).register(on: router)
         MLflowEndpoints(registry: registry, maxBodyBytes: limit, metrics: metrics).register(on: router)
         if service.configuration.ui { UIEndpoints(registry: registry).register(on: router) }
@@ -123,7 +135,6 @@ public struct AugurServer: Sendable {
     public func run(logger: Logger = Logger(label: "augur"), services: [any ServiceLifecycle.Service] = [],
                     onServerRunning: (@Sendable () async -> Void)? = nil) async throws {
         let reloader = ReloadService(registry: registry, interval: registry.configuration.reloadInterval, logger: logger)
-        let metrics = registry.configuration.metrics ? ServerMetrics(registry: registry) : nil
         var extra: [any ServiceLifecycle.Service] = []
         if let metrics, let port = registry.configuration.metricsPort {
             // /metrics alone on its own port (no API keys: expose the port to Prometheus only).

@@ -75,6 +75,9 @@ public struct V2Catalog: Sendable {
         case .route(let route): outputs = try inferRoute(route, request)
         case .raw(_, let loaded): outputs = try inferRaw(loaded, request)
         }
+        // Every output has a row per input row (a route's first answers each row; a raw
+        // model's first output is [N, …]).
+        let rows = outputs.first?.shape.first ?? 0
         if let requested = request.outputs {
             outputs = try requested.map { (wanted: V2InferRequest.Output) throws(V2Error) -> V2Tensor in
                 guard var tensor = outputs.first(where: { $0.name == wanted.name }) else {
@@ -84,7 +87,7 @@ public struct V2Catalog: Sendable {
                 return tensor
             }
         }
-        return V2InferResponse(modelName: model.name, modelVersion: model.version, id: request.id, outputs: outputs)
+        return V2InferResponse(modelName: model.name, modelVersion: model.version, id: request.id, outputs: outputs, rows: rows)
     }
 
     /// The V2 datatype a route parameter is sent as.

@@ -30,7 +30,12 @@ public struct V2InferResponse: Sendable {
     public var modelVersion: String
     public var id: String?
     public var outputs: [V2Tensor]
+    /// Rows predicted (not sent; for metrics).
+    public var rows: Int = 0
 }
+
+/// Counts the rows a V2 request predicted, by model (the servers' metrics).
+public typealias V2RowCounter = @Sendable (_ model: V2Catalog.Model, _ rows: Int) -> Void
 
 /// A tensor's name, datatype and shape (-1 for a dimension of any size), for model metadata.
 public struct V2TensorMetadata: Sendable, Equatable {

@@ -99,4 +99,12 @@ import Testing
         #expect(written[0].wholeMatch(of: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z info augur: POST \/loan_status 200 0\.41ms request_id=r trace_id=t/) != nil,
                 "\(written)")
     }
+
+    @Test func theFormatIsConfigured() throws {
+        let loan = Support.examples.appendingPathComponent("loan/model.onnx").path
+        let base = "models:\n  m: \(loan)\nroutes:\n  r: {model: m, parameters: {x: {type: float}}}\n"
+        #expect(try ServiceConfiguration(yaml: "server: {log_format: json}\n" + base, path: "/tmp/augur.yaml").logFormat == .json)
+        #expect(try ServiceConfiguration(yaml: base, path: "/tmp/augur.yaml").logFormat == .text)
+        #expect(throws: ConfigErrors.self) { try ServiceConfiguration(yaml: "server: {log_format: yaml}\n" + base, path: "/tmp/augur.yaml") }
+    }
 }

@@ -15,6 +15,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import numpy as np
+import tritonclient.grpc as grpcclient
 from prometheus_client.parser import text_string_to_metric_families
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,6 +45,28 @@ def samples(text):
     return out
 
 
+V2_ROUTE = {"inputs": [
+    {"name": "ApplicantIncome", "datatype": "FP64", "shape": [2], "data": [5849, 4583]},
+    {"name": "LoanAmount", "datatype": "FP64", "shape": [2], "data": [128, 128]},
+    {"name": "Credit_History", "datatype": "INT64", "shape": [2], "data": [1, 1]},
+    {"name": "Property_Area", "datatype": "BYTES", "shape": [2], "data": ["Urban", "Rural"]}]}
+V2_RAW = {"inputs": [{"name": "input", "datatype": "FP32", "shape": [4, 4], "data": [5849, 128, 1, 2] * 4}]}
+
+
+def grpc_rows(port, count):
+    """A V2 gRPC infer of `count` rows on the loan_status route (tritonclient)."""
+    client = grpcclient.InferenceServerClient(f"127.0.0.1:{port}")
+    inputs = []
+    for name, datatype, values in [("ApplicantIncome", "FP64", [5849.0] * count), ("LoanAmount", "FP64", [128.0] * count),
+                                   ("Credit_History", "INT64", [1] * count), ("Property_Area", "BYTES", [b"Urban"] * count)]:
+        tensor = grpcclient.InferInput(name, [count], datatype)
+        tensor.set_data_from_numpy(np.array(values, dtype=np.object_ if datatype == "BYTES" else
+                                            (np.int64 if datatype == "INT64" else np.float64)))
+        inputs.append(tensor)
+    client.infer("loan_status", inputs)
+    client.close()
+
+
 def value(table, name, **labels):
     return table.get((name, frozenset(labels.items())))
 
@@ -51,9 +75,10 @@ def main():
     if len(sys.argv) != 2:
         sys.exit(__doc__)
     augur = str(Path(sys.argv[1]).resolve())
-    port = free_port()
+    port, grpc_port = free_port(), free_port()
     log = open(Path(tempfile.mkdtemp(prefix="augur-metrics-")) / "serve.log", "w+")
-    server = subprocess.Popen([augur, "serve", str(ROOT / "examples" / "loan"), "--port", str(port), "--reload-interval", "0"],
+    server = subprocess.Popen([augur, "serve", str(ROOT / "examples" / "loan"), "--port", str(port), "--reload-interval", "0",
+                               "--grpc-port", str(grpc_port)],
                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         for _ in range(200):
@@ -67,7 +92,10 @@ def main():
         statuses.append(call(port, "/loan_status", {"ApplicantIncome": -5, "LoanAmount": "lots"})[0])
         statuses.append(call(port, "/nowhere")[0])
         statuses.append(call(port, "/v1/models/loan_status:predict", {"instances": [GOOD, GOOD]})[0])
-        check("the traffic answered as expected", statuses == [200] * 6 + [422, 404, 200], statuses)
+        statuses.append(call(port, "/v2/models/loan_status/infer", V2_ROUTE)[0])
+        statuses.append(call(port, "/v2/models/loan/infer", V2_RAW)[0])
+        check("the traffic answered as expected", statuses == [200] * 6 + [422, 404, 200, 200, 200], statuses)
+        grpc_rows(grpc_port, 3)
         status, body = call(port, "/metrics")
         text = body.decode()
         check("GET /metrics answers 200", status == 200, text[:500])
@@ -86,7 +114,11 @@ def main():
         check("errors by type: the 422's problems, each once", errors.get("greater_than_equal") == 1 and errors.get("float_type") == 1
               and errors.get("missing") == 2, errors)
         rows = [v for k, v in table.items() if k[0] == "augur_rows_predicted_total" and dict(k[1]).get("route") == "loan_status"]
-        check("rows predicted: 5 single + a batch of 3 + 2 through KServe v1 = 10", rows == [10], rows)
+        check("rows predicted on the route: 5 single + a batch of 3 + 2 through KServe v1 + 2 through V2 REST + 3 through V2 gRPC = 15",
+              rows == [15], rows)
+        raw = [(dict(k[1]), v) for k, v in table.items() if k[0] == "augur_rows_predicted_total" and dict(k[1]).get("route") == ""]
+        check("rows predicted through the raw V2 model 'loan': 4, under an empty route and the model's name",
+              len(raw) == 1 and raw[0][1] == 4 and raw[0][0].get("model_name") == "loan", raw)
         info = [dict(k[1]) for k, v in table.items() if k[0] == "augur_model_info" and v == 1]
         check("augur_model_info names the model, its version and sha256", len(info) == 1 and info[0].get("model") == "loan"
               and len(info[0].get("sha256", "")) == 64, info)

@@ -1,4 +1,5 @@
 import AugurService
+import AugurV2
 import Foundation
 import HTTPTypes
 import Prometheus
@@ -97,10 +98,24 @@ final class ServerMetrics: Sendable {
     }
 
     func countRows(_ route: Route, _ count: Int) {
+        countRows(route: route.name, modelName: route.modelName, modelVersion: route.modelVersion, count)
+    }
+
+    /// Rows a V2 request predicted: a route's under its name, a model served raw under an
+    /// empty route.
+    func countRows(_ model: V2Catalog.Model, _ count: Int) {
+        switch model {
+        case .route(let route): countRows(route, count)
+        case .raw(_, let loaded): countRows(route: "", modelName: loaded.name, modelVersion: loaded.version, count)
+        }
+    }
+
+    /// Label values come from configured routes and loaded versions: a bounded set.
+    private func countRows(route: String, modelName: String, modelVersion: String, _ count: Int) {
         guard count > 0 else { return }
-        counter("\(route.name) \(route.modelName) \(route.modelVersion)", in: rows) {
+        counter("\(route) \(modelName) \(modelVersion)", in: rows) {
             registry.makeCounter(descriptor: Self.descriptor(nil, "rows_predicted", "total", "Rows predicted, by route and the model version that answered."),
-                                 labels: [("route", route.name), ("model_name", route.modelName), ("model_version", route.modelVersion)])
+                                 labels: [("route", route), ("model_name", modelName), ("model_version", modelVersion)])
         }.increment(by: Int64(count))
     }
 

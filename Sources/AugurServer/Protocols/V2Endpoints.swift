@@ -11,6 +11,8 @@ import NIOCore
 struct V2Endpoints: Sendable {
     let registry: ModelRegistry
     let maxBodyBytes: Int
+    /// Rows predicted are counted here (nil: `server.metrics: false`).
+    var countRows: V2RowCounter? = nil
     let parser = JSONParser()
 
     static let headerLength = HTTPField.Name("Inference-Header-Content-Length")!
@@ -47,7 +49,9 @@ struct V2Endpoints: Sendable {
             let catalog = V2Catalog(service: registry.service)
             let model = try model(context, in: catalog)
             let decoded = try V2RequestDecoder(parser: parser).decode(Array(buffer.readableBytesView), headerLength: headerLength)
-            let body = V2ResponseEncoder().encode(try catalog.infer(model, decoded), for: decoded)
+            let response = try catalog.infer(model, decoded)
+            countRows?(model, response.rows)
+            let body = V2ResponseEncoder().encode(response, for: decoded)
             var headers: HTTPFields = [.contentType: body.headerLength == nil ? "application/json" : "application/octet-stream"]
             if let n = body.headerLength { headers[Self.headerLength] = String(n) }
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body.bytes)))

@@ -88,7 +88,8 @@ struct Serve: AsyncParsableCommand {
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let token = admin ? ProcessInfo.processInfo.environment["AUGUR_ADMIN_TOKEN"] : nil
         let server = AugurServer(service: service, settings: ServerSettings(host: c.host, port: c.port, docsAssets: docsAssets, adminToken: token))
-        let grpc = c.grpcPort.map { GRPCInferenceServer(registry: server.registry, host: c.host, port: $0, apiKeys: c.apiKeys, tls: c.connections.tls, logger: logger) }
+        let grpc = c.grpcPort.map { GRPCInferenceServer(registry: server.registry, host: c.host, port: $0, apiKeys: c.apiKeys, tls: c.connections.tls, logger: logger,
+                                                       countRows: server.v2RowCounter) }
         do {
             try await server.run(logger: logger, services: grpc.map { [$0] } ?? []) {
                 let ms = (ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000
