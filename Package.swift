@@ -127,11 +127,15 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // `augur loadtest`: keep-alive HTTP/1.1 connections over blocking sockets, one thread
+        // each, and latency histograms. No dependencies.
+        .target(name: "AugurLoad"),
         // Commands only.
         .executableTarget(
             name: "augur",
             dependencies: [
                 "AugurEngine", "AugurONNX", "AugurRows", "AugurStore", "AugurService", "AugurServer", "AugurGRPC", "AugurLambda", "AugurDeploy",
+                "AugurLoad",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -180,7 +184,7 @@ let package = Package(
         .testTarget(
             name: "AugurServerTests",
             dependencies: [
-                "AugurStore", "AugurService", "AugurServer", "AugurV2",
+                "AugurStore", "AugurService", "AugurServer", "AugurV2", "AugurLoad",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],

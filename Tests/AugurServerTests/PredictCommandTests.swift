@@ -11,19 +11,7 @@ import Testing
 struct PredictCommandTests {
     static let applications = Support.examples.appendingPathComponent("loan/applications.csv").path
 
-    func augur(_ arguments: String...) throws -> (Int32, String, String) {
-        let process = Process()
-        process.executableURL = LiveServerTests.binary
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
-    }
+    func augur(_ arguments: String...) throws -> (Int32, String, String) { try Support.runAugur(arguments) }
 
     /// The same rows as applications.csv, as a JSON batch (the empty cell left out).
     static let rows = """

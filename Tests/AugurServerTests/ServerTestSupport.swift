@@ -44,4 +44,19 @@ enum Support {
             return actual == expected ? [] : ["\(path): \(actual.map { "\($0)" } ?? "absent") vs expected \(expected)"]
         }
     }
+
+    /// Runs the built `augur` binary (`.build/debug/augur`): exit status, stdout, stderr.
+    static func runAugur(_ arguments: [String]) throws -> (Int32, String, String) {
+        let process = Process()
+        process.executableURL = LiveServerTests.binary
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    }
 }

@@ -116,15 +116,7 @@ def raw_margins(model_path: Path, ensemble, input_name: str, X) -> np.ndarray:
     as the columns the explanation covers ([N, n_outputs])."""
     model = onnx.load(str(model_path))
     node = next(n for n in model.graph.node if n.op_type in onnx_trees.TREE_OPS)
-    for a in node.attribute:
-        if a.name == "post_transform":
-            if a.type == onnx.AttributeProto.INT:
-                a.i = 0
-            else:
-                a.s = b"NONE"
-    score = node.output[1] if node.op_type == "TreeEnsembleClassifier" else node.output[0]
-    del model.graph.output[:]
-    model.graph.output.append(helper.make_empty_tensor_value_info(score))
+    onnx_trees.score_model(model, node, node.output[1] if node.op_type == "TreeEnsembleClassifier" else node.output[0])
     options = ort.SessionOptions()
     options.log_severity_level = 3
     session = ort.InferenceSession(model.SerializeToString(), options, providers=["CPUExecutionProvider"])

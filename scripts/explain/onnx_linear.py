@@ -31,6 +31,7 @@ import onnx
 import onnxruntime as ort
 from onnx import helper
 
+import onnx_trees
 from onnx_trees import ML_DOMAIN, ONNX_FLOAT_TYPES, TRANSFORMS, TREE_OPS, Unsupported
 
 LINEAR_OPS = ("LinearClassifier", "LinearRegressor")
@@ -105,15 +106,7 @@ class Linear:
         model = onnx.ModelProto()
         model.CopyFrom(self.model)
         node = model.graph.node[self.node_index]
-        for a in node.attribute:
-            if a.name == "post_transform":
-                if a.type == onnx.AttributeProto.INT:
-                    a.i = 0
-                else:
-                    a.s = b"NONE"
-        score = node.output[1] if node.op_type == "LinearClassifier" else node.output[0]
-        del model.graph.output[:]
-        model.graph.output.append(helper.make_empty_tensor_value_info(score))
+        onnx_trees.score_model(model, node, node.output[1] if node.op_type == "LinearClassifier" else node.output[0])
         out = _session(model).run(None, {self.input_name: np.asarray(X).astype(self.input_dtype)})[0]
         out = np.asarray(out, dtype=np.float64).reshape(len(X), -1)
         if self.score_columns == [-1]:

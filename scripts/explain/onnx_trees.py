@@ -439,3 +439,18 @@ def _build(root, exists, describe, leaf_value, n_outputs, name):
             t["children_left"][i], t["children_right"][i] = slot[left], slot[right]
             t["children_default"][i] = slot[default]
     return t
+
+
+def score_model(model, node, score: str):
+    """`model` (changed in place) answering only `node`'s output `score`, with the node's
+    post_transform set to NONE: the raw scores, for checking explained margins."""
+    from onnx import helper
+    for a in node.attribute:
+        if a.name == "post_transform":
+            if a.type == onnx.AttributeProto.INT:
+                a.i = 0
+            else:
+                a.s = b"NONE"
+    del model.graph.output[:]
+    model.graph.output.append(helper.make_empty_tensor_value_info(score))
+    return model

@@ -35,7 +35,7 @@ DASHBOARD = ROOT / "deploy" / "grafana" / "augur-dashboard.json"
 GOOD = {"ApplicantIncome": 5849, "LoanAmount": 128, "Credit_History": 1, "Property_Area": "Urban"}
 BAD = {"ApplicantIncome": -5, "LoanAmount": "lots"}
 sys.path.insert(0, str(ROOT / "scripts"))
-from checklib import check, finish, free_port  # noqa: E402
+from checklib import call, check, finish, free_port  # noqa: E402
 
 # Labels Prometheus adds to every series it scrapes (the target's labels).
 TARGET_LABELS = {"job", "instance"}
@@ -291,15 +291,6 @@ def structure(dashboard):
     return queries
 
 
-def call(port, path, body=None):
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data,
-                                     headers={"Content-Type": "application/json"} if data else {})
-    try:
-        with urllib.request.urlopen(request, timeout=5) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
 
 
 def scrape(augur):

@@ -34,20 +34,25 @@ struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
         let elapsed = ContinuousClock.now - start
         let micros = Double(elapsed.components.attoseconds) / 1e12 + Double(elapsed.components.seconds) * 1e6
         let milliseconds = Self.milliseconds(micros)
-        var metadata: Logger.Metadata = ["request_id": "\(id)", "trace_id": "\(trace.traceID)"]
+        var fields = LogFields()
         if format == .json {
-            metadata["method"] = "\(request.method)"
-            metadata["path"] = "\(request.uri.path)"
-            metadata["status"] = .stringConvertible(Int(response.status.code))
-            metadata["duration_ms"] = .stringConvertible(micros / 1000)
-            metadata["span_id"] = "\(trace.spanID)"
-            if let parent = trace.parentID { metadata["parent_id"] = "\(parent)" }
-            if let version = response.headers[PredictionHandler.modelVersion] { metadata["model_version"] = "\(version)" }
-            if let remote = (context as? any RemoteAddressRequestContext)?.remoteAddress,
-               let address = remote.ipAddress { metadata["remote"] = "\(address)" }
-            if let length = request.headers[.contentLength].flatMap(Int.init) { metadata["bytes_in"] = .stringConvertible(length) }
-            if let length = response.body.contentLength { metadata["bytes_out"] = .stringConvertible(length) }
+            fields.append("method", .string(request.method.rawValue))
+            fields.append("path", .string(request.uri.path))
+            fields.append("status", .number(Int(response.status.code)))
+            fields.append("duration_ms", .number(text: Self.milliseconds(micros, digits: 3)))
         }
+        fields.append("request_id", .string(id))
+        fields.append("trace_id", .string(trace.traceID))
+        if format == .json {
+            fields.append("span_id", .string(trace.spanID))
+            if let parent = trace.parentID { fields.append("parent_id", .string(parent)) }
+            if let version = response.headers[PredictionHandler.modelVersion] { fields.append("model_version", .string(version)) }
+            if let remote = (context as? any RemoteAddressRequestContext)?.remoteAddress,
+               let address = remote.ipAddress { fields.append("remote", .string(address)) }
+            if let length = request.headers[.contentLength].flatMap(Int.init) { fields.append("bytes_in", .number(length)) }
+            if let length = response.body.contentLength { fields.append("bytes_out", .number(length)) }
+        }
+        let metadata: Logger.Metadata = [LogFields.key: .stringConvertible(fields)]
         logger.info("\(request.method) \(request.uri.path) \(response.status.code) \(milliseconds)ms", metadata: metadata)
         return response
     }
@@ -58,9 +63,12 @@ struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
         return id
     }
 
-    static func milliseconds(_ micros: Double) -> String {
-        let hundredths = Int((micros / 10).rounded())
-        return "\(hundredths / 100).\(hundredths % 100 < 10 ? "0" : "")\(hundredths % 100)"
+    /// `micros` as milliseconds with `digits` decimals (2 or 3), without `String(format:)`.
+    static func milliseconds(_ micros: Double, digits: Int = 2) -> String {
+        let scale = digits == 3 ? 1000 : 100
+        let units = Int((micros * Double(scale) / 1000).rounded())
+        let fraction = String(units % scale)
+        return "\(units / scale)." + String(repeating: "0", count: digits - fraction.count) + fraction
     }
 }
 

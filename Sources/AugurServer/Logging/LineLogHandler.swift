@@ -49,11 +49,20 @@ public struct LineLogHandler: LogHandler {
             out.append(contentsOf: label.utf8)
             out.append(contentsOf: ": ".utf8)
             out.append(contentsOf: message.description.utf8)
-            for (key, value) in Self.merged(metadata, provided, explicit) {
-                out.append(0x20)
-                out.append(contentsOf: key.utf8)
-                out.append(UInt8(ascii: "="))
-                Self.appendText(value, to: &out)
+            if let fields = Self.fields(explicit), metadata.isEmpty, provided.isEmpty {
+                for pair in fields.pairs {
+                    out.append(0x20)
+                    out.append(contentsOf: pair.key.utf8)
+                    out.append(UInt8(ascii: "="))
+                    out.append(contentsOf: pair.value.text.utf8)
+                }
+            } else {
+                for (key, value) in Self.merged(metadata, provided, explicit) {
+                    out.append(0x20)
+                    out.append(contentsOf: key.utf8)
+                    out.append(UInt8(ascii: "="))
+                    Self.appendText(value, to: &out)
+                }
             }
         case .json:
             out.append(contentsOf: #"{"time":""#.utf8)
@@ -64,11 +73,20 @@ public struct LineLogHandler: LogHandler {
             Self.appendJSONString(label, to: &out)
             out.append(contentsOf: #","msg":"#.utf8)
             Self.appendJSONString(message.description, to: &out)
-            for (key, value) in Self.merged(metadata, provided, explicit) {
-                out.append(UInt8(ascii: ","))
-                Self.appendJSONString(key, to: &out)
-                out.append(UInt8(ascii: ":"))
-                Self.appendJSON(value, to: &out)
+            if let fields = Self.fields(explicit), metadata.isEmpty, provided.isEmpty {
+                for pair in fields.pairs {
+                    out.append(UInt8(ascii: ","))
+                    Self.appendJSONString(pair.key, to: &out)
+                    out.append(UInt8(ascii: ":"))
+                    if pair.value.isNumber { out.append(contentsOf: pair.value.text.utf8) } else { Self.appendJSONString(pair.value.text, to: &out) }
+                }
+            } else {
+                for (key, value) in Self.merged(metadata, provided, explicit) {
+                    out.append(UInt8(ascii: ","))
+                    Self.appendJSONString(key, to: &out)
+                    out.append(UInt8(ascii: ":"))
+                    Self.appendJSON(value, to: &out)
+                }
             }
             out.append(UInt8(ascii: "}"))
         }
@@ -86,6 +104,13 @@ public struct LineLogHandler: LogHandler {
                 }
             }
         }
+    }
+
+    /// The call's fields when it passes a `LogFields` as its only metadata (the access log):
+    /// written in their order, with no dictionary, sort or cast per field.
+    static func fields(_ explicit: Logger.Metadata?) -> LogFields? {
+        guard let explicit, explicit.count == 1, case .stringConvertible(let value)? = explicit[LogFields.key] else { return nil }
+        return value as? LogFields
     }
 
     /// Handler metadata, then the provider's, then the call's, later keys winning, in a stable
@@ -137,8 +162,11 @@ public struct LineLogHandler: LogHandler {
         switch value {
         case .string(let s): appendJSONString(s, to: &out)
         case .stringConvertible(let c):
-            // Numbers stay numbers; anything else is a string.
-            if let number = c as? any BinaryInteger {
+            // Numbers stay numbers; anything else is a string. `LogNumber` first: the access
+            // log's numbers, preformatted, without an existential cast.
+            if let number = c as? LogNumber {
+                out.append(contentsOf: number.text.utf8)
+            } else if let number = c as? any BinaryInteger {
                 out.append(contentsOf: "\(number)".utf8)
             } else if let number = c as? Double, number.isFinite {
                 out.append(contentsOf: "\(number)".utf8)
@@ -170,6 +198,12 @@ public struct LineLogHandler: LogHandler {
     /// occur (Swift strings are valid UTF-8).
     static func appendJSONString(_ string: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        // Most strings need no escape: copied in one go.
+        if !string.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out.append(contentsOf: string.utf8)
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in string.utf8 {
             switch byte {
             case UInt8(ascii: "\""): out.append(contentsOf: #"\""#.utf8)
@@ -187,4 +221,40 @@ public struct LineLogHandler: LogHandler {
         }
         out.append(UInt8(ascii: "\""))
     }
+}
+
+/// Fields of one log line in their order (the access log's), passed as the call's only
+/// metadata under `LogFields.key`; numbers already formatted, written bare in JSON.
+public struct LogFields: CustomStringConvertible, Sendable {
+    public struct Value: Sendable {
+        let text: String
+        let isNumber: Bool
+        public static func string(_ text: String) -> Value { Value(text: text, isNumber: false) }
+        public static func number(_ value: Int) -> Value { Value(text: String(value), isNumber: true) }
+        public static func number(text: String) -> Value { Value(text: text, isNumber: true) }
+    }
+
+    /// A key and its value (a struct, not a tuple: no tuple metadata to look up at run time).
+    public struct Pair: Sendable {
+        let key: String
+        let value: Value
+    }
+
+    public static let key = "fields"
+    public var pairs: [Pair] = []
+
+    public init() { pairs.reserveCapacity(12) }
+
+    public mutating func append(_ key: String, _ value: Value) { pairs.append(Pair(key: key, value: value)) }
+
+    /// `key=value …`, for any other handler.
+    public var description: String { pairs.map { "\($0.key)=\($0.value.text)" }.joined(separator: " ") }
+}
+
+/// A number already formatted for a log line: written bare in JSON lines (not quoted).
+public struct LogNumber: CustomStringConvertible, Sendable {
+    public let text: String
+    public init(text: String) { self.text = text }
+    public init(_ value: Int) { text = String(value) }
+    public var description: String { text }
 }

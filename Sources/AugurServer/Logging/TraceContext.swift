@@ -57,27 +57,30 @@ struct TraceContext: Sendable, Equatable {
     /// Ids unique within the process and random-looking across processes: a counter mixed
     /// with SplitMix64's finaliser, from a seed drawn once from the system's generator.
     static func newID(bytes: Int) -> String {
-        var out = ""
-        out.reserveCapacity(bytes * 2)
-        var remaining = bytes
-        while remaining > 0 {
-            var z = seed &+ counter.wrappingAdd(0x9E37_79B9_7F4A_7C15, ordering: .relaxed).newValue
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            z ^= z >> 31
-            if z == 0 { z = 1 }
-            let take = Swift.min(8, remaining)
-            for i in (0..<take).reversed() {
-                let byte = UInt8(truncatingIfNeeded: z >> (UInt64(i) * 8))
-                out.append(Self.hexDigits[Int(byte >> 4)])
-                out.append(Self.hexDigits[Int(byte & 0xF)])
+        String(unsafeUninitializedCapacity: bytes * 2) { out in
+            var remaining = bytes
+            var at = 0
+            while remaining > 0 {
+                var z = seed &+ counter.wrappingAdd(0x9E37_79B9_7F4A_7C15, ordering: .relaxed).newValue
+                z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+                z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+                z ^= z >> 31
+                if z == 0 { z = 1 }
+                for i in (0..<Swift.min(8, remaining)).reversed() {
+                    let byte = UInt8(truncatingIfNeeded: z >> (UInt64(i) * 8))
+                    out[at] = hexDigit(byte >> 4)
+                    out[at + 1] = hexDigit(byte & 0xF)
+                    at += 2
+                }
+                remaining -= 8
             }
-            remaining -= take
+            return bytes * 2
         }
-        return out
     }
 
-    static let hexDigits = Array("0123456789abcdef")
+    @inline(__always)
+    static func hexDigit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 48 + nibble : 87 + nibble }
+
     static let seed = UInt64.random(in: .min ... .max)
     static let counter = Atomic<UInt64>(0)
 }

@@ -85,32 +85,31 @@ struct ModelResolver {
 
     /// A reference-data CSV (`models: NAME: {reference: train.csv}`), canonicalised like a model path.
     private func referencePath(_ text: String, at node: ConfigNode, reader: inout ConfigReader) -> String? {
-        let base = URL(fileURLWithPath: folder, isDirectory: true)
-        let url = (text.hasPrefix("/") ? URL(fileURLWithPath: text) : URL(fileURLWithPath: text, relativeTo: base))
-            .standardizedFileURL.resolvingSymlinksInPath()
-        guard url.pathExtension.lowercased() == "csv" else {
-            reader.error(node, .invalidValue, "'\(text)' is not a .csv file; reference data is a CSV with a header row, in the model's input columns.")
-            return nil
-        }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue else {
-            reader.error(node, .invalidValue, "reference data '\(text)' does not exist (looked for '\(url.path)').")
-            return nil
-        }
-        return url.path
+        existingFile(text, extension: "csv", at: node, reader: &reader,
+                     wrongKind: "'\(text)' is not a .csv file; reference data is a CSV with a header row, in the model's input columns.",
+                     missing: (.invalidValue, "reference data"))
     }
 
     private func canonicalPath(_ text: String, at node: ConfigNode, reader: inout ConfigReader) -> String? {
+        existingFile(text, extension: "onnx", at: node, reader: &reader,
+                     wrongKind: "'\(text)' is not an .onnx file; Augur serves ONNX models only.",
+                     missing: (.modelUnavailable, "model file"))
+    }
+
+    /// `text` relative to the configuration's folder, symlinks resolved, when it names an
+    /// existing file with the extension; else nil after recording why.
+    private func existingFile(_ text: String, extension wanted: String, at node: ConfigNode, reader: inout ConfigReader,
+                              wrongKind: String, missing: (kind: ConfigError.Code, what: String)) -> String? {
         let base = URL(fileURLWithPath: folder, isDirectory: true)
         let url = (text.hasPrefix("/") ? URL(fileURLWithPath: text) : URL(fileURLWithPath: text, relativeTo: base))
             .standardizedFileURL.resolvingSymlinksInPath()
-        guard url.pathExtension.lowercased() == "onnx" else {
-            reader.error(node, .invalidValue, "'\(text)' is not an .onnx file; Augur serves ONNX models only.")
+        guard url.pathExtension.lowercased() == wanted else {
+            reader.error(node, .invalidValue, wrongKind)
             return nil
         }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue else {
-            reader.error(node, .modelUnavailable, "model file '\(text)' does not exist (looked for '\(url.path)').")
+            reader.error(node, missing.kind, "\(missing.what) '\(text)' does not exist (looked for '\(url.path)').")
             return nil
         }
         return url.path
