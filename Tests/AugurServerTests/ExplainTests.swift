@@ -1,5 +1,6 @@
 @testable import AugurServer
-import AugurService
+import AugurEngine
+@testable import AugurService
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -200,6 +201,83 @@ import Testing
             return nil
         })
         #expect(names == ["tenure_months", "monthly_charges", "support_calls", "contract", "internet_service", "payment_method"])
+    }
+
+    /// A reference file of more rows than are kept: covers count every row (the base value is
+    /// the mean raw score over all of them), the sample kept is spread over the whole file.
+    @Test func coversCountEveryRowOfABigSortedFile() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("augur-big-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.copyItem(at: Support.examples.appendingPathComponent("loan/model.onnx"), to: folder.appendingPathComponent("model.onnx"))
+        // 25,000 rows sorted by income: a prefix would see only the poorest applicants.
+        var csv = "TotalIncome,LoanAmount,Credit_History,Property_Area\n"
+        var rows: [[Float]] = []
+        for i in 0..<25_000 {
+            let row: [Float] = [Float(1000 + i), Float(60 + i % 200), Float(i % 7 == 0 ? 0 : 1), Float(i % 3)]
+            rows.append(row)
+            csv += row.map { String(Int($0)) }.joined(separator: ",") + "\n"
+        }
+        try csv.write(to: folder.appendingPathComponent("ref.csv"), atomically: true, encoding: .utf8)
+        let yaml = try String(contentsOf: Support.examples.appendingPathComponent("loan/augur.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "reference: train.csv", with: "reference: ref.csv")
+        try yaml.write(to: folder.appendingPathComponent("augur.yaml"), atomically: true, encoding: .utf8)
+        let service = try await Service.load(configuration: try ServiceConfiguration.load(contentsOf: folder.path))
+        guard case .available(let explainer)? = service.route(named: "loan_status")?.pipeline.explanation else {
+            Issue.record("no explainer")
+            return
+        }
+        #expect(explainer.referenceRows == 25_000 && explainer.importanceRows == 1000)
+        // The base value is the mean of the explained score over all 25,000 rows.
+        let model = try #require(service.routes.first).pipeline
+        let scores = try model.plan.run([.tensor(try Tensor(float32: rows.flatMap { $0 }, shape: [rows.count, 4]))])
+        guard case .maps(let maps) = scores[1] else {
+            Issue.record("no probabilities")
+            return
+        }
+        let classes = maps.keys.count
+        var total = 0.0
+        for r in 0..<rows.count { total += Double(maps.scores[r * classes + 1]) }
+        let mean = total / Double(rows.count)
+        let (_, answer) = try await call(service, "/loan_status/explain", body: Self.applicant)
+        guard case .object(let object) = answer, case .object(let e)? = object["explanation"], let base = Self.number(e["base_value"]) else {
+            Issue.record("\(answer)")
+            return
+        }
+        #expect(abs(base - mean) < 1e-5, "base \(base), mean score \(mean)")
+    }
+
+    /// `augur models import --reference` keeps the CSV with the version; a route serving the
+    /// version from the store explains with it.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: LiveServerTests.binary.path), "needs swift build first"))
+    func aStoreVersionCarriesItsReference() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("augur-store-ref-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = folder.appendingPathComponent("models").path
+        let (status, out, err) = try Support.runAugur(["models", "import", Support.examples.appendingPathComponent("loan/model.onnx").path,
+                                                       "--name", "loan", "--reference", Support.examples.appendingPathComponent("loan/train.csv").path,
+                                                       "--store", store])
+        #expect(status == 0 && out.contains("reference: 614 rows") && out.contains("(kept for explanations)"), "\(out)\(err)")
+        #expect(FileManager.default.fileExists(atPath: "\(store)/loan/versions/1/reference.csv"))
+        // A CSV not in the model's columns keeps its statistics only, and says why.
+        let (other, otherOut, _) = try Support.runAugur(["models", "import", Support.examples.appendingPathComponent("loan/model.onnx").path,
+                                                         "--name", "loan", "--reference", Support.examples.appendingPathComponent("loan/applications.csv").path,
+                                                         "--store", store])
+        #expect(other == 0 && otherOut.contains("note: only its statistics are kept"), "\(otherOut)")
+        #expect(!FileManager.default.fileExists(atPath: "\(store)/loan/versions/2/reference.csv"))
+        let yaml = try String(contentsOf: Support.examples.appendingPathComponent("loan/augur.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "  loan: {path: model.onnx, reference: train.csv}\n", with: "  loan: loan:1\n")
+        try yaml.write(to: folder.appendingPathComponent("augur.yaml"), atomically: true, encoding: .utf8)
+        var configuration = try ServiceConfiguration.load(contentsOf: folder.path)
+        configuration.storeRoot = store
+        let service = try await Service.load(configuration: configuration)
+        let (code, answer) = try await call(service, "/loan_status/explain", body: Self.applicant)
+        guard code == 200, case .object(let object) = answer, let probability = Self.number(object["probability"]) else {
+            Issue.record("\(code) \(answer)")
+            return
+        }
+        #expect(Self.checkAdditive(object, expected: probability).isEmpty)
     }
 
     @Test func aModelWithoutReferenceDataSaysWhy() async throws {

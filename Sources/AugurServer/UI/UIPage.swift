@@ -269,7 +269,7 @@ struct UIPage: Sendable {
         return """
             <section class="importance" aria-labelledby="importance-title">
             <h2 id="importance-title">\(t("importance"))</h2>
-            <p class="note">\(t("importance_help", String(explainer.referenceRows)))</p>
+            <p class="note">\(t("importance_help", String(explainer.importanceRows)))</p>
             <ol class="bars">\(items.joined())</ol>
             </section>
             """

@@ -39,8 +39,21 @@ public struct ModelExplainer: Sendable {
     static let lineageRows = 1000
 
     /// Why a model cannot be explained.
-    struct Unavailable: Error, CustomStringConvertible {
-        let description: String
+    public struct Unavailable: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// The explainer of a loaded model from all its reference rows, or why there is none
+    /// (a reference that fits the model but a model that cannot be explained is not a load
+    /// error: its routes answer `/explain` with the reason).
+    public static func make(plan: Plan, reference: ReferenceRows) -> Result<ModelExplainer, Unavailable> {
+        do {
+            return .success(try ModelExplainer(plan: plan, reference: reference))
+        } catch let error as Unavailable {
+            return .failure(error)
+        } catch {
+            return .failure(Unavailable(description: "The model's reference data '\(reference.source)' cannot be used for explanations: \(error)"))
+        }
     }
 
     public init(plan: Plan, reference: ReferenceRows) throws {
@@ -84,7 +97,7 @@ public struct ModelExplainer: Sendable {
         columnLocations = locations
         columnNames = reference.columnNames.count == locations.count ? reference.columnNames : locations.map { "input \($0.0) column \($0.1)" }
         var lineage = [[Int]](repeating: [], count: width)
-        let sample = reference.prefix(Self.lineageRows)
+        let sample = try reference.sample(Self.lineageRows)
         let base = try Self.treeInput(plan, step, sample.feeds)
         for (flat, (input, column)) in locations.enumerated() where sample.count > 1 {
             guard case .tensor(let tensor) = sample.feeds[input] else { continue }

@@ -11,12 +11,13 @@ import Foundation
 /// From `models: NAME: {path: …, reference: train.csv}` or a store version imported with
 /// `--reference`. The CSV is read as `augur predict --model` reads one (`RowReader`: the
 /// header names the inputs, or fills a single [N, k] input in order). Files above
-/// `maxBytes` are refused; more than `maxRows` rows are thinned to `maxRows` rows spread
-/// evenly over the file, so a sorted file still gives a fair sample.
+/// `maxBytes` are refused. Every row is read (node covers and means count them all);
+/// `sample()` thins them to `maxRows` rows spread evenly over the file, so that a sorted file
+/// still gives a fair sample, for what is kept in memory (lineage, importance).
 public struct ReferenceRows: Sendable {
     /// File name, for messages and `/readyz`.
     public let source: String
-    /// Rows kept.
+    /// Rows held.
     public let count: Int
     /// Rows in the file.
     public let fileRows: Int
@@ -47,8 +48,8 @@ public struct ReferenceRows: Sendable {
         }
         self.source = source
         fileRows = rows
-        count = Swift.min(rows, Self.maxRows)
-        feeds = try count == rows ? all : all.map { try Self.thin($0, rows: rows, keep: Self.maxRows) }
+        count = rows
+        feeds = all
         let header = (try? CSVTable.header(csv: csv)) ?? []
         let ports = model.signature.inputs
         columnNames = zip(ports, all).flatMap { port, value -> [String] in
@@ -59,12 +60,19 @@ public struct ReferenceRows: Sendable {
         }
     }
 
-    init(source: String, feeds: [Value], count: Int, columnNames: [String]) {
+    init(source: String, feeds: [Value], count: Int, fileRows: Int, columnNames: [String]) {
         self.source = source
         self.feeds = feeds
         self.count = count
         self.columnNames = columnNames
-        fileRows = count
+        self.fileRows = fileRows
+    }
+
+    /// At most `limit` rows, spread evenly over these.
+    public func sample(_ limit: Int = maxRows) throws -> ReferenceRows {
+        guard count > limit else { return self }
+        return ReferenceRows(source: source, feeds: try feeds.map { try Self.thin($0, rows: count, keep: limit) }, count: limit,
+                             fileRows: fileRows, columnNames: columnNames)
     }
 
     /// `keep` rows of `value`, spread evenly over its `rows` rows.
@@ -83,7 +91,7 @@ public struct ReferenceRows: Sendable {
         return ReferenceRows(source: source, feeds: feeds.map { value in
             if case .tensor(let t) = value { return .tensor(t.rows(0..<limit)) }
             return value
-        }, count: limit, columnNames: columnNames)
+        }, count: limit, fileRows: fileRows, columnNames: columnNames)
     }
 }
 

@@ -27,9 +27,12 @@ public struct RouteExplainer: Sendable {
     /// Mean |contribution| per entry over reference rows, largest first (empty when the
     /// forest is too big to explain enough rows at load): the form's importance panel.
     public let importance: [(name: String, parameters: [String], meanAbsolute: Double)]
+    /// Reference rows the importance was averaged over.
+    public let importanceRows: Int
     public var referenceSource: String { model.referenceSource }
     /// `tree_path_dependent` or `linear`.
     public var method: String { model.method }
+    /// Reference rows the covers (or means) were counted on: every row of the file.
     public var referenceRows: Int { model.referenceRows }
 
     struct Group: Sendable {
@@ -51,18 +54,17 @@ public struct RouteExplainer: Sendable {
     static let importanceBudget = 50_000_000
 
     /// The explainer of a route, or why there is none.
-    static func make(plan: Plan, features: FeatureBuilder, parameterNames: [String], isClassifier: Bool,
-                     reference: ReferenceRows?) -> ExplanationSupport {
-        guard let reference else {
+    /// `model` is the loaded model's explainer (built from every reference row), `sample` a
+    /// sample of those rows for the importance ranking.
+    static func make(model built: Result<ModelExplainer, ModelExplainer.Unavailable>?, sample reference: ReferenceRows?,
+                     features: FeatureBuilder, parameterNames: [String], isClassifier: Bool) -> ExplanationSupport {
+        guard let built, let reference else {
             return .unavailable("The model has no reference data, which explanations are computed from: give its training data (in the model's input columns) as models: NAME: {path: …, reference: train.csv}, or import it with augur models import --reference train.csv.")
         }
         let model: ModelExplainer
-        do {
-            model = try ModelExplainer(plan: plan, reference: reference)
-        } catch let error as ModelExplainer.Unavailable {
-            return .unavailable(error.description)
-        } catch {
-            return .unavailable("The model's reference data '\(reference.source)' cannot be used for explanations: \(error)")
+        switch built {
+        case .success(let explainer): model = explainer
+        case .failure(let why): return .unavailable(why.description)
         }
         let groups = Self.groups(model, features: features, parameterNames: parameterNames)
         let explained = model.explainedTargets
@@ -74,12 +76,14 @@ public struct RouteExplainer: Sendable {
             (targets, perTarget) = (Array(0..<model.targets), model.targets > 1)
         }
         var explainer = RouteExplainer(model: model, groups: groups, targets: targets, perTarget: perTarget,
-                                       isClassifier: isClassifier, maxRows: Swift.max(1, workBudget / model.workPerRow), importance: [])
+                                       isClassifier: isClassifier, maxRows: Swift.max(1, workBudget / model.workPerRow),
+                                       importance: [], importanceRows: 0)
         let sample = Swift.min(reference.count, ModelExplainer.lineageRows, importanceBudget / model.workPerRow)
-        if sample >= 10, let contributions = try? model.contributions(reference.prefix(sample).feeds) {
+        if sample >= 10, let rows = try? reference.sample(sample), let contributions = try? model.contributions(rows.feeds) {
             explainer = RouteExplainer(model: model, groups: groups, targets: targets, perTarget: perTarget,
                                        isClassifier: isClassifier, maxRows: explainer.maxRows,
-                                       importance: explainer.importance(contributions, parameterNames: parameterNames))
+                                       importance: explainer.importance(contributions, parameterNames: parameterNames),
+                                       importanceRows: rows.count)
         }
         return .available(explainer)
     }

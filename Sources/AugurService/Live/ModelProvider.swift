@@ -22,9 +22,26 @@ public struct LoadedModel: Sendable {
     /// What `ModelProvider.locate` saw when this version was chosen.
     public let pointer: ModelPointer
     public let model: ONNXModel
-    /// Reference data in the model's input columns (`reference:` or the store version's), for
-    /// explanations.
+    /// A sample (at most `ReferenceRows.maxRows`) of the reference data in the model's input
+    /// columns (`reference:` or the store version's): the routes' importance rankings.
     public var reference: ReferenceRows? = nil
+    /// The model's explainer, built at load from every reference row; nil without reference data.
+    public var explainer: Result<ModelExplainer, ModelExplainer.Unavailable>? = nil
+
+    init(entry: String, name: String, version: String, sha256: String, origin: String, pointer: ModelPointer, model: ONNXModel,
+         reference all: ReferenceRows? = nil) throws {
+        self.entry = entry
+        self.name = name
+        self.version = version
+        self.sha256 = sha256
+        self.origin = origin
+        self.pointer = pointer
+        self.model = model
+        if let all {
+            explainer = ModelExplainer.make(plan: model.plan, reference: all)
+            reference = try all.sample()
+        }
+    }
 }
 
 /// Where a source's current version is, cheap to compute so it can be polled: a store
@@ -110,7 +127,7 @@ public struct ModelProvider: Sendable {
             let bytes = try StoreFiles.readModelFile(path, limit: importer.maxFileSize)
             let digest = Digests.sha256(bytes)
             let model = try importer.load(bytes: Data(bytes))
-            return LoadedModel(entry: entry.name, name: entry.name, version: String(digest.prefix(ServiceDefaults.versionDigits)),
+            return try LoadedModel(entry: entry.name, name: entry.name, version: String(digest.prefix(ServiceDefaults.versionDigits)),
                                sha256: digest, origin: path, pointer: pointer, model: model,
                                reference: try entry.reference.map { try ReferenceRows.read(path: $0, model: model) })
         case .store(let reference):
@@ -132,7 +149,7 @@ public struct ModelProvider: Sendable {
         } else if let csv = try store.referenceRows(record) {
             reference = try ReferenceRows(csv: Data(csv), source: "\(record.tag) \(ModelStore.referenceRowsFileName)", model: model)
         }
-        return LoadedModel(entry: entry.name, name: name ?? record.name, version: record.version, sha256: record.sha256,
+        return try LoadedModel(entry: entry.name, name: name ?? record.name, version: record.version, sha256: record.sha256,
                            origin: origin, pointer: pointer, model: model, reference: reference)
     }
 }

@@ -31,7 +31,7 @@ public struct PredictionPipeline: Sendable {
     public let explanation: ExplanationSupport
 
     init(schema: RouteSchema, features: FeatureBuilder, plan: Plan, output: OutputMapper, maxBatch: Int, model: ModelIdentity,
-         reference: ReferenceRows? = nil) {
+         explainer: Result<ModelExplainer, ModelExplainer.Unavailable>? = nil, reference: ReferenceRows? = nil) {
         self.schema = schema
         self.features = features
         self.plan = plan
@@ -39,8 +39,8 @@ public struct PredictionPipeline: Sendable {
         self.maxBatch = maxBatch
         self.model = model
         outputNames = plan.outputs.map(\.name)
-        explanation = RouteExplainer.make(plan: plan, features: features, parameterNames: schema.parameters.map(\.name),
-                                          isClassifier: output.isClassifier, reference: reference)
+        explanation = RouteExplainer.make(model: explainer, sample: reference, features: features,
+                                          parameterNames: schema.parameters.map(\.name), isClassifier: output.isClassifier)
     }
 
     /// Rows above this run through `Plan.run(rows:)` in chunks.

@@ -80,7 +80,7 @@ public final class Service: Sendable {
         let pipeline = PredictionPipeline(schema: route.schema, features: features, plan: plan,
                                           output: OutputMapper(kind: kind, spec: route.output),
                                           maxBatch: configuration.maxBatch, model: ModelIdentity(name: loaded.name, version: loaded.version),
-                                          reference: loaded.reference)
+                                          explainer: loaded.explainer, reference: loaded.reference)
         return Route(configuration: route, model: loaded, pipeline: pipeline)
     }
 

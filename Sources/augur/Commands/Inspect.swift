@@ -36,7 +36,8 @@ struct Inspect: ParsableCommand {
         } catch {
             throw CommandFailure("Cannot explain '\(model)' on '\(reference)': \(error)")
         }
-        let sample = rows.prefix(self.rows ?? rows.count)
+        let kept = try rows.sample()
+        let sample = kept.prefix(self.rows ?? kept.count)
         let clock = ContinuousClock()
         var importance: [(name: String, meanAbsolute: Double)] = []
         let elapsed = try clock.measure { importance = try explainer.importance(sample.feeds) }
