@@ -15,6 +15,8 @@ extension Response {
     /// The one error shape: `{"detail": [{"type", "loc", "msg", "input"?}]}` with its status.
     static func error(_ error: RequestError, headers: HTTPFields = [:]) -> Response {
         ErrorTypes.current?.record(error)
+        var headers = headers
+        if error.issues.contains(where: { $0.type == .overloaded }) { headers[.retryAfter] = "1" }
         return json(error.body, status: error.status, headers: headers)
     }
 

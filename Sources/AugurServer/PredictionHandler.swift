@@ -50,7 +50,7 @@ struct PredictionHandler: Sendable {
                 return .failure(error)
             }
         }
-        return respond(route, encoder: encoder, explain: explain) { () throws(RequestError) in try decoded.get() }
+        return await respond(route, encoder: encoder, explain: explain) { () throws(RequestError) in try decoded.get() }
     }
 
     func get(_ request: Request, context: some RequestContext, explain: Bool = false) async throws -> Response {
@@ -63,18 +63,18 @@ struct PredictionHandler: Sendable {
             explain = explain || Self.asksToExplain(pairs)
             pairs.removeAll { $0.0 == "explain" }
         }
-        return respond(route, encoder: encoder, explain: explain) { () throws(RequestError) in try route.pipeline.decode(query: pairs) }
+        return await respond(route, encoder: encoder, explain: explain) { () throws(RequestError) in try route.pipeline.decode(query: pairs) }
     }
 
     /// Decodes, predicts and encodes, labelling the response (success or error) with the model
     /// version that answered.
     private func respond(_ route: Route, encoder: Int, explain: Bool,
-                         _ decode: () throws(RequestError) -> ParameterRows) -> Response {
+                         _ decode: () throws(RequestError) -> ParameterRows) async -> Response {
         var headers = encoders.headers[encoder]
         headers.append(contentsOf: Self.versionHeaders(route))
         do throws(RequestError) {
             let rows = try decode()
-            let predictions = explain ? try route.pipeline.explain(rows) : try route.pipeline.predict(rows)
+            let predictions = explain ? try route.pipeline.explain(rows) : try await route.predict(rows)
             metrics?.countRows(route, predictions.count)
             var out = JSONOutput(capacity: 256)
             encoders.encoders[encoder].encode(predictions, into: &out)

@@ -15,6 +15,7 @@ import Testing
     static let elsewhere: [IssueType: String] = [
         .requestTimeout: "scripts/connections/check.py (slow heads and bodies on a real socket)",
         .tooManyConnections: "scripts/connections/check.py (connections over max_connections)",
+        .overloaded: "BatchingTests (a full batching queue needs requests waiting concurrently)",
         .inferenceFailed: "a model failing on validated inputs: a bug, not a request",
         .internalError: "an unexpected error: a bug, not a request",
         .notAcceptable: "EncoderTests (only with more than one encoder; `augur serve` has one)",

@@ -82,4 +82,6 @@ struct RouteConfiguration: Sendable {
     let schema: RouteSchema
     let features: FeatureSpec
     let output: OutputSpec
+    /// `batching:`; nil: each request runs on its own.
+    var batching: BatchingSettings? = nil
 }

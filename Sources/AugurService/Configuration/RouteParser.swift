@@ -3,7 +3,7 @@ import Yams
 /// Reads one entry of `routes:` (augur or kedro-fast-api syntax) into a `RouteConfiguration`.
 struct RouteParser {
     static let keys = ["model", "predictor", "summary", "description", "parameters", "rules", "features", "output",
-                       "allow_unknown_fields"]
+                       "allow_unknown_fields", "batching"]
 
     var reader: ConfigReader
     let models: ModelResolver
@@ -27,6 +27,7 @@ struct RouteParser {
         let features = values["features"].map { parseFeatures($0, scope: scope) } ?? .byName
         let output = values["output"].map { OutputParser.parse($0, reader: &reader) } ?? OutputSpec()
         let allowUnknown = values["allow_unknown_fields"].flatMap { reader.bool($0) } ?? allowUnknownFields
+        let batching = values["batching"].flatMap { BatchingSettings.parse($0, reader: &reader) }
         let summary = values["summary"].flatMap { reader.localizedText($0) } ?? LocalizedText("")
         let description = values["description"].flatMap { reader.localizedText($0) } ?? LocalizedText("")
         guard reader.errors.count == before, let model else { return (nil, nil) }
@@ -34,7 +35,7 @@ struct RouteParser {
         let route = RouteConfiguration(
             name: name, location: SourceLocation(line: node.line, path: node.path), modelName: model.entry.name,
             modelLocation: model.location, summary: summary.text.isEmpty ? LocalizedText(Self.title(name)) : summary, description: description,
-            schema: schema, features: features, output: output)
+            schema: schema, features: features, output: output, batching: batching)
         return (route, model.entry)
     }
 

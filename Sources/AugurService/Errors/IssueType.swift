@@ -14,6 +14,7 @@ public enum IssueType: String, CaseIterable, Sendable, CustomStringConvertible {
     case payloadTooLarge = "payload_too_large"
     case unsupportedMediaType = "unsupported_media_type"
     case tooManyConnections = "too_many_connections"
+    case overloaded
     case httpError = "http_error"
     case inferenceFailed = "inference_failed"
     case explanationUnavailable = "explanation_unavailable"
@@ -63,7 +64,7 @@ public enum IssueType: String, CaseIterable, Sendable, CustomStringConvertible {
         case .requestTimeout: [408, 503]
         case .payloadTooLarge: [413]
         case .unsupportedMediaType: [415]
-        case .tooManyConnections: [503]
+        case .tooManyConnections, .overloaded: [503]
         case .inferenceFailed, .internalError: [500]
         case .explanationUnavailable: [404]
         case .httpError, .badRequest, .csvInvalid, .v1Format: []

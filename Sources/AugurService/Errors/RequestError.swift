@@ -73,6 +73,12 @@ public struct RequestError: Error, Sendable, Equatable {
         RequestError(status: 422, issues: issues)
     }
 
+    /// 503: the route's batching queue already holds its most rows; answered with `Retry-After`.
+    public static func overloaded(queuedRowsLimit: Int) -> RequestError {
+        RequestError(status: 503, issues: [Issue(type: .overloaded, loc: [],
+            msg: "The server is busy: \(queuedRowsLimit) rows are already waiting for this route's model. Retry in a moment.")])
+    }
+
     /// 404: the route has no explanations (no reference data, not a tree model); `msg` says why.
     public static func explanationUnavailable(_ reason: String) -> RequestError {
         RequestError(status: 404, issues: [Issue(type: .explanationUnavailable, loc: [], msg: reason)])

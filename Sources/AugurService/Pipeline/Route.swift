@@ -23,6 +23,8 @@ public struct Route: Sendable {
     public let isClassifier: Bool
     /// Decoders, `predict`, typed predictions: everything between a transport and its encoder.
     public let pipeline: PredictionPipeline
+    /// Adaptive batching (`batching:`), nil when off.
+    public let batcher: RouteBatcher?
     /// Class labels in probability order when known from `output.labels`, for the response schema.
     let labels: [String]
     let unit: String?
@@ -40,9 +42,16 @@ public struct Route: Sendable {
         modelEntry = configuration.modelName
         isClassifier = pipeline.output.isClassifier
         self.pipeline = pipeline
+        batcher = configuration.batching.map { RouteBatcher(pipeline: pipeline, settings: $0) }
         labels = configuration.output.labels?.map(\.label) ?? []
         unit = configuration.output.unit
         probabilities = configuration.output.probabilities
+    }
+
+    /// Validated rows predicted: through the batcher when the route batches, else at once.
+    public func predict(_ rows: ParameterRows) async throws(RequestError) -> Predictions {
+        guard let batcher else { return try pipeline.predict(rows) }
+        return try await batcher.predict(rows)
     }
 
     /// A JSON body decoded (`PredictionPipeline.decode(body:)`) and predicted.

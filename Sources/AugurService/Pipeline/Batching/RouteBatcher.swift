@@ -1,0 +1,142 @@
+import Foundation
+import Synchronization
+
+/// Adaptive batching of one route's requests (`batching:`): concurrent requests whose rows
+/// passed validation wait in a queue and run together through one `predict` of up to
+/// `max_batch_rows` rows; each request gets exactly the rows it sent back.
+///
+/// - A batch runs when the queue holds `max_batch_rows` rows, or when the first waiting
+///   request's deadline (`max_delay_ms` after its arrival, not after the last one's) expires.
+/// - A request of `max_batch_rows` rows or more runs alone at once; validation and its errors
+///   never wait (decoding happens before the queue).
+/// - More than `max_queue_rows` waiting rows: a 503 `overloaded`, answered with `Retry-After`.
+/// - Runs happen in tasks of Swift's cooperative pool (one thread per core), never on the
+///   threads that read and write connections.
+/// - When a batched run fails (a feature out of an integer input's range in one request), each
+///   request of the batch runs alone, so each gets its own answer or its own error.
+///
+/// One batcher per route version: a reload builds a new route with a new batcher, and the old
+/// one finishes the requests it holds with the model they started on.
+public final class RouteBatcher: Sendable {
+    let pipeline: PredictionPipeline
+    public let settings: BatchingSettings
+
+    private struct Waiting {
+        let rows: ParameterRows
+        let arrival: ContinuousClock.Instant
+        let continuation: CheckedContinuation<Result<Predictions, RequestError>, Never>
+    }
+
+    private struct State {
+        var queue: [Waiting] = []
+        var queuedRows = 0
+        /// The armed deadline's number; a timer that finds another number is stale.
+        var deadline = 0
+        var armed = false
+    }
+
+    private let state = Mutex(State())
+    /// Batches run and rows in them, for metrics and tests.
+    private let counters = Mutex((batches: 0, rows: 0))
+
+    init(pipeline: PredictionPipeline, settings: BatchingSettings) {
+        self.pipeline = pipeline
+        self.settings = settings
+    }
+
+    /// Batches run so far and the rows they held.
+    public var statistics: (batches: Int, rows: Int) { counters.withLock { $0 } }
+
+    /// The predictions for validated rows, run in a batch with other requests' rows.
+    public func predict(_ rows: ParameterRows) async throws(RequestError) -> Predictions {
+        if rows.count == 0 || rows.count >= settings.maxBatchRows {
+            return try await Self.offload { [pipeline] () throws(RequestError) in try pipeline.predict(rows) }
+        }
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Predictions, RequestError>, Never>) in
+            enum Action { case refuse, run, arm(Int), wait }
+            let now = ContinuousClock.now
+            let action: Action = state.withLock { s in
+                guard s.queuedRows + rows.count <= settings.maxQueueRows else { return .refuse }
+                s.queue.append(Waiting(rows: rows, arrival: now, continuation: continuation))
+                s.queuedRows += rows.count
+                if s.queuedRows >= settings.maxBatchRows { return .run }
+                guard !s.armed else { return .wait }
+                s.armed = true
+                s.deadline += 1
+                return .arm(s.deadline)
+            }
+            switch action {
+            case .refuse:
+                continuation.resume(returning: .failure(.overloaded(queuedRowsLimit: settings.maxQueueRows)))
+            case .run:
+                Task { self.flush(deadline: nil) }
+            case .arm(let deadline):
+                schedule(deadline, after: settings.maxDelay)
+            case .wait:
+                break
+            }
+        }
+        return try result.get()
+    }
+
+    private func schedule(_ deadline: Int, after delay: Duration) {
+        Task {
+            try? await Task.sleep(for: delay)
+            self.flush(deadline: deadline)
+        }
+    }
+
+    /// Takes up to `max_batch_rows` rows of whole requests from the queue and runs them;
+    /// re-arms the deadline of what is left (from its first request's arrival). A timer whose
+    /// deadline was replaced does nothing.
+    private func flush(deadline: Int?) {
+        let (batch, rearm): ([Waiting], (Int, Duration)?) = state.withLock { s in
+            if let deadline, !(s.armed && s.deadline == deadline) { return ([], nil) }
+            var batch: [Waiting] = []
+            var rows = 0
+            while let first = s.queue.first, batch.isEmpty || rows + first.rows.count <= settings.maxBatchRows {
+                batch.append(s.queue.removeFirst())
+                rows += first.rows.count
+            }
+            s.queuedRows -= rows
+            s.deadline += 1
+            guard let next = s.queue.first else {
+                s.armed = false
+                return (batch, nil)
+            }
+            s.armed = true
+            let left = settings.maxDelay - (ContinuousClock.now - next.arrival)
+            return (batch, (s.deadline, s.queuedRows >= settings.maxBatchRows ? .zero : max(.zero, left)))
+        }
+        if let (deadline, delay) = rearm { schedule(deadline, after: delay) }
+        guard !batch.isEmpty else { return }
+        run(batch)
+    }
+
+    private func run(_ batch: [Waiting]) {
+        counters.withLock { $0.batches += 1; $0.rows += batch.reduce(0) { $0 + $1.rows.count } }
+        if batch.count == 1, let only = batch.first {
+            only.continuation.resume(returning: Result { () throws(RequestError) in try pipeline.predict(only.rows) })
+            return
+        }
+        do throws(RequestError) {
+            let predictions = try pipeline.predict(ParameterRows.joined(batch.map(\.rows)))
+            var start = 0
+            for waiting in batch {
+                let range = start..<(start + waiting.rows.count)
+                waiting.continuation.resume(returning: .success(predictions.rows(range, isBatch: waiting.rows.isBatch)))
+                start = range.upperBound
+            }
+        } catch {
+            for waiting in batch {
+                waiting.continuation.resume(returning: Result { () throws(RequestError) in try pipeline.predict(waiting.rows) })
+            }
+        }
+    }
+
+    /// `work` on the cooperative pool rather than the caller's thread (an event loop).
+    static func offload(_ work: @escaping @Sendable () throws(RequestError) -> Predictions) async throws(RequestError) -> Predictions {
+        let result = await Task { Result { () throws(RequestError) in try work() } }.value
+        return try result.get()
+    }
+}
