@@ -76,6 +76,7 @@ struct PredictionHandler: Sendable {
             let rows = try decode()
             let predictions = explain ? try route.pipeline.explain(rows) : try await route.predict(rows)
             metrics?.countRows(route, predictions.count)
+            if let batch = predictions.batch { metrics?.observeBatch(route, rows: batch.rows, wait: batch.wait) }
             var out = JSONOutput(capacity: 256)
             encoders.encoders[encoder].encode(predictions, into: &out)
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: out.bytes)))

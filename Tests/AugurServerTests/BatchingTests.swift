@@ -119,6 +119,29 @@ import Testing
         #expect(batcher.statistics == (1, 2))
     }
 
+    /// Each batched request records its run's rows and its wait in the queue.
+    @Test func batchesAreMeasured() async throws {
+        let service = try await Self.batchedService("loan", "{max_batch_rows: 4, max_delay_ms: 50, max_queue_rows: 100}")
+        let body = #"{"ApplicantIncome": 5849, "LoanAmount": 128, "Credit_History": 1, "Property_Area": "Urban"}"#
+        try await Support.app(service).test(.router) { client in
+            async let a = client.execute(uri: "/loan_status", method: .post, headers: [.contentType: "application/json"],
+                                         body: Support.body(body)) { $0.status.code }
+            async let b = client.execute(uri: "/loan_status", method: .post, headers: [.contentType: "application/json"],
+                                         body: Support.body(body)) { $0.status.code }
+            async let c = client.execute(uri: "/loan_status", method: .post, headers: [.contentType: "application/json"],
+                                         body: Support.body(body)) { $0.status.code }
+            async let d = client.execute(uri: "/loan_status", method: .post, headers: [.contentType: "application/json"],
+                                         body: Support.body(body)) { $0.status.code }
+            let statuses = try await [a, b, c, d]
+            #expect(statuses == [200, 200, 200, 200])
+            let text = try await client.execute(uri: "/metrics", method: .get) { String(buffer: $0.body) }
+            #expect(text.contains(#"augur_batch_rows_count{route="loan_status"} 4"#), "\(text.split(separator: "\n").filter { $0.contains("batch") })")
+            #expect(text.contains(#"augur_batch_queue_wait_seconds_count{route="loan_status"} 4"#))
+            // The four arrived together and filled one run of four.
+            #expect(text.contains(#"augur_batch_rows_sum{route="loan_status"} 16"#))
+        }
+    }
+
     @Test func settingsAreChecked() throws {
         let base = "models:\n  m: \(Support.examples.appendingPathComponent("loan/model.onnx").path)\nroutes:\n  r:\n    model: m\n    parameters: {x: {type: float}}\n"
         #expect(throws: ConfigErrors.self) { try ServiceConfiguration(yaml: base + "    batching: {max_batch_rows: 0}\n", path: "/tmp/a.yaml") }

@@ -29,6 +29,13 @@ final class ServerMetrics: Sendable {
     let other: EndpointMetrics
     private let errors = Mutex<[String: Counter]>([:])
     private let rows = Mutex<[String: Counter]>([:])
+    /// Per batching route: the rows of the run each request was in, and its wait in the queue.
+    private let batches = Mutex<[String: (rows: ValueHistogram, wait: DurationHistogram)]>([:])
+    static let batchRowBuckets: [Double] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096]
+    static let waitBuckets: [Duration] = [
+        .microseconds(10), .microseconds(50), .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1),
+        .microseconds(2500), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .seconds(1),
+    ]
     private let models = Mutex<[String: (reloads: Int, refusals: Int, info: Gauge?, infoKey: String)]>([:])
     private let process: (memory: Gauge, cpu: Counter, fds: Gauge, maxFDs: Gauge, start: Gauge)
     private let cpuSeen = Mutex<Double>(0)
@@ -108,6 +115,24 @@ final class ServerMetrics: Sendable {
         case .route(let route): countRows(route, count)
         case .raw(_, let loaded): countRows(route: "", modelName: loaded.name, modelVersion: loaded.version, count)
         }
+    }
+
+    /// A batched request: the rows of the run it was in and how long it waited (route names: a
+    /// bounded label set).
+    func observeBatch(_ route: Route, rows count: Int, wait: Duration) {
+        let pair = batches.withLock { table in
+            if let found = table[route.name] { return found }
+            let made = (registry.makeValueHistogram(
+                            descriptor: Self.descriptor("batch", "rows", "", "Rows of the batched run each request was in."),
+                            labels: [("route", route.name)], buckets: Self.batchRowBuckets),
+                        registry.makeDurationHistogram(
+                            descriptor: Self.descriptor("batch", "queue_wait", "seconds", "Time each batched request waited for its run."),
+                            labels: [("route", route.name)], buckets: Self.waitBuckets))
+            table[route.name] = made
+            return made
+        }
+        pair.rows.record(Double(count))
+        pair.wait.recordNanoseconds(Int64(wait.components.seconds) * 1_000_000_000 + wait.components.attoseconds / 1_000_000_000)
     }
 
     /// Label values come from configured routes and loaded versions: a bounded set.

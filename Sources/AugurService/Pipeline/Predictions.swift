@@ -20,6 +20,8 @@ public struct Predictions: Sendable {
     public let outputNames: [String]
     /// Per-row explanations, when the request asked for them (`PredictionPipeline.explain`).
     public private(set) var explanations: Explanations? = nil
+    /// With batching: the rows of the run this request's rows were in, and how long they waited.
+    public internal(set) var batch: (rows: Int, wait: Duration)? = nil
 
     func with(explanations: Explanations) -> Predictions {
         var copy = self

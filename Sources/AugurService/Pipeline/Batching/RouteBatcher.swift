@@ -114,9 +114,15 @@ public final class RouteBatcher: Sendable {
     }
 
     private func run(_ batch: [Waiting]) {
-        counters.withLock { $0.batches += 1; $0.rows += batch.reduce(0) { $0 + $1.rows.count } }
+        let total = batch.reduce(0) { $0 + $1.rows.count }
+        counters.withLock { $0.batches += 1; $0.rows += total }
+        let started = ContinuousClock.now
         if batch.count == 1, let only = batch.first {
-            only.continuation.resume(returning: Result { () throws(RequestError) in try pipeline.predict(only.rows) })
+            only.continuation.resume(returning: Result { () throws(RequestError) in
+                var predictions = try pipeline.predict(only.rows)
+                predictions.batch = (total, started - only.arrival)
+                return predictions
+            })
             return
         }
         do throws(RequestError) {
@@ -124,7 +130,9 @@ public final class RouteBatcher: Sendable {
             var start = 0
             for waiting in batch {
                 let range = start..<(start + waiting.rows.count)
-                waiting.continuation.resume(returning: .success(predictions.rows(range, isBatch: waiting.rows.isBatch)))
+                var mine = predictions.rows(range, isBatch: waiting.rows.isBatch)
+                mine.batch = (total, started - waiting.arrival)
+                waiting.continuation.resume(returning: .success(mine))
                 start = range.upperBound
             }
         } catch {
