@@ -88,7 +88,8 @@ def main():
     # The loan example as is, and with gRPC on (a second port in the Deployment and Service).
     grpc = work / "grpc-config"
     grpc.mkdir()
-    (grpc / "model.onnx").write_bytes((ROOT / "examples" / "loan" / "model.onnx").read_bytes())
+    for name in ("model.onnx", "train.csv"):
+        (grpc / name).write_bytes((ROOT / "examples" / "loan" / name).read_bytes())
     (grpc / "augur.yaml").write_text("server:\n  grpc_port: 9001\n" + (ROOT / "examples" / "loan" / "augur.yaml").read_text())
     for label, config in (("loan", ROOT / "examples" / "loan"), ("loan with gRPC", grpc)):
         out = work / label.replace(" ", "-")

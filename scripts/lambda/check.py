@@ -162,9 +162,11 @@ def main():
         with zipfile.ZipFile(pkg / "function.zip") as archive:
             modes = {info.filename: (info.external_attr >> 16) & 0o777 for info in archive.infolist()}
             libraries = {name for name in modes if name.startswith("lib/")}
-            check("the zip: bootstrap and augur executable, lib/ with the loader and the shared libraries, service/ with augur.yaml and the model",
+            check("the zip: bootstrap and augur executable, lib/ with the loader and the shared libraries, service/ with augur.yaml, "
+                  "the model and its reference data",
                   {name: mode for name, mode in modes.items() if name not in libraries}
-                  == {"bootstrap": 0o755, "augur": 0o755, "service/augur.yaml": 0o644, "service/model.onnx": 0o644}
+                  == {"bootstrap": 0o755, "augur": 0o755, "service/augur.yaml": 0o644, "service/model.onnx": 0o644,
+                      "service/train.csv": 0o644}
                   and "lib/ld-linux-x86-64.so.2" in libraries and "lib/libc.so.6" in libraries
                   and all(modes[name] == 0o755 for name in libraries) and archive.testzip() is None, modes)
             archive.extractall(unpacked)

@@ -27,7 +27,7 @@ curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null || { echo "the server stopp
 
 # The same example with server.auth (a key file) and server.cors, on two more ports.
 AUTH_DIR=$(mktemp -d)
-cp examples/loan/model.onnx "$AUTH_DIR/"
+cp examples/loan/model.onnx examples/loan/train.csv "$AUTH_DIR/"
 KEY=$(python3 -c 'import secrets; print(secrets.token_hex(24))')
 printf '# clients\n%s\n' "$KEY" >"$AUTH_DIR/keys.txt"
 { printf 'server:\n  auth: {api_keys_file: keys.txt}\n  cors: {allow_origins: ["http://localhost:3000"]}\n'; cat examples/loan/augur.yaml; } >"$AUTH_DIR/augur.yaml"
