@@ -145,6 +145,17 @@ struct TreeSHAPTests {
         }
     }
 
+    /// No rows: nothing counted, nothing explained, no trap.
+    @Test func emptyInputsAreHarmless() throws {
+        var random = SplitMix64(seed: 3)
+        let ensemble = try TreeTesting.regressor([Self.randomTree(depth: 3, features: 2, targets: 1, &random)])
+        var covers = [Double](repeating: 0, count: ensemble.nodeCount)
+        try ensemble.countVisits(try Tensor(float32: [], shape: [0, 2]), into: &covers)
+        #expect(covers.allSatisfy { $0 == 0 })
+        let explainer = try TreeExplainer(ensemble, covers: covers)
+        #expect(try explainer.explain(try Tensor(float32: [], shape: [0, 2])).rows == 0)
+    }
+
     @Test func refusesWhatIsNotAdditive() throws {
         var random = SplitMix64(seed: 7)
         let trees = [Self.randomTree(depth: 3, features: 2, targets: 1, &random)]

@@ -114,6 +114,9 @@ public struct TreeExplainer: Sendable {
             throw EngineError(.tooLarge, "explaining \(rows) rows of \(stride) features for \(targets) outputs is too large.")
         }
         var values = [Double](repeating: 0, count: cells)
+        guard rows > 0, stride > 0 else {
+            return FeatureContributions(rows: rows, targets: targets, features: stride, values: values, baseValues: expectedValues)
+        }
         switch ensemble.forest {
         case .float(let f):
             switch x.storage {
@@ -398,6 +401,7 @@ extension TreeEnsemble {
             throw EngineError(.invalidAttribute, "\(covers.count) covers for \(nodeCount) tree nodes.")
         }
         let (rows, stride) = try rowLayout(x)
+        guard rows > 0, stride > 0 else { return }
         switch forest {
         case .float(let f):
             switch x.storage {
