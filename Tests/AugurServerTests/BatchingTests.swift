@@ -9,7 +9,9 @@ import Testing
 /// get alone, whatever the arrival order, on every example's model family; the queue's limits.
 @Suite struct BatchingTests {
     /// An example's service with `batching:` added to its route.
-    static func batchedService(_ example: String, _ settings: String) async throws -> Service {
+    /// `idleRuns`: runs in progress below which requests start at once (0: every request waits
+    /// for a full batch or the deadline, which the queue tests need).
+    static func batchedService(_ example: String, _ settings: String, idleRuns: Int? = nil) async throws -> Service {
         let source = Support.examples.appendingPathComponent(example)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("augur-batch-\(example)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -26,7 +28,11 @@ import Testing
         }
         yaml = out.joined(separator: "\n")
         try yaml.write(to: folder.appendingPathComponent("augur.yaml"), atomically: true, encoding: .utf8)
-        return try await Service.load(configuration: try ServiceConfiguration.load(contentsOf: folder.path))
+        var configuration = try ServiceConfiguration.load(contentsOf: folder.path)
+        if let idleRuns {
+            for i in configuration.routes.indices { configuration.routes[i].batching?.idleRuns = idleRuns }
+        }
+        return try await Service.load(configuration: configuration)
     }
 
     /// The documented successful requests' bodies of an example, as single rows.
@@ -84,7 +90,7 @@ import Testing
     }
 
     @Test func aFullQueueAnswers503WithRetryAfter() async throws {
-        let service = try await Self.batchedService("loan", "{max_batch_rows: 4, max_delay_ms: 300, max_queue_rows: 4}")
+        let service = try await Self.batchedService("loan", "{max_batch_rows: 4, max_delay_ms: 300, max_queue_rows: 4}", idleRuns: 0)
         let three = #"[{"ApplicantIncome": 5849, "LoanAmount": 128, "Credit_History": 1, "Property_Area": "Urban"}, {"ApplicantIncome": 5849, "LoanAmount": 128, "Credit_History": 1, "Property_Area": "Urban"}, {"ApplicantIncome": 5849, "LoanAmount": 128, "Credit_History": 1, "Property_Area": "Urban"}]"#
         let two = #"[{"ApplicantIncome": 3000, "LoanAmount": 66, "Credit_History": 1, "Property_Area": "Rural"}, {"ApplicantIncome": 3000, "LoanAmount": 66, "Credit_History": 1, "Property_Area": "Rural"}]"#
         try await Support.app(service).test(.router) { client in
@@ -104,7 +110,7 @@ import Testing
     /// The deadline runs from the first waiting request's arrival: one that joins later waits
     /// only what is left of it.
     @Test func theDeadlineStartsAtTheFirstArrival() async throws {
-        let service = try await Self.batchedService("loan", "{max_batch_rows: 64, max_delay_ms: 600, max_queue_rows: 1000}")
+        let service = try await Self.batchedService("loan", "{max_batch_rows: 64, max_delay_ms: 600, max_queue_rows: 1000}", idleRuns: 0)
         let route = try #require(service.routes.first)
         let batcher = try #require(route.batcher)
         let body: JSONValue = ["ApplicantIncome": 5849, "LoanAmount": 128, "Credit_History": 1, "Property_Area": "Urban"]
@@ -121,7 +127,7 @@ import Testing
 
     /// Each batched request records its run's rows and its wait in the queue.
     @Test func batchesAreMeasured() async throws {
-        let service = try await Self.batchedService("loan", "{max_batch_rows: 4, max_delay_ms: 50, max_queue_rows: 100}")
+        let service = try await Self.batchedService("loan", "{max_batch_rows: 4, max_delay_ms: 50, max_queue_rows: 100}", idleRuns: 0)
         let body = #"{"ApplicantIncome": 5849, "LoanAmount": 128, "Credit_History": 1, "Property_Area": "Urban"}"#
         try await Support.app(service).test(.router) { client in
             async let a = client.execute(uri: "/loan_status", method: .post, headers: [.contentType: "application/json"],
@@ -140,6 +146,17 @@ import Testing
             // The four arrived together and filled one run of four.
             #expect(text.contains(#"augur_batch_rows_sum{route="loan_status"} 16"#))
         }
+    }
+
+    /// While a core is free a request starts at once: a lone request does not wait for the
+    /// deadline.
+    @Test func aLoneRequestDoesNotWait() async throws {
+        let service = try await Self.batchedService("loan", "{max_batch_rows: 64, max_delay_ms: 2000, max_queue_rows: 1000}")
+        let route = try #require(service.routes.first)
+        let batcher = try #require(route.batcher)
+        let rows = try route.pipeline.decode(body: ["ApplicantIncome": 5849, "LoanAmount": 128, "Credit_History": 1, "Property_Area": "Urban"])
+        let waited = try await ContinuousClock().measure { _ = try await batcher.predict(rows) }
+        #expect(waited < .milliseconds(1000), "a lone request waited \(waited)")
     }
 
     @Test func settingsAreChecked() throws {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A route's adaptive batching (`batching:` under the route): off unless given.
 ///
 /// ```yaml
@@ -10,6 +12,10 @@ public struct BatchingSettings: Sendable, Equatable {
     public var maxDelay: Duration
     /// Rows that may wait at once; more is a 503 `overloaded` with `Retry-After`.
     public var maxQueueRows: Int
+    /// Runs that may be in progress at once before requests wait for a full batch or the
+    /// deadline: while fewer run, what is queued starts at once (no waiting at low load).
+    /// One per core; 0 makes every request wait for a full batch or the deadline.
+    public var idleRuns = ProcessInfo.processInfo.activeProcessorCount
 
     public static let keys = ["max_batch_rows", "max_delay_ms", "max_queue_rows"]
     public static let defaultMaxBatchRows = 64
@@ -17,10 +23,11 @@ public struct BatchingSettings: Sendable, Equatable {
     public static let defaultMaxQueueRows = 1024
 
     public init(maxBatchRows: Int = defaultMaxBatchRows, maxDelay: Duration = .microseconds(Int64(defaultMaxDelayMilliseconds * 1000)),
-                maxQueueRows: Int = defaultMaxQueueRows) {
+                maxQueueRows: Int = defaultMaxQueueRows, idleRuns: Int? = nil) {
         self.maxBatchRows = maxBatchRows
         self.maxDelay = maxDelay
         self.maxQueueRows = maxQueueRows
+        if let idleRuns { self.idleRuns = idleRuns }
     }
 
     /// Reads a `batching:` mapping; nil after recording errors.

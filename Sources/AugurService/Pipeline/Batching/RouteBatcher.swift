@@ -5,8 +5,10 @@ import Synchronization
 /// passed validation wait in a queue and run together through one `predict` of up to
 /// `max_batch_rows` rows; each request gets exactly the rows it sent back.
 ///
-/// - A batch runs when the queue holds `max_batch_rows` rows, or when the first waiting
-///   request's deadline (`max_delay_ms` after its arrival, not after the last one's) expires.
+/// - A batch runs at once while fewer runs than cores are in progress (so a lone request never
+///   waits); otherwise when the queue holds `max_batch_rows` rows, when the first waiting
+///   request's deadline (`max_delay_ms` after its arrival, not after the last one's) expires,
+///   or when a run finishes and frees its core. Batches form while the model is busy.
 /// - A request of `max_batch_rows` rows or more runs alone at once; validation and its errors
 ///   never wait (decoding happens before the queue).
 /// - More than `max_queue_rows` waiting rows: a 503 `overloaded`, answered with `Retry-After`.
@@ -33,6 +35,8 @@ public final class RouteBatcher: Sendable {
         /// The armed deadline's number; a timer that finds another number is stale.
         var deadline = 0
         var armed = false
+        /// Runs in progress.
+        var running = 0
     }
 
     private let state = Mutex(State())
@@ -59,7 +63,7 @@ public final class RouteBatcher: Sendable {
                 guard s.queuedRows + rows.count <= settings.maxQueueRows else { return .refuse }
                 s.queue.append(Waiting(rows: rows, arrival: now, continuation: continuation))
                 s.queuedRows += rows.count
-                if s.queuedRows >= settings.maxBatchRows { return .run }
+                if s.queuedRows >= settings.maxBatchRows || s.running < settings.idleRuns { return .run }
                 guard !s.armed else { return .wait }
                 s.armed = true
                 s.deadline += 1
@@ -90,27 +94,41 @@ public final class RouteBatcher: Sendable {
     /// re-arms the deadline of what is left (from its first request's arrival). A timer whose
     /// deadline was replaced does nothing.
     private func flush(deadline: Int?) {
-        let (batch, rearm): ([Waiting], (Int, Duration)?) = state.withLock { s in
-            if let deadline, !(s.armed && s.deadline == deadline) { return ([], nil) }
-            var batch: [Waiting] = []
-            var rows = 0
-            while let first = s.queue.first, batch.isEmpty || rows + first.rows.count <= settings.maxBatchRows {
-                batch.append(s.queue.removeFirst())
-                rows += first.rows.count
+        var deadline = deadline
+        // A loop, not recursion: under steady load a run is followed by the next for as long
+        // as requests keep coming.
+        while true {
+            let (batch, rearm): ([Waiting], (Int, Duration)?) = state.withLock { s in
+                if let deadline, !(s.armed && s.deadline == deadline) { return ([], nil) }
+                guard !s.queue.isEmpty else { return ([], nil) }
+                var batch: [Waiting] = []
+                var rows = 0
+                while let first = s.queue.first, batch.isEmpty || rows + first.rows.count <= settings.maxBatchRows {
+                    batch.append(s.queue.removeFirst())
+                    rows += first.rows.count
+                }
+                s.queuedRows -= rows
+                s.running += 1
+                s.deadline += 1
+                guard let next = s.queue.first else {
+                    s.armed = false
+                    return (batch, nil)
+                }
+                s.armed = true
+                let left = settings.maxDelay - (ContinuousClock.now - next.arrival)
+                return (batch, (s.deadline, s.queuedRows >= settings.maxBatchRows ? .zero : max(.zero, left)))
             }
-            s.queuedRows -= rows
-            s.deadline += 1
-            guard let next = s.queue.first else {
-                s.armed = false
-                return (batch, nil)
+            if let (deadline, delay) = rearm { schedule(deadline, after: delay) }
+            guard !batch.isEmpty else { return }
+            run(batch)
+            // The run's core is free: what waited meanwhile starts now (work-conserving).
+            let more = state.withLock { s in
+                s.running -= 1
+                return !s.queue.isEmpty && s.running < settings.idleRuns
             }
-            s.armed = true
-            let left = settings.maxDelay - (ContinuousClock.now - next.arrival)
-            return (batch, (s.deadline, s.queuedRows >= settings.maxBatchRows ? .zero : max(.zero, left)))
+            guard more else { return }
+            deadline = nil
         }
-        if let (deadline, delay) = rearm { schedule(deadline, after: delay) }
-        guard !batch.isEmpty else { return }
-        run(batch)
     }
 
     private func run(_ batch: [Waiting]) {
