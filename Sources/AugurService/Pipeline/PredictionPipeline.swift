@@ -48,7 +48,12 @@ public struct PredictionPipeline: Sendable {
 
     /// The predictions for validated rows; a 500 `inference_failed` when the model fails.
     public func predict(_ rows: ParameterRows) throws(RequestError) -> Predictions {
-        let outputs = rows.count > 0 ? try run(rows) : []
+        try predict(rows, feeds: rows.count > 0 ? try build(rows) : [])
+    }
+
+    /// The predictions for rows whose model inputs are already built.
+    private func predict(_ rows: ParameterRows, feeds: [Value]) throws(RequestError) -> Predictions {
+        let outputs = rows.count > 0 ? try run(feeds, rows: rows.count) : []
         return Predictions(isBatch: rows.isBatch, count: rows.count, outcome: try output.map(outputs, rows: rows.count),
                            model: model, outputs: outputs, outputNames: outputNames)
     }
@@ -66,9 +71,10 @@ public struct PredictionPipeline: Sendable {
                                      msg: "This model explains at most \(explainer.maxRows) row\(explainer.maxRows == 1 ? "" : "s") per request, not \(rows.count)",
                                      input: nil)])
         }
-        let predictions = try predict(rows)
-        guard rows.count > 0 else { return predictions }
-        let feeds = try features.build(rows.storage, rows: rows.count, parameterCount: schema.parameters.count, batch: rows.isBatch)
+        guard rows.count > 0 else { return try predict(rows) }
+        // The features once, for the prediction and its explanation.
+        let feeds = try build(rows)
+        let predictions = try predict(rows, feeds: feeds)
         do {
             return predictions.with(explanations: try explainer.explain(feeds, rows: rows, parameterCount: schema.parameters.count))
         } catch {
@@ -79,15 +85,19 @@ public struct PredictionPipeline: Sendable {
     /// The model's input tensors for validated rows, named, in signature order: what
     /// `predict(_:)` feeds the plan (`augur predict --model-io` shows them).
     public func modelInputs(_ rows: ParameterRows) throws(RequestError) -> [(name: String, value: Value)] {
-        let feeds = try features.build(rows.storage, rows: rows.count, parameterCount: schema.parameters.count, batch: rows.isBatch)
+        let feeds = try build(rows)
         return Array(zip(plan.inputs.map(\.name), feeds)).map { ($0, $1) }
     }
 
     /// The features and the plan's outputs.
-    private func run(_ rows: ParameterRows) throws(RequestError) -> [Value] {
-        let feeds = try features.build(rows.storage, rows: rows.count, parameterCount: schema.parameters.count, batch: rows.isBatch)
+    private func build(_ rows: ParameterRows) throws(RequestError) -> [Value] {
+        try features.build(rows.storage, rows: rows.count, parameterCount: schema.parameters.count, batch: rows.isBatch)
+    }
+
+    /// The plan's outputs for `count` rows of model inputs.
+    private func run(_ feeds: [Value], rows count: Int) throws(RequestError) -> [Value] {
         do {
-            return rows.count > Self.chunkRows ? try plan.run(rows: feeds, chunkSize: Self.chunkRows) : try plan.run(feeds)
+            return count > Self.chunkRows ? try plan.run(rows: feeds, chunkSize: Self.chunkRows) : try plan.run(feeds)
         } catch {
             throw RequestError.inferenceFailed("The model failed on this input: \(error).")
         }
