@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0"),
     ],
     targets: [
         // Tensors, operators, tree/linear kernels, passes and the immutable Plan. No dependencies.
@@ -82,6 +83,8 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 // GET /metrics.
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                // Spans exported over OTLP/HTTP when `server.otlp_endpoint` is set.
+                .product(name: "OTel", package: "swift-otel"),
             ]
         ),
         // The Open Inference Protocol over gRPC: `inference.GRPCInferenceService` from our own

@@ -44,6 +44,9 @@ timeout 60 .venv-protocols/bin/python scripts/metrics/check.py .build/debug/augu
 echo "== Grafana dashboard: every metric and label it queries, against a live scrape (scripts/metrics/dashboard_check.py)"
 timeout 60 .venv-protocols/bin/python scripts/metrics/dashboard_check.py .build/debug/augur
 
+echo "== tracing: spans over OTLP/HTTP to a collector built on opentelemetry-proto (scripts/tracing/check.py)"
+timeout 120 .venv-protocols/bin/python scripts/tracing/check.py .build/debug/augur
+
 echo "== explanations: POST /{route}/explain against shap's TreeExplainer on the same trees and covers, and its LinearExplainer on the same coefficients and reference means (scripts/explain/check.py)"
 timeout 300 .venv-explain/bin/python scripts/explain/check.py .build/debug/augur
 

@@ -36,13 +36,14 @@ public struct AugurServer: Sendable {
 
     /// The routes, counted into `metrics`; `/metrics` among them unless `server.metrics_port`
     /// serves it on a port of its own.
-    func makeRouter(logger: Logger, metrics: ServerMetrics?) -> Router<AugurRequestContext> {
+    /// With `tracing`, requests and their stages are exported as spans.
+    func makeRouter(logger: Logger, metrics: ServerMetrics?, tracing: RequestTracing? = nil) -> Router<AugurRequestContext> {
         let router = Router(context: AugurRequestContext.self)
         let service = registry.service, registry = registry
         var methods = AllowedMethods()
         let ownPort = service.configuration.metricsPort == nil
         if let metrics { router.add(middleware: MetricsMiddleware(metrics: metrics)) }
-        router.add(middleware: AccessLogMiddleware(logger: logger, format: service.configuration.logFormat))
+        router.add(middleware: AccessLogMiddleware(logger: logger, format: service.configuration.logFormat, tracing: tracing))
         if let cors = service.configuration.cors { router.add(middleware: CrossOriginMiddleware(cors: cors)) }
         if let auth = AuthMiddleware<AugurRequestContext>(keys: service.configuration.apiKeys, adminToken: settings.adminToken) {
             router.add(middleware: auth)
@@ -79,7 +80,7 @@ public struct AugurServer: Sendable {
         // Prediction routes first: the router tries sibling paths in the order they were added.
         for route in service.routes {
             let handler = PredictionHandler(registry: registry, routeName: route.name, maxBodyBytes: service.configuration.maxBodyBytes,
-                                            encoders: encoders, metrics: metrics)
+                                            encoders: encoders, metrics: metrics, tracing: tracing)
             router.post(RouterPath("/\(route.name)")) { request, context in try await handler.post(request, context: context) }
             router.get(RouterPath("/\(route.name)")) { request, context in try await handler.get(request, context: context) }
             router.post(RouterPath("/\(route.name)/explain")) { request, context in
@@ -143,8 +144,10 @@ public struct AugurServer: Sendable {
             extra.append(Application(router: router, configuration: .init(address: .hostname(settings.host, port: port), serverName: "augur-metrics"),
                                      logger: logger))
         }
+        let tracing = try registry.configuration.otlpEndpoint.map { try RequestTracing(endpoint: $0, logger: logger) }
+        if let tracing { extra.append(tracing.service) }
         let app = Application(
-            router: makeRouter(logger: logger, metrics: metrics),
+            router: makeRouter(logger: logger, metrics: metrics, tracing: tracing),
             server: try GuardedHTTPServer.builder(registry.configuration.connections),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "augur"),
             services: [reloader] + services + extra,

@@ -107,4 +107,20 @@ import Testing
         #expect(try ServiceConfiguration(yaml: base, path: "/tmp/augur.yaml").logFormat == .text)
         #expect(throws: ConfigErrors.self) { try ServiceConfiguration(yaml: "server: {log_format: yaml}\n" + base, path: "/tmp/augur.yaml") }
     }
+
+    @Test func theCollectorIsConfigured() throws {
+        let loan = Support.examples.appendingPathComponent("loan/model.onnx").path
+        let base = "models:\n  m: \(loan)\nroutes:\n  r: {model: m, parameters: {x: {type: float}}}\n"
+        #expect(try ServiceConfiguration(yaml: base, path: "/tmp/augur.yaml").otlpEndpoint == nil)
+        #expect(try ServiceConfiguration(yaml: "server: {otlp_endpoint: 'http://collector:4318/'}\n" + base, path: "/tmp/augur.yaml").otlpEndpoint
+                == "http://collector:4318")
+        for good in ["http://127.0.0.1:4318", "https://otel.example.com", "http://[::1]:4318", "https://collector/otlp"] {
+            #expect(ServiceConfiguration.otlpEndpoint(good) == good, "\(good)")
+        }
+        for bad in ["127.0.0.1:4318", "ftp://collector", "http://", "http://:4318", "http://collector:0", "http://collector:99999",
+                    "http://user:secret@collector", "http://collector?x=1", "http://collector#a", "http://col lector"] {
+            #expect(ServiceConfiguration.otlpEndpoint(bad) == nil, "\(bad)")
+        }
+        #expect(throws: ConfigErrors.self) { try ServiceConfiguration(yaml: "server: {otlp_endpoint: 'grpc://x'}\n" + base, path: "/tmp/augur.yaml") }
+    }
 }

@@ -12,15 +12,39 @@ import Logging
 /// `trace_id`, `span_id`, `parent_id` (when continued), `model_version` (routes' answers),
 /// `remote` (the client's address) and `bytes_in`/`bytes_out` (body sizes when known).
 /// Never a body or a query string.
-struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
+///
+/// With `tracing`, the trace context is the request's exported server span (`RequestTracing`),
+/// handed to the handlers in the context and ended here with the answer's status.
+struct AccessLogMiddleware<Context: TracedRequestContext>: RouterMiddleware {
     let logger: Logger
     var format: LogFormat = .text
+    var tracing: RequestTracing?
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
         let id = request.headers.value(.requestID).flatMap { Self.acceptable($0) } ?? context.id
-        let trace = TraceContext(traceparent: request.headers[.traceparent], tracestate: request.headers[.tracestate])
-        var response = try await next(request, context)
+        let trace: TraceContext
+        var context = context
+        if let tracing {
+            let started = tracing.start(request, at: start)
+            (context.span, trace) = (started.span, started.trace)
+            started.span.attributes["augur.request_id"] = id
+        } else {
+            trace = TraceContext(traceparent: request.headers[.traceparent], tracestate: request.headers[.tracestate])
+        }
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            // Answered by Hummingbird from the error (a 404 or 405 from the router).
+            if let span = context.span {
+                RequestTracing.end(span, status: Int((error as? any HTTPResponseError)?.status.code ?? 500), modelVersion: nil)
+            }
+            throw error
+        }
+        if let span = context.span {
+            RequestTracing.end(span, status: Int(response.status.code), modelVersion: response.headers[PredictionHandler.modelVersion])
+        }
         // Appended when absent (the usual case): the same result as setting it, without the
         // generic replace-all-fields path.
         if response.headers.contains(.requestID) {

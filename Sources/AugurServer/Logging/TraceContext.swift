@@ -29,6 +29,15 @@ struct TraceContext: Sendable, Equatable {
         }
     }
 
+    /// The context of a span a tracer started (`RequestTracing`): its own `traceparent`, the
+    /// caller's span when the trace was continued; nil when the header is not valid.
+    init?(span traceparent: String, parentID: String?, state: String?) {
+        guard let parsed = Self.parse(traceparent) else { return nil }
+        (traceID, spanID, flags) = (parsed.trace, parsed.parent, parsed.flags)
+        self.parentID = parentID
+        self.state = state.flatMap(Self.acceptableState)
+    }
+
     /// `version-traceid-parentid-flags`: version 00 exactly 55 characters; a later version at
     /// least that, with `-` after the flags if longer; lowercase hex; version ff, an all-zero
     /// trace id or parent id are invalid.

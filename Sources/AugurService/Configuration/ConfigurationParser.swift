@@ -4,7 +4,7 @@ import Yams
 struct ConfigurationParser {
     static let keys = ["service", "server", "models", "mlflow", "routes"]
     static let serviceKeys = ["name", "title", "version", "description"]
-    static let serverKeys = ["host", "port", "max_body_bytes", "max_batch", "allow_unknown_fields", "ui", "metrics", "metrics_port", "log_format", "reload_interval", "invocations_route", "grpc_port", "auth", "cors"] + ConnectionParser.keys
+    static let serverKeys = ["host", "port", "max_body_bytes", "max_batch", "allow_unknown_fields", "ui", "metrics", "metrics_port", "log_format", "otlp_endpoint", "reload_interval", "invocations_route", "grpc_port", "auth", "cors"] + ConnectionParser.keys
 
     let folder: String
 
@@ -110,6 +110,14 @@ struct ConfigurationParser {
                         reader.error(value, .invalidValue, "'\(text)' is not a log format; use text or json.")
                     }
                 }
+            case "otlp_endpoint":
+                if let text = reader.string(value) {
+                    if let url = ServiceConfiguration.otlpEndpoint(text) {
+                        c.otlpEndpoint = url
+                    } else {
+                        reader.error(value, .invalidValue, "'\(text)' is not a collector URL; give http://HOST:PORT or https://HOST:PORT (OTLP/HTTP, usually port 4318).")
+                    }
+                }
             case "reload_interval": c.reloadInterval = reader.double(value, in: 0...86_400) ?? c.reloadInterval
             case "invocations_route": c.invocationsRoute = reader.string(value)
             case "grpc_port": c.grpcPort = reader.int(value, in: 1...65535)
@@ -119,5 +127,26 @@ struct ConfigurationParser {
             default: break
             }
         }
+    }
+}
+
+extension ServiceConfiguration {
+    /// An OTLP/HTTP collector's base URL: http or https, a host, an optional port and path, no
+    /// query, fragment or credentials; trailing slashes dropped.
+    public static func otlpEndpoint(_ text: String) -> String? {
+        let lowered = text.lowercased()
+        guard let scheme = ["http://", "https://"].first(where: { lowered.hasPrefix($0) }) else { return nil }
+        let rest = text.dropFirst(scheme.count)
+        let authority = rest.prefix { $0 != "/" }
+        guard !authority.isEmpty, text.utf8.count <= 2048,
+              !text.contains(where: { $0 == "?" || $0 == "#" || $0 == "@" || $0 == " " || $0.asciiValue.map { $0 < 0x21 || $0 > 0x7E } ?? true })
+        else { return nil }
+        if let colon = authority.lastIndex(of: ":"), !authority.hasSuffix("]") {
+            guard let port = Int(authority[authority.index(after: colon)...]), (1...65535).contains(port),
+                  colon != authority.startIndex else { return nil }
+        }
+        var url = text
+        while url.hasSuffix("/") { url.removeLast() }
+        return url
     }
 }

@@ -41,6 +41,9 @@ public struct ServiceConfiguration: Sendable {
     public var metricsPort: Int?
     /// How log lines are written (`server.log_format`, `--log-format`).
     public var logFormat: LogFormat
+    /// The OpenTelemetry collector spans are exported to over OTLP/HTTP (`server.otlp_endpoint`,
+    /// `--otlp-endpoint`): its base URL, spans go to `{endpoint}/v1/traces`; nil: no export.
+    public var otlpEndpoint: String?
     /// Seconds between checks for a new version behind `latest`, an alias or a changed file;
     /// 0 turns polling off (SIGHUP and the admin endpoint still reload).
     public var reloadInterval: Double

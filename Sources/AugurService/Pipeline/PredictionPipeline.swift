@@ -11,6 +11,15 @@ public struct ParameterRows: Sendable, Equatable {
     public let isBatch: Bool
 }
 
+/// When a request's pipeline stages ended, for its trace (`server.otlp_endpoint`): features
+/// built, model run and outputs mapped. A batched request notes only the second (its features
+/// were built with the batch).
+public struct StageMarks: Sendable {
+    public var featuresBuilt: ContinuousClock.Instant?
+    public var inferred: ContinuousClock.Instant?
+    public init() {}
+}
+
 /// The transport-free prediction path of one route: decode (the `decode` methods) → rules →
 /// features → `Plan.run` → output mapping, returning typed `Predictions`.
 ///
@@ -48,7 +57,18 @@ public struct PredictionPipeline: Sendable {
 
     /// The predictions for validated rows; a 500 `inference_failed` when the model fails.
     public func predict(_ rows: ParameterRows) throws(RequestError) -> Predictions {
-        try predict(rows, feeds: rows.count > 0 ? try build(rows) : [])
+        var untimed: StageMarks? = nil
+        return try predict(rows, stages: &untimed)
+    }
+
+    /// The same, noting when the features were built and the model answered in `stages` when
+    /// it is not nil (a traced request's spans).
+    public func predict(_ rows: ParameterRows, stages: inout StageMarks?) throws(RequestError) -> Predictions {
+        let feeds = rows.count > 0 ? try build(rows) : []
+        stages?.featuresBuilt = .now
+        let predictions = try predict(rows, feeds: feeds)
+        stages?.inferred = .now
+        return predictions
     }
 
     /// The predictions for rows whose model inputs are already built.

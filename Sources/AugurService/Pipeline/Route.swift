@@ -50,8 +50,16 @@ public struct Route: Sendable {
 
     /// Validated rows predicted: through the batcher when the route batches, else at once.
     public func predict(_ rows: ParameterRows) async throws(RequestError) -> Predictions {
-        guard let batcher else { return try pipeline.predict(rows) }
-        return try await batcher.predict(rows)
+        var untimed: StageMarks? = nil
+        return try await predict(rows, stages: &untimed)
+    }
+
+    /// The same, noting when its stages ended in `stages` when it is not nil.
+    public func predict(_ rows: ParameterRows, stages: inout StageMarks?) async throws(RequestError) -> Predictions {
+        guard let batcher else { return try pipeline.predict(rows, stages: &stages) }
+        let predictions = try await batcher.predict(rows)
+        stages?.inferred = .now
+        return predictions
     }
 
     /// A JSON body decoded (`PredictionPipeline.decode(body:)`) and predicted.

@@ -35,6 +35,8 @@ struct Serve: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Serve the end-user forms at /ui (default: server.ui, else on).") var ui: Bool?
     @Option(help: "Log lines as text or json, one JSON object per line (default: server.log_format, else text).")
     var logFormat: String?
+    @Option(help: "Export spans over OTLP/HTTP to this OpenTelemetry collector, e.g. http://127.0.0.1:4318 (default: server.otlp_endpoint, else off).")
+    var otlpEndpoint: String?
 
     func validate() throws {
         if let port, !(0...65535).contains(port) {
@@ -45,6 +47,9 @@ struct Serve: AsyncParsableCommand {
         }
         if let logFormat, LogFormat(rawValue: logFormat) == nil {
             throw ValidationError("The value '\(logFormat)' is invalid for '--log-format'. Please provide 'text' or 'json'.")
+        }
+        if let otlpEndpoint, ServiceConfiguration.otlpEndpoint(otlpEndpoint) == nil {
+            throw ValidationError("The value '\(otlpEndpoint)' is invalid for '--otlp-endpoint'. Please provide http://HOST:PORT or https://HOST:PORT.")
         }
         if let metricsPort, !(1...65535).contains(metricsPort) {
             throw ValidationError("The value '\(metricsPort)' is invalid for '--metrics-port'. Please provide a number from 1 to 65535.")
@@ -80,6 +85,7 @@ struct Serve: AsyncParsableCommand {
             configuration.metricsPort = metricsPort ?? configuration.metricsPort
             configuration.ui = ui ?? configuration.ui
             configuration.logFormat = logFormat.flatMap(LogFormat.init(rawValue:)) ?? configuration.logFormat
+            configuration.otlpEndpoint = otlpEndpoint.flatMap(ServiceConfiguration.otlpEndpoint) ?? configuration.otlpEndpoint
             if let tlsCertificate, let tlsKey { configuration.connections.tls = TLSFiles(certificate: tlsCertificate, key: tlsKey) }
         }
         let c = service.configuration
@@ -103,6 +109,7 @@ struct Serve: AsyncParsableCommand {
                 lines += ProtocolSummary(service).lines.map { "  \($0.0): \(base)\($0.1)  (\($0.2))" }
                 if let port = c.grpcPort { lines.append("  V2 (gRPC): \(c.host):\(port)  (inference.GRPCInferenceService)") }
                 if let keys = c.apiKeys { lines.append("  auth:    \(keys) (Authorization: Bearer or X-API-Key); probes and docs open") }
+                if let endpoint = c.otlpEndpoint { lines.append("  traces:  \(endpoint)/v1/traces  (OTLP/HTTP)") }
                 if let cors = c.cors { lines.append("  cors:    \(cors.allowOrigins.joined(separator: ", "))") }
                 FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
             }
