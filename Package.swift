@@ -60,7 +60,9 @@ let package = Package(
         .target(
             name: "AugurService",
             dependencies: ["AugurEngine", "AugurONNX", "AugurRows", "AugurStore", .product(name: "Yams", package: "Yams"),
-                           .product(name: "Crypto", package: "swift-crypto")]
+                           .product(name: "Crypto", package: "swift-crypto"),
+                           // The compute pool long predictions run on (NIOThreadPool).
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]
         ),
         // The Open Inference Protocol (v2) over a service, transport-free: tensors, the catalogue
         // of V2 models (routes and raw models), inference. REST (AugurServer) and gRPC adapt it.

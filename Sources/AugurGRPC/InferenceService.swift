@@ -35,7 +35,7 @@ struct InferenceService: Inference_GRPCInferenceService.SimpleServiceProtocol {
 
     func modelMetadata(request: Inference_ModelMetadataRequest, context: ServerContext) async throws -> Inference_ModelMetadataResponse {
         let catalog = V2Catalog(service: registry.service)
-        let metadata = try Self.rpc { () throws(V2Error) in
+        let metadata = try await Self.rpc { () throws(V2Error) in
             catalog.metadata(try catalog.model(request.name, version: request.version.isEmpty ? nil : request.version))
         }
         func tensors(_ list: [V2TensorMetadata]) -> [Inference_ModelMetadataResponse.TensorMetadata] {
@@ -52,9 +52,9 @@ struct InferenceService: Inference_GRPCInferenceService.SimpleServiceProtocol {
 
     func modelInfer(request: Inference_ModelInferRequest, context: ServerContext) async throws -> Inference_ModelInferResponse {
         let catalog = V2Catalog(service: registry.service)
-        let response = try Self.rpc { () throws(V2Error) in
+        let response = try await Self.rpc { () async throws(V2Error) in
             let model = try catalog.model(request.modelName, version: request.modelVersion.isEmpty ? nil : request.modelVersion)
-            let response = try catalog.infer(model, try GRPCMessages.request(request))
+            let response = try await catalog.infer(model, try GRPCMessages.request(request))
             countRows?(model, response.rows)
             return response
         }
@@ -62,9 +62,9 @@ struct InferenceService: Inference_GRPCInferenceService.SimpleServiceProtocol {
     }
 
     /// Runs `body`, turning a `V2Error` into the gRPC status for it.
-    static func rpc<T>(_ body: () throws(V2Error) -> T) throws -> T {
+    static func rpc<T>(_ body: () async throws(V2Error) -> T) async throws -> T {
         do throws(V2Error) {
-            return try body()
+            return try await body()
         } catch {
             let code: RPCError.Code = switch error.kind {
             case .invalid: .invalidArgument

@@ -93,13 +93,12 @@ struct PredictionHandler: Sendable {
             if traced { decoded = .now }
             let predictions: Predictions
             if explain {
-                predictions = try route.pipeline.explain(rows)
+                predictions = try await route.explain(rows)
                 if traced { marks?.inferred = .now }
             } else {
                 predictions = try await route.predict(rows, stages: &marks)
             }
-            metrics?.countRows(route, predictions.count)
-            if let batch = predictions.batch { metrics?.observeBatch(route, rows: batch.rows, wait: batch.wait) }
+            metrics?.predicted(route, predictions)
             var out = JSONOutput(capacity: 256)
             encoders.encoders[encoder].encode(predictions, into: &out)
             if traced { predicted = predictions }

@@ -5,7 +5,7 @@ import AugurService
 /// (every problem in one message), answered with `label`, `class`, `probability`,
 /// `probabilities` and `classes` (classifiers) or `prediction` (regressors).
 extension V2Catalog {
-    func inferRoute(_ route: Route, _ request: V2InferRequest) throws(V2Error) -> [V2Tensor] {
+    func inferRoute(_ route: Route, _ request: V2InferRequest) async throws(V2Error) -> [V2Tensor] {
         let inputs = try Self.columns(request, parameters: route.parameters)
         var rowCount: Int?
         for input in inputs {
@@ -28,7 +28,7 @@ extension V2Catalog {
         let predictions: Predictions
         do throws(RequestError) {
             let decoded = try route.pipeline.decode(rows: rows.map { .object($0) }, at: [])
-            predictions = explain ? try route.pipeline.explain(decoded) : try route.pipeline.predict(decoded)
+            predictions = explain ? try await route.explain(decoded) : try await route.predict(decoded)
         } catch {
             // A route that cannot explain has no `explanation` output: a bad request, like any unknown output.
             throw V2Error(error.statusCode >= 500 ? .internalError : .invalid, error.summary)

@@ -68,11 +68,11 @@ public struct V2Catalog: Sendable {
     }
 
     /// Runs `request` on `model`.
-    public func infer(_ model: Model, _ request: V2InferRequest) throws(V2Error) -> V2InferResponse {
+    public func infer(_ model: Model, _ request: V2InferRequest) async throws(V2Error) -> V2InferResponse {
         for input in request.inputs { try input.check() }
         var outputs: [V2Tensor]
         switch model {
-        case .route(let route): outputs = try inferRoute(route, request)
+        case .route(let route): outputs = try await inferRoute(route, request)
         case .raw(_, let loaded): outputs = try inferRaw(loaded, request)
         }
         // Every output has a row per input row (a route's first answers each row; a raw

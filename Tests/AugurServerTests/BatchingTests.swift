@@ -126,6 +126,33 @@ import Testing
     }
 
     /// Each batched request records its run's rows and its wait in the queue.
+    /// Where predictions run: inline until the route's measured time per row says a request
+    /// would take longer than the inline budget, then on the compute pool's threads, with the
+    /// same answers.
+    @Test func longRunsMoveToTheComputePool() async throws {
+        let cost = RunCost()
+        #expect(!cost.runsLong(1_000_000), "nothing measured yet: inline")
+        cost.record(rows: 10, since: .now - .milliseconds(1))  // about 100 µs per row
+        #expect(!cost.runsLong(2) && cost.runsLong(3) && cost.runsLong(Int.max))
+        let thread = try await ComputePool.run { () throws(RequestError) in Self.threadName() }
+        #expect(thread.hasPrefix("TP-#"), "ran on '\(thread)'")
+
+        let service = try await Service.load(configuration: try ServiceConfiguration.load(
+            contentsOf: Support.examples.appendingPathComponent("loan").path))
+        let route = try #require(service.routes.first)
+        let rows = try route.pipeline.decode(body: .array(try Self.rows("loan")))
+        let alone = Self.bytes(try route.pipeline.predict(rows))
+        #expect(Self.bytes(try await route.predict(rows)) == alone)
+        route.cost.record(rows: 1, since: .now - .seconds(1))
+        #expect(route.cost.runsLong(1))
+        #expect(Self.bytes(try await route.predict(rows)) == alone, "the same answer from the pool")
+    }
+
+    /// The calling thread's name, as Linux has it.
+    static func threadName() -> String {
+        ((try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     @Test func batchesAreMeasured() async throws {
         let service = try await Self.batchedService("loan", "{max_batch_rows: 4, max_delay_ms: 50, max_queue_rows: 100}", idleRuns: 0)
         let body = #"{"ApplicantIncome": 5849, "LoanAmount": 128, "Credit_History": 1, "Property_Area": "Urban"}"#

@@ -18,10 +18,7 @@ extension Plan {
         let workers = max(1, min(threads, ranges.count))
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             for index in stride(from: worker, to: ranges.count, by: workers) {
-                let part = feeds.map { feed -> Value in
-                    if case .tensor(let t) = feed { return .tensor(t.rows(ranges[index])) }
-                    return feed
-                }
+                let part = feeds.map { $0.rows(ranges[index]) }
                 results.set(index, Result { try self.checkedRows(self.run(part), ranges[index].count) })
             }
         }

@@ -73,6 +73,17 @@ extension Value {
         return .tensor(try Tensor.stacking(parts.map { try $0.tensor("a stacked part") }))
     }
 
+    /// Rows `range` along axis 0 (of a tensor or of a sequence of maps): a request's share
+    /// of a batch, a chunk of a large one.
+    public func rows(_ range: Range<Int>) -> Value {
+        switch self {
+        case .tensor(let t): return .tensor(t.rows(range))
+        case .maps(let m):
+            let k = m.keys.count
+            return .maps(ProbabilityMaps(keys: m.keys, scores: Array(m.scores[(range.lowerBound * k)..<(range.upperBound * k)])))
+        }
+    }
+
     /// Rows along axis 0 (of a tensor or of a sequence of maps).
     public var rowCount: Int? {
         switch self {

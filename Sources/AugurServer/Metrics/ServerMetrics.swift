@@ -108,6 +108,12 @@ final class ServerMetrics: Sendable {
         countRows(route: route.name, modelName: route.modelName, modelVersion: route.modelVersion, count)
     }
 
+    /// A route's answer: its rows, and its batch when the route batches.
+    func predicted(_ route: Route, _ predictions: Predictions) {
+        countRows(route, predictions.count)
+        if let batch = predictions.batch { observeBatch(route, rows: batch.rows, wait: batch.wait) }
+    }
+
     /// Rows a V2 request predicted: a route's under its name, a model served raw under an
     /// empty route.
     func countRows(_ model: V2Catalog.Model, _ count: Int) {

@@ -39,8 +39,8 @@ struct KServeV1Endpoints: Sendable {
             }
             do throws(RequestError) {
                 let rows = try Self.rows(try parser.parse(body.readableBytesView), route: route)
-                let predictions = explain ? try route.pipeline.explain(rows) : try route.pipeline.predict(rows)
-                metrics?.countRows(route, predictions.count)
+                let predictions = explain ? try await route.explain(rows) : try await route.predict(rows)
+                metrics?.predicted(route, predictions)
                 return Response.encoded(predictions, with: PredictionsListEncoder())
             } catch {
                 return Self.error([404, 500].contains(error.statusCode) ? error.statusCode : 400, error.issues.first?.type == .jsonInvalid

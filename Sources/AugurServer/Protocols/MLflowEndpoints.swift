@@ -44,8 +44,8 @@ struct MLflowEndpoints: Sendable {
             }
             do throws(RequestError) {
                 let rows = csv ? try Self.csvRows(body, route) : try Self.jsonRows(try parser.parse(body.readableBytesView), route)
-                let predictions = try route.pipeline.predict(rows)
-                metrics?.countRows(route, predictions.count)
+                let predictions = try await route.predict(rows)
+                metrics?.predicted(route, predictions)
                 return Response.encoded(predictions, with: PredictionsListEncoder())
             } catch {
                 if error.statusCode == 500 { return Self.error(500, "INTERNAL_ERROR", error.summary) }

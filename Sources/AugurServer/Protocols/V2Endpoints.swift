@@ -45,11 +45,11 @@ struct V2Endpoints: Sendable {
             return Self.error(413, "The request body is larger than the limit of \(maxBodyBytes) bytes.")
         }
         let headerLength = request.headers.value(Self.headerLength)
-        return answer { () throws(V2Error) in
+        return await answer { () async throws(V2Error) in
             let catalog = V2Catalog(service: registry.service)
             let model = try model(context, in: catalog)
             let decoded = try V2RequestDecoder(parser: parser).decode(Array(buffer.readableBytesView), headerLength: headerLength)
-            let response = try catalog.infer(model, decoded)
+            let response = try await catalog.infer(model, decoded)
             countRows?(model, response.rows)
             let body = V2ResponseEncoder().encode(response, for: decoded)
             var headers: HTTPFields = [.contentType: body.headerLength == nil ? "application/json" : "application/octet-stream"]
@@ -60,6 +60,10 @@ struct V2Endpoints: Sendable {
 
     private func answer(_ body: () throws(V2Error) -> Response) -> Response {
         do throws(V2Error) { return try body() } catch { return Self.error(error.status, error.message) }
+    }
+
+    private func answer(_ body: () async throws(V2Error) -> Response) async -> Response {
+        do throws(V2Error) { return try await body() } catch { return Self.error(error.status, error.message) }
     }
 
     static func error(_ status: Int, _ message: String) -> Response {

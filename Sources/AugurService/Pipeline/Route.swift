@@ -25,6 +25,8 @@ public struct Route: Sendable {
     public let pipeline: PredictionPipeline
     /// Adaptive batching (`batching:`), nil when off.
     public let batcher: RouteBatcher?
+    /// The measured time per row, which decides where predictions run.
+    let cost = RunCost()
     /// Class labels in probability order when known from `output.labels`, for the response schema.
     let labels: [String]
     let unit: String?
@@ -55,11 +57,32 @@ public struct Route: Sendable {
     }
 
     /// The same, noting when its stages ended in `stages` when it is not nil.
+    ///
+    /// Without batching, a prediction expected to take longer than `RunCost.inlineBudget` (its
+    /// rows times the route's measured time per row) runs on the `ComputePool`, the others
+    /// inline.
     public func predict(_ rows: ParameterRows, stages: inout StageMarks?) async throws(RequestError) -> Predictions {
-        guard let batcher else { return try pipeline.predict(rows, stages: &stages) }
-        let predictions = try await batcher.predict(rows)
-        stages?.inferred = .now
+        if let batcher {
+            let predictions = try await batcher.predict(rows)
+            stages?.inferred = .now
+            return predictions
+        }
+        let started = ContinuousClock.now
+        defer { cost.record(rows: rows.count, since: started) }
+        guard cost.runsLong(rows.count) else { return try pipeline.predict(rows, stages: &stages) }
+        let (pipeline, marks) = (pipeline, stages)
+        let (predictions, ended) = try await ComputePool.run { () throws(RequestError) in
+            var marks = marks
+            return (try pipeline.predict(rows, stages: &marks), marks)
+        }
+        stages = ended
         return predictions
+    }
+
+    /// Validated rows predicted with their explanations (`PredictionPipeline.explain`), on the
+    /// `ComputePool`: an explanation costs tens to hundreds of microseconds per row.
+    public func explain(_ rows: ParameterRows) async throws(RequestError) -> Predictions {
+        try await ComputePool.run { [pipeline] () throws(RequestError) in try pipeline.explain(rows) }
     }
 
     /// A JSON body decoded (`PredictionPipeline.decode(body:)`) and predicted.

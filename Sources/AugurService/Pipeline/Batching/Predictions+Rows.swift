@@ -42,15 +42,3 @@ extension Regression {
         Regression(values: Array(values[(range.lowerBound * width)..<(range.upperBound * width)]), width: width, unit: unit)
     }
 }
-
-extension Value {
-    /// Rows `range` along axis 0 (of a tensor or of a sequence of maps).
-    func rows(_ range: Range<Int>) -> Value {
-        switch self {
-        case .tensor(let t): return .tensor(t.rows(range))
-        case .maps(let m):
-            let k = m.keys.count
-            return .maps(ProbabilityMaps(keys: m.keys, scores: Array(m.scores[(range.lowerBound * k)..<(range.upperBound * k)])))
-        }
-    }
-}

@@ -12,8 +12,9 @@ import Synchronization
 /// - A request of `max_batch_rows` rows or more runs alone at once; validation and its errors
 ///   never wait (decoding happens before the queue).
 /// - More than `max_queue_rows` waiting rows: a 503 `overloaded`, answered with `Retry-After`.
-/// - Runs happen in tasks of Swift's cooperative pool (one thread per core), never on the
-///   threads that read and write connections.
+/// - A run expected to take longer than `RunCost.inlineBudget` happens on the `ComputePool`
+///   (one thread per core), never in the tasks that read requests and write answers; a
+///   shorter one in the task of the request that started it.
 /// - When a batched run fails (a feature out of an integer input's range in one request), each
 ///   request of the batch runs alone, so each gets its own answer or its own error.
 ///
@@ -40,6 +41,8 @@ public final class RouteBatcher: Sendable {
     }
 
     private let state = Mutex(State())
+    /// The measured time per row of batched runs: a short run starts inline.
+    private let cost = RunCost()
     /// Batches run and rows in them, for metrics and tests.
     private let counters = Mutex((batches: 0, rows: 0))
 
@@ -54,16 +57,16 @@ public final class RouteBatcher: Sendable {
     /// The predictions for validated rows, run in a batch with other requests' rows.
     public func predict(_ rows: ParameterRows) async throws(RequestError) -> Predictions {
         if rows.count == 0 || rows.count >= settings.maxBatchRows {
-            return try await Self.offload { [pipeline] () throws(RequestError) in try pipeline.predict(rows) }
+            return try await ComputePool.run { [pipeline] () throws(RequestError) in try pipeline.predict(rows) }
         }
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Predictions, RequestError>, Never>) in
-            enum Action { case refuse, run, arm(Int), wait }
+            enum Action { case refuse, run(Int), arm(Int), wait }
             let now = ContinuousClock.now
             let action: Action = state.withLock { s in
                 guard s.queuedRows + rows.count <= settings.maxQueueRows else { return .refuse }
                 s.queue.append(Waiting(rows: rows, arrival: now, continuation: continuation))
                 s.queuedRows += rows.count
-                if s.queuedRows >= settings.maxBatchRows || s.running < settings.idleRuns { return .run }
+                if s.queuedRows >= settings.maxBatchRows || s.running < settings.idleRuns { return .run(min(s.queuedRows, settings.maxBatchRows)) }
                 guard !s.armed else { return .wait }
                 s.armed = true
                 s.deadline += 1
@@ -72,8 +75,14 @@ public final class RouteBatcher: Sendable {
             switch action {
             case .refuse:
                 continuation.resume(returning: .failure(.overloaded(queuedRowsLimit: settings.maxQueueRows)))
-            case .run:
-                Task { self.flush(deadline: nil) }
+            case .run(let rows):
+                // A short run starts in this request's task (no hop to another thread);
+                // a long one on the compute pool.
+                if cost.runsLong(rows) {
+                    ComputePool.submit { self.flush(deadline: nil) }
+                } else {
+                    flush(deadline: nil)
+                }
             case .arm(let deadline):
                 schedule(deadline, after: settings.maxDelay)
             case .wait:
@@ -86,7 +95,7 @@ public final class RouteBatcher: Sendable {
     private func schedule(_ deadline: Int, after delay: Duration) {
         Task {
             try? await Task.sleep(for: delay)
-            self.flush(deadline: deadline)
+            ComputePool.submit { self.flush(deadline: deadline) }
         }
     }
 
@@ -135,6 +144,7 @@ public final class RouteBatcher: Sendable {
         let total = batch.reduce(0) { $0 + $1.rows.count }
         counters.withLock { $0.batches += 1; $0.rows += total }
         let started = ContinuousClock.now
+        defer { cost.record(rows: total, since: started) }
         if batch.count == 1, let only = batch.first {
             only.continuation.resume(returning: Result { () throws(RequestError) in
                 var predictions = try pipeline.predict(only.rows)
@@ -158,11 +168,5 @@ public final class RouteBatcher: Sendable {
                 waiting.continuation.resume(returning: Result { () throws(RequestError) in try pipeline.predict(waiting.rows) })
             }
         }
-    }
-
-    /// `work` on the cooperative pool rather than the caller's thread (an event loop).
-    static func offload(_ work: @escaping @Sendable () throws(RequestError) -> Predictions) async throws(RequestError) -> Predictions {
-        let result = await Task { Result { () throws(RequestError) in try work() } }.value
-        return try result.get()
     }
 }
