@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """deploy/grafana/augur-dashboard.json against a live scrape: the dashboard must be a well-formed
 Grafana dashboard, and every metric and label its PromQL queries name must be in what
-`augur serve examples/loan` exports at GET /metrics (read by Prometheus's own Python parser).
+`augur serve examples/loan` (with `batching:` on its route) exports at GET /metrics (read by
+Prometheus's own Python parser).
 
   scripts/metrics/dashboard_check.py AUGUR_BINARY        (run with .venv-protocols/bin/python)
 
@@ -18,6 +19,7 @@ Functions must be known PromQL functions and `$variables` must be defined.
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -296,8 +298,14 @@ def structure(dashboard):
 def scrape(augur):
     """{series name: set of label names} and {series name: (family, type)} after known traffic."""
     port = free_port()
-    log = open(Path(tempfile.mkdtemp(prefix="augur-dashboard-")) / "serve.log", "w+")
-    server = subprocess.Popen([augur, "serve", str(ROOT / "examples" / "loan"), "--port", str(port)],
+    work = Path(tempfile.mkdtemp(prefix="augur-dashboard-"))
+    log = open(work / "serve.log", "w+")
+    # The loan example with `batching:` on its route, so the batching panels' metrics exist.
+    folder = work / "loan"
+    shutil.copytree(ROOT / "examples" / "loan", folder)
+    config = (folder / "augur.yaml").read_text()
+    (folder / "augur.yaml").write_text(config.replace("    model: loan\n", "    model: loan\n    batching: {max_batch_rows: 16}\n", 1))
+    server = subprocess.Popen([augur, "serve", str(folder), "--port", str(port)],
                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         deadline = time.monotonic() + 20
@@ -309,7 +317,7 @@ def scrape(augur):
                 pass
             time.sleep(0.05)
         statuses = [call(port, "/loan_status", GOOD)[0], call(port, "/loan_status", BAD)[0]]
-        check("augur serve examples/loan answered a good and an invalid prediction (200, 422)", statuses == [200, 422], statuses)
+        check("augur serve examples/loan (with batching:) answered a good and an invalid prediction (200, 422)", statuses == [200, 422], statuses)
         status, body = call(port, "/metrics")
     except OSError as error:
         log.seek(0)
