@@ -36,7 +36,9 @@ profile() {
     cmd+=(${PROFILE_ARGS:-})
     log=$OUT/valgrind.$name.log
     rm -f "$OUT"/callgrind.$name.out*
-    LD_PRELOAD=$SHIM valgrind --tool=callgrind --callgrind-out-file="$OUT/callgrind.$name.out" "${cmd[@]}" >"$log" 2>&1 &
+    # valgrind runs code ~50× slower, which would make every prediction look long enough for
+    # the compute pool (RunCost): keep the inline path that real runs take.
+    AUGUR_INLINE_BUDGET_US=${AUGUR_INLINE_BUDGET_US:-100000} LD_PRELOAD=$SHIM valgrind --tool=callgrind --callgrind-out-file="$OUT/callgrind.$name.out" "${cmd[@]}" >"$log" 2>&1 &
     pid=$!
     for _ in $(seq 600); do
         python3 bench/profile_load.py $port $path 1 >/dev/null 2>&1 && break

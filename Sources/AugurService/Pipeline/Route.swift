@@ -67,7 +67,7 @@ public struct Route: Sendable {
             stages?.inferred = .now
             return predictions
         }
-        let started = ContinuousClock.now
+        let started = RunCost.now
         defer { cost.record(rows: rows.count, since: started) }
         guard cost.runsLong(rows.count) else { return try pipeline.predict(rows, stages: &stages) }
         let (pipeline, marks) = (pipeline, stages)

@@ -144,7 +144,8 @@ public final class RouteBatcher: Sendable {
         let total = batch.reduce(0) { $0 + $1.rows.count }
         counters.withLock { $0.batches += 1; $0.rows += total }
         let started = ContinuousClock.now
-        defer { cost.record(rows: total, since: started) }
+        let clock = RunCost.now
+        defer { cost.record(rows: total, since: clock) }
         if batch.count == 1, let only = batch.first {
             only.continuation.resume(returning: Result { () throws(RequestError) in
                 var predictions = try pipeline.predict(only.rows)

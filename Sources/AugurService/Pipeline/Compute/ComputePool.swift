@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 import NIOCore
 import NIOPosix
 import Synchronization
@@ -31,13 +33,22 @@ public enum ComputePool {
     }
 }
 
-/// A route's measured time per row (a moving average over its inline runs), which decides
-/// whether a request's prediction runs inline or on the `ComputePool`: on the pool when its
-/// rows times the time per row exceed `inlineBudget`.
+/// A route's measured time per row (a moving average over its runs), which decides whether a
+/// request's prediction runs inline or on the `ComputePool`: on the pool when its rows times
+/// the time per row exceed `inlineBudget`.
 final class RunCost: Sendable {
-    /// The longest run kept inline: 250 µs.
-    static let inlineBudget = 250_000
+    /// The longest run kept inline, in nanoseconds: 250 µs, or `AUGUR_INLINE_BUDGET_US`
+    /// microseconds (0: every measured run goes to the pool; profiling under valgrind, which
+    /// runs code ~50× slower, sets it high to keep the inline path).
+    static let inlineBudget: Int = {
+        guard let text = ProcessInfo.processInfo.environment["AUGUR_INLINE_BUDGET_US"], let micros = Int(text),
+              (0...60_000_000).contains(micros) else { return 250_000 }
+        return micros * 1000
+    }()
     private let nanosecondsPerRow = Atomic<Int>(0)
+
+    /// A start time for `record` (monotonic nanoseconds).
+    static var now: UInt64 { DispatchTime.now().uptimeNanoseconds }
 
     /// Whether `rows` rows are expected to take longer than the inline budget (false until the
     /// first run was measured).
@@ -46,14 +57,14 @@ final class RunCost: Sendable {
         return overflow || total > Self.inlineBudget
     }
 
-    /// Folds a run of `rows` rows that took `elapsed` into the average (a quarter's weight).
-    func record(rows: Int, since start: ContinuousClock.Instant) {
+    /// Folds a run of `rows` rows that started at `start` (`RunCost.now`) into the average
+    /// (a quarter's weight).
+    func record(rows: Int, since start: UInt64) {
         guard rows > 0 else { return }
-        let elapsed = ContinuousClock.now - start
-        let nanoseconds = Int(clamping: elapsed.components.seconds) &* 1_000_000_000 &+ Int(elapsed.components.attoseconds / 1_000_000_000)
-        let sample = max(1, nanoseconds / rows)
+        let elapsed = Self.now &- start
+        let sample = max(1, Int(truncatingIfNeeded: min(elapsed, UInt64(Int.max))) / rows)
         let old = nanosecondsPerRow.load(ordering: .relaxed)
         // Races between requests lose a sample at worst.
-        nanosecondsPerRow.store(old == 0 ? sample : (3 &* old &+ sample) / 4, ordering: .relaxed)
+        nanosecondsPerRow.store(old == 0 ? sample : old / 4 * 3 + sample / 4, ordering: .relaxed)
     }
 }
