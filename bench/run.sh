@@ -7,6 +7,9 @@
 #   bench/run.sh --engine    then also run the engine comparison (bench/engine.sh)
 #   bench/run.sh --explain   then also run the explanation benchmark (bench/explain.py in .venv-explain:
 #                            TreeSHAP µs/row, Augur vs shap's C++ TreeExplainer, bench/results/explain.json)
+#   bench/run.sh --batching  then also run the batching benchmark (bench/batching.sh: the 300-tree GBR
+#                            and the 500-tree forest with batching off and on at 8/64/256 connections,
+#                            and one-row requests beside 1,000-row ones; bench/results/batching.json)
 #
 # Stacks, all serving examples/loan's forest with the same JSON body: Augur (`augur serve
 # examples/loan`), a Hummingbird hello-world route (augur-hello: the framework ceiling), FastAPI +
@@ -48,11 +51,13 @@ MLSERVER_VENV="$WORK/venv-mlserver"
 STACKS=${BENCH_STACKS:-augur,hello,fastapi_sklearn,fastapi_onnxruntime,bentoml,augur_v2,mlserver,augur_grpc,mlserver_grpc}
 ENGINE=0
 EXPLAIN=0
+BATCHING=0
 for arg in "$@"; do
     case $arg in
         --engine) ENGINE=1 ;;
         --explain) EXPLAIN=1 ;;
-        -h | --help) sed -n '2,27p' "$0"; exit 0 ;;
+        --batching) BATCHING=1 ;;
+        -h | --help) sed -n '2,30p' "$0"; exit 0 ;;
         *) echo "unknown argument: $arg" >&2; exit 2 ;;
     esac
 done
@@ -158,6 +163,13 @@ main() {
         bounded -t 900 "$WORK/explain.log" "$WORK/explain.err" "${PYENV[@]}" "$ROOT/.venv-explain/bin/python" bench/explain.py "$BIN/augur"
         cat "$WORK/explain.log"
         ((RC == 0)) || { tail -20 "$WORK/explain.err" >&2; log "the explanation benchmark failed ($RC)"; exit 1; }
+    fi
+    if ((BATCHING)); then
+        log "the batching benchmark (bench/batching.sh)"
+        [[ -f bench/work/models/c_rf500.onnx ]] || "${PYENV[@]}" "$ROOT/.venv/bin/python" bench/engine_models.py bench/work/models --csv-rows 1000 --pool-rows 2000
+        bounded -t 900 "$WORK/batching.log" "$WORK/batching.err" bench/batching.sh "$BIN"
+        cat "$WORK/batching.log"
+        ((RC == 0)) || { tail -20 "$WORK/batching.err" >&2; log "the batching benchmark failed ($RC)"; exit 1; }
     fi
 }
 
