@@ -15,5 +15,7 @@ let mlOperators: [OperatorRegistry.Entry] = [
     .init("ai.onnx.ml", "Normalizer", versions: [1], PreprocessingBuilders.normalizer),
     .init("ai.onnx.ml", "OneHotEncoder", versions: [1], PreprocessingBuilders.oneHotEncoder),
     .init("ai.onnx.ml", "Scaler", versions: [1], PreprocessingBuilders.scaler),
+    .init("ai.onnx.ml", "SVMClassifier", versions: [1], SVMBuilders.svmClassifier),
+    .init("ai.onnx.ml", "SVMRegressor", versions: [1], SVMBuilders.svmRegressor),
     .init("ai.onnx.ml", "ZipMap", versions: [1], FeatureBuilders.zipMap),
 ]
