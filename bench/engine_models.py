@@ -98,6 +98,13 @@ def build_models():
     yield ("d_linear", "LinearRegression, 20 features (float32)", 20,
            convert(lin, 20, "d_linear"), lambda n: regression_data(n, 20, seed=13)[0])
 
+    from sklearn.svm import SVC
+
+    X, y = regression_data(1_300, 20, seed=4)
+    svc = SVC(kernel="rbf", C=4.0, gamma="scale").fit(X, (y > np.median(y)).astype(np.int64))
+    yield ("e_svc_rbf", f"SVC, RBF kernel, {int(svc.n_support_.sum())} support vectors, 20 features (binary, decision scores)", 20,
+           convert(svc, 20, "e_svc_rbf"), lambda n: regression_data(n, 20, seed=14)[0])
+
 
 def write_csv(path: Path, rows: int, seed: int) -> None:
     """The 1M-row loan CSV: income with cents, the rest integers, as a person would export it."""

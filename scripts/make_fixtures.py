@@ -32,7 +32,7 @@ os.environ.setdefault("MKL_NUM_THREADS", "1")
 # registration order); shared helpers and the case registry in scripts/fixtures/common.py.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import fixtures  # noqa: E402
-from fixtures.common import ALL_OPS, CASES, FIXTURES, SKIPPED, WRITTEN  # noqa: E402
+from fixtures.common import ALL_OPS, CASES, FIXTURES, SKIPPED, UNAVAILABLE, WRITTEN  # noqa: E402
 
 fixtures.register_all()
 
@@ -47,28 +47,38 @@ def main():
     args = ap.parse_args()
 
     t0 = time.time()
-    if args.only:
-        for name, _ in CASES:
-            if args.only in name and (FIXTURES / name).exists():
-                shutil.rmtree(FIXTURES / name)
-    else:
-        if FIXTURES.exists():
-            shutil.rmtree(FIXTURES)
     FIXTURES.mkdir(parents=True, exist_ok=True)
+    names = {name for name, _ in CASES}
+    if not args.only:
+        # Folders of cases that no longer exist.
+        for folder in FIXTURES.iterdir():
+            if folder.is_dir() and folder.name not in names:
+                shutil.rmtree(folder)
 
     for name, fn in CASES:
         if args.only and args.only not in name:
             continue
+        unavailable = len(UNAVAILABLE)
+        previous = FIXTURES / name
+        kept = FIXTURES / f".{name}.kept"
+        if previous.exists():
+            previous.rename(kept)
         try:
             fn()
+            # A case whose package is missing keeps its committed fixture.
+            if len(UNAVAILABLE) > unavailable and kept.exists() and not previous.exists():
+                kept.rename(previous)
         except Exception as e:  # a converter that cannot export the model: skip with a reason
             if (FIXTURES / name).exists():
                 shutil.rmtree(FIXTURES / name)
             SKIPPED.append((name, f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"))
             print(f"{name:42s} SKIPPED: {SKIPPED[-1][1]}", flush=True)
+        if kept.exists():
+            shutil.rmtree(kept)
 
     total = sum(s for _, s in WRITTEN)
-    print(f"{len(WRITTEN)} cases written ({total / 1024 / 1024:.2f} MB), {len(SKIPPED)} skipped, {time.time() - t0:.1f}s")
+    print(f"{len(WRITTEN)} cases written ({total / 1024 / 1024:.2f} MB), {len(SKIPPED)} skipped, "
+          f"{len(UNAVAILABLE)} kept for want of their package, {time.time() - t0:.1f}s")
     if args.ops_out:
         lines = [f"{d}\t{op}\t{v}" for d, op, v in sorted(ALL_OPS)]
         Path(args.ops_out).write_text("domain\top_type\topset\n" + "\n".join(lines) + "\n")

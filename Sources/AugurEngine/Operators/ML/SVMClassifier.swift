@@ -28,6 +28,8 @@ public struct SVMClassifier: Operator {
     public let featureCount: Int
     let starts: [Int]
     let weightsAllPositive: Bool
+    /// The support vectors laid out for the kernel.
+    let vectors: SupportVectors
 
     var isSVC: Bool { vectorCount > 0 }
     var pairCount: Int { classCount * (classCount - 1) / 2 }
@@ -94,6 +96,7 @@ public struct SVMClassifier: Operator {
         vectorCount = vectors
         self.starts = starts
         weightsAllPositive = coefficients.allSatisfy { $0 >= 0 }
+        self.vectors = SupportVectors(rowMajor: supportVectors, count: vectors, features: vectors > 0 ? featureCount : 0)
     }
 
     public func outputTypes(for inputs: [ValueType?]) throws -> [ValueType] {
@@ -121,7 +124,7 @@ public struct SVMClassifier: Operator {
         var winners = [Int](repeating: 0, count: rows)
         var maxWeights = [Float](repeating: 0, count: rows)
         if isSVC {
-            let kernels = try kernel.values(features, rows: rows, vectors: supportVectors, count: vectorCount, features: featureCount)
+            let kernels = try kernel.values(features, rows: rows, vectors: vectors)
             var pairScores = [Float](repeating: 0, count: pairCount)
             var votes = [Int](repeating: 0, count: classCount)
             var pairwise = [Float](repeating: 0, count: classCount * classCount)

@@ -23,31 +23,42 @@ public struct SVMKernel: Sendable, Equatable {
         self.degree = degree
     }
 
-    /// `rows × count` kernel values of the rows of `x` (`rows × features`) against the rows of
-    /// `vectors` (`count × features`). A linear kernel adds `constant` (a liblinear model's
-    /// intercept); the others ignore it, as onnxruntime does.
-    func values(_ x: [Float], rows: Int, vectors: [Float], count: Int, features: Int, constant: Float = 0) throws -> [Float] {
+    /// `rows × count` kernel values of the rows of `x` (`rows × features`) against
+    /// `vectors`. A linear kernel adds `constant` (a liblinear model's intercept); the others
+    /// ignore it, as onnxruntime does.
+    ///
+    /// Eight support vectors at a time, one SIMD lane each: every lane sums its features in
+    /// order, exactly as the scalar loop would, so vectorising changes no bit.
+    func values(_ x: [Float], rows: Int, vectors: SupportVectors, constant: Float = 0) throws -> [Float] {
+        let count = vectors.count, features = vectors.features, stride = vectors.stride
         guard let total = TensorLimits.product([rows, count]) else {
             throw EngineError(.tooLarge, "\(rows) rows against \(count) support vectors exceed \(TensorLimits.maxElements) values.")
         }
         return [Float](unsafeUninitializedCapacity: total) { out, initialized in
             x.withUnsafeBufferPointer { xs in
-                vectors.withUnsafeBufferPointer { vs in
+                vectors.byFeature.withUnsafeBufferPointer { vs in
+                    let base = UnsafeRawPointer(vs.baseAddress!)
                     for row in 0..<rows {
                         let r = row * features
-                        for v in 0..<count {
-                            let s = v * features
-                            var sum: Float = 0
+                        var block = 0
+                        while block < count {
+                            var sum = SIMD8<Float>(repeating: 0)
                             if kind == .rbf {
                                 for k in 0..<features {
-                                    let d = xs[r + k] - vs[s + k]
+                                    let v = base.loadUnaligned(fromByteOffset: (k * stride + block) * 4, as: SIMD8<Float>.self)
+                                    let d = SIMD8<Float>(repeating: xs[r + k]) - v
                                     sum += d * d
                                 }
-                                out[row * count + v] = exp(-gamma * sum)
-                                continue
+                            } else {
+                                for k in 0..<features {
+                                    let v = base.loadUnaligned(fromByteOffset: (k * stride + block) * 4, as: SIMD8<Float>.self)
+                                    sum.addProduct(SIMD8<Float>(repeating: xs[r + k]), v)
+                                }
                             }
-                            for k in 0..<features { sum.addProduct(xs[r + k], vs[s + k]) }
-                            out[row * count + v] = finish(sum, constant: constant)
+                            for lane in 0..<Swift.min(8, count - block) {
+                                out[row * count + block + lane] = kind == .rbf ? exp(-gamma * sum[lane]) : finish(sum[lane], constant: constant)
+                            }
+                            block += 8
                         }
                     }
                 }
@@ -89,5 +100,28 @@ public struct SVMKernel: Sendable, Equatable {
         q = Float(2.26843463243900e-03).addingProduct(q, v2)
         q = Float(4.89352518554385e-03).addingProduct(q, v2)
         return p / q
+    }
+}
+
+/// Support vectors (or a liblinear model's weight rows) laid out feature by feature, eight
+/// vectors side by side and padded with zeros, for `SVMKernel.values`.
+public struct SupportVectors: Sendable, Equatable {
+    public let count: Int
+    public let features: Int
+    /// `count` rounded up to a multiple of 8.
+    let stride: Int
+    /// `features × stride`.
+    let byFeature: [Float]
+
+    /// From row-major `count × features` values (`rowMajor.count == count * features`).
+    init(rowMajor: [Float], count: Int, features: Int) {
+        self.count = count
+        self.features = features
+        stride = (count + 7) / 8 * 8
+        var laid = [Float](repeating: 0, count: features * stride)
+        for v in 0..<count {
+            for k in 0..<features { laid[k * stride + v] = rowMajor[v * features + k] }
+        }
+        byFeature = laid
     }
 }

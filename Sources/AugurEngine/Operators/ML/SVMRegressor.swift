@@ -12,6 +12,8 @@ public struct SVMRegressor: Operator {
     public let oneClass: Bool
     let vectorCount: Int
     public let featureCount: Int
+    /// The support vectors, or the weight row of a linear model, laid out for the kernel.
+    let vectors: SupportVectors
 
     public init(kernel: SVMKernel, vectorCount: Int, supportVectors: [Float], coefficients: [Float], rho: [Float], oneClass: Bool) throws {
         guard !coefficients.isEmpty else { throw EngineError(.invalidAttribute, "coefficients are empty.") }
@@ -35,6 +37,8 @@ public struct SVMRegressor: Operator {
         self.coefficients = coefficients
         self.rho = first
         self.oneClass = oneClass
+        vectors = vectorCount > 0 ? SupportVectors(rowMajor: supportVectors, count: vectorCount, features: featureCount)
+            : SupportVectors(rowMajor: coefficients, count: 1, features: featureCount)
     }
 
     public func outputTypes(for inputs: [ValueType?]) throws -> [ValueType] {
@@ -56,11 +60,11 @@ public struct SVMRegressor: Operator {
         let features = try MLTensorSupport.floats(x)
         var out: [Float]
         if vectorCount > 0 {
-            let kernels = try kernel.values(features, rows: rows, vectors: supportVectors, count: vectorCount, features: featureCount)
+            let kernels = try kernel.values(features, rows: rows, vectors: vectors)
             out = try LinearKernel.scores(kernels, rows: rows, weights: Array(coefficients.prefix(vectorCount)), biases: [rho],
                                           features: vectorCount)
         } else {
-            out = try kernel.values(features, rows: rows, vectors: coefficients, count: 1, features: featureCount, constant: rho)
+            out = try kernel.values(features, rows: rows, vectors: vectors, constant: rho)
         }
         if oneClass { out = out.map { $0 > 0 ? 1 : -1 } }
         return [.tensor(try Tensor(float32: out, shape: [rows, 1]))]
