@@ -121,3 +121,79 @@ import Testing
         #expect(error?.code == .unsupportedFeature)
     }
 }
+
+/// Opsets 24 and 25 (ONNX 1.19, 1.20) changed the operators Augur implements only by adding
+/// element types Augur does not load (float8e8m0, int2, uint2, bfloat16) and Cast's
+/// `round_mode` for float8 targets: their models load; a newer opset is refused, not guessed.
+@Suite struct NewerOpsetTests {
+    @Test(arguments: [24, 25])
+    func opsets24And25Load(_ opset: Int64) throws {
+        let cast = CoreOperatorTests.node("Cast", ["x"], [CoreOperatorTests.int("to", 11)])
+        let model = try CoreOperatorTests.load(cast, opset: opset)
+        let out = try model.plan.run(["x": .tensor(try Tensor(float32: [1, 2, 3, 4, 5, 6], shape: [2, 3]))])
+        #expect(out["out"] == .tensor(try Tensor(float64: [1, 2, 3, 4, 5, 6], shape: [2, 3])))
+        let flatten = CoreOperatorTests.node("Flatten", ["x"], [CoreOperatorTests.int("axis", 0)])
+        #expect(try CoreOperatorTests.load(flatten, opset: opset).plan.run(["x": .tensor(try Tensor(float32: [1, 2, 3, 4, 5, 6], shape: [2, 3]))])["out"]
+                == .tensor(try Tensor(float32: [1, 2, 3, 4, 5, 6], shape: [1, 6])))
+    }
+
+    @Test func opset26IsRefused() {
+        let identity = CoreOperatorTests.node("Identity", ["x"])
+        #expect(throws: EngineError.self) { try CoreOperatorTests.load(identity, opset: 26) }
+        #expect(OperatorRegistry.maxOpset[""] == 25)
+    }
+}
+
+/// Scan's body is compiled into a plan of its own at load: a body that reads a value of the
+/// enclosing graph, or an unsupported scan axis, is refused with a message; a running sum
+/// over rows works (onnx's test_scan9_sum covers the rest).
+@Suite struct ScanTests {
+    /// A body: state `sum` [2] plus row `row` [2] → new state and a scan output (the new sum).
+    static func body(extraInput: String? = nil) -> Onnx_GraphProto {
+        func info(_ name: String) -> Onnx_ValueInfoProto {
+            var v = Onnx_ValueInfoProto()
+            v.name = name
+            var type = Onnx_TypeProto()
+            var tensor = Onnx_TypeProto.Tensor()
+            tensor.elemType = Int32(Onnx_TensorProto.DataType.float.rawValue)
+            type.tensorType = tensor
+            v.type = type
+            return v
+        }
+        var add = CoreOperatorTests.node("Add", ["sum", extraInput ?? "row"])
+        add.output = ["next"]
+        var copy = CoreOperatorTests.node("Identity", ["next"])
+        copy.output = ["out"]
+        var graph = Onnx_GraphProto()
+        graph.name = "body"
+        graph.node = [add, copy]
+        graph.input = [info("sum"), info("row")]
+        graph.output = [info("next"), info("out")]
+        return graph
+    }
+
+    static func scan(_ body: Onnx_GraphProto, extra: [Onnx_AttributeProto] = []) -> Onnx_NodeProto {
+        var attribute = Onnx_AttributeProto()
+        attribute.name = "body"
+        attribute.type = .graph
+        attribute.g = body
+        var node = CoreOperatorTests.node("Scan", ["x", "y"], [attribute, CoreOperatorTests.int("num_scan_inputs", 1)] + extra)
+        node.output = ["final", "sums"]
+        return node
+    }
+
+    @Test func runningSumOverRows() throws {
+        let model = try CoreOperatorTests.load(Self.scan(Self.body()), opset: 16, inputs: ["x", "y"])
+        // State x [2, 3] (zeros); y's two rows [3] are added to it in turn (broadcast).
+        let out = try model.plan.run(["x": .tensor(try Tensor(float32: [0, 0, 0, 0, 0, 0], shape: [2, 3])),
+                                      "y": .tensor(try Tensor(float32: [1, 2, 3, 4, 5, 6], shape: [2, 3]))])
+        #expect(out["final"] == .tensor(try Tensor(float32: [5, 7, 9, 5, 7, 9], shape: [2, 3])))
+        #expect(out["sums"] == .tensor(try Tensor(float32: [1, 2, 3, 1, 2, 3, 5, 7, 9, 5, 7, 9], shape: [2, 2, 3])))
+    }
+
+    @Test func aBodyReadingTheOuterGraphIsRefused() {
+        #expect(throws: EngineError.self) { try CoreOperatorTests.load(Self.scan(Self.body(extraInput: "x")), opset: 16, inputs: ["x", "y"]) }
+        let axis = Attr.ints("scan_input_axes", [1])
+        #expect(throws: EngineError.self) { try CoreOperatorTests.load(Self.scan(Self.body(), extra: [axis]), opset: 16, inputs: ["x", "y"]) }
+    }
+}

@@ -10,10 +10,13 @@ public struct NodeContext {
     /// The opset version in force for the node's domain.
     public let opset: Int
     private let attributes: [String: Onnx_AttributeProto]
+    /// Compiles a graph attribute (a control-flow body) with the model's opsets.
+    private let compileSubgraph: ((Onnx_GraphProto) throws -> Plan)?
 
-    init(node: Onnx_NodeProto, opset: Int) throws {
+    init(node: Onnx_NodeProto, opset: Int, compileSubgraph: ((Onnx_GraphProto) throws -> Plan)? = nil) throws {
         self.node = node
         self.opset = opset
+        self.compileSubgraph = compileSubgraph
         let label = "'\(node.name.isEmpty ? (node.output.first ?? "?") : node.name)' (\(node.opType))"
         self.label = label
         var attributes: [String: Onnx_AttributeProto] = [:]
@@ -82,6 +85,18 @@ public struct NodeContext {
     public func int64s(_ name: String) throws -> [Int64]? { try attribute(name, .ints)?.ints }
 
     public func floats(_ name: String) throws -> [Float]? { try attribute(name, .floats)?.floats }
+
+    /// A graph attribute compiled into its own checked plan (a body that reads a value of the
+    /// enclosing graph fails to load: only self-contained bodies are supported).
+    public func subgraph(_ name: String) throws -> Plan? {
+        guard let a = try attribute(name, .graph) else { return nil }
+        guard let compileSubgraph else { throw error(name, "graphs nested this deep are not supported.", code: .unsupportedFeature) }
+        do {
+            return try compileSubgraph(a.g)
+        } catch let e as EngineError {
+            throw error(name, "the body graph: \(e.node.map { "\($0): " } ?? "")\(e.message)", code: e.code)
+        }
+    }
 
     public func strings(_ name: String) throws -> [String]? {
         guard let a = try attribute(name, .strings) else { return nil }

@@ -63,7 +63,7 @@ public struct ONNXImporter: Sendable {
             inputs.append(Graph.Input(name: input.name, type: type))
             inputPorts.append(.init(name: input.name, type: type, docString: input.docString))
         }
-        let (nodes, counts, trees) = try buildNodes(proto, opsets: opsets)
+        let (nodes, counts, trees) = try buildNodes(proto, opsets: opsets, depth: 0)
         let outputs = try proto.output.map { output in
             Graph.Output(name: output.name, declaredType: output.hasType ? try TensorDecoder.valueType(output.type, name: output.name) : nil)
         }
@@ -97,8 +97,32 @@ public struct ONNXImporter: Sendable {
         return opsets
     }
 
-    private func buildNodes(_ proto: Onnx_GraphProto, opsets: [String: Int]) throws
-        -> ([Graph.Node], [(op: String, count: Int)], [(node: String, stats: TreeEnsembleStats)])
+    /// Control-flow bodies nested deeper than this are refused.
+    static let maxGraphDepth = 4
+
+    /// A body graph (Scan's) as a plan of its own: its initializers, typed inputs and nodes.
+    private func subplan(_ proto: Onnx_GraphProto, opsets: [String: Int], depth: Int) throws -> Plan {
+        guard proto.sparseInitializer.isEmpty else { throw EngineError(.unsupportedFeature, "sparse initializers are not supported.") }
+        var constants: [String: Value] = [:]
+        for initializer in proto.initializer {
+            guard !initializer.name.isEmpty, constants[initializer.name] == nil else {
+                throw EngineError(.invalidGraph, "initializer '\(initializer.name)' is unnamed or defined twice.")
+            }
+            constants[initializer.name] = .tensor(try TensorDecoder.tensor(from: initializer))
+        }
+        let inputs = try proto.input.filter { constants[$0.name] == nil }.map { input in
+            guard input.hasType else { throw EngineError(.invalidGraph, "input '\(input.name)' has no type.") }
+            return Graph.Input(name: input.name, type: try TensorDecoder.valueType(input.type, name: input.name))
+        }
+        let nodes = try buildNodes(proto, opsets: opsets, depth: depth).nodes
+        let outputs = try proto.output.map { output in
+            Graph.Output(name: output.name, declaredType: output.hasType ? try TensorDecoder.valueType(output.type, name: output.name) : nil)
+        }
+        return try Plan(Graph(inputs: inputs, constants: constants, nodes: nodes, outputs: outputs))
+    }
+
+    private func buildNodes(_ proto: Onnx_GraphProto, opsets: [String: Int], depth: Int) throws
+        -> (nodes: [Graph.Node], counts: [(op: String, count: Int)], trees: [(node: String, stats: TreeEnsembleStats)])
     {
         var nodes: [Graph.Node] = []
         var unsupported: [String] = []
@@ -108,7 +132,9 @@ public struct ONNXImporter: Sendable {
             let domain = OperatorRegistry.normalised(node.domain)
             let key = domain.isEmpty ? node.opType : "\(domain)::\(node.opType)"
             counts[key, default: 0] += 1
-            let context = try NodeContext(node: node, opset: opsets[domain] ?? 0)
+            let compile: ((Onnx_GraphProto) throws -> Plan)? = depth < Self.maxGraphDepth
+                ? { try self.subplan($0, opsets: opsets, depth: depth + 1) } : nil
+            let context = try NodeContext(node: node, opset: opsets[domain] ?? 0, compileSubgraph: compile)
             guard let opset = opsets[domain] else {
                 throw EngineError(.invalidGraph, node: context.label, "uses domain '\(node.domain)', which the model does not import.")
             }

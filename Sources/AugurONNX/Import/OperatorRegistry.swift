@@ -24,7 +24,7 @@ public struct OperatorRegistry: Sendable {
     }
 
     /// The newest opset of each domain Augur knows the definitions of.
-    public static let maxOpset: [String: Int] = ["": 23, "ai.onnx.ml": 5]
+    public static let maxOpset: [String: Int] = ["": 25, "ai.onnx.ml": 5]
 
     private var entries: [String: [Entry]] = [:]
 

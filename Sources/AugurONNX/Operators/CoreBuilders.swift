@@ -143,4 +143,37 @@ enum CoreBuilders {
         if required, axes == nil { throw ctx.error("axes", "is required.", code: .missingAttribute) }
         return axes
     }
+
+    /// Scan: the body compiled into its own plan; scan and output axes 0 only (negative axes,
+    /// from opset 11, resolved against the rank where it is known).
+    static func scan(_ ctx: NodeContext) throws -> any Operator {
+        guard let body = try ctx.subgraph("body") else { throw ctx.error("body", "is required.", code: .missingAttribute) }
+        let scanInputs = try ctx.required("num_scan_inputs", ctx.int)
+        guard scanInputs >= 1, scanInputs <= body.inputs.count else {
+            throw ctx.error("num_scan_inputs", "'\(scanInputs)' is not between 1 and the body's \(body.inputs.count) inputs.")
+        }
+        let states = body.inputs.count - scanInputs
+        let scanOutputs = body.outputs.count - states
+        guard ctx.inputCount == body.inputs.count else {
+            throw ctx.error("takes \(body.inputs.count) inputs (the body's), not \(ctx.inputCount).")
+        }
+        func axes(_ name: String, count: Int, ranks: [Int?]) throws {
+            guard let given = try ctx.ints(name) else { return }
+            guard given.count == count else { throw ctx.error(name, "has \(given.count) values for \(count).") }
+            for (axis, rank) in zip(given, ranks) where !(axis == 0 || (rank.map { axis == -$0 } ?? false)) {
+                throw ctx.error(name, "axis '\(axis)' is not supported; Augur scans along axis 0.", code: .unsupportedFeature)
+            }
+        }
+        func directions(_ name: String, count: Int) throws -> [Bool] {
+            guard let given = try ctx.ints(name) else { return Array(repeating: false, count: count) }
+            guard given.count == count, given.allSatisfy({ $0 == 0 || $0 == 1 }) else {
+                throw ctx.error(name, "needs \(count) values of 0 (forward) or 1 (reverse).")
+            }
+            return given.map { $0 == 1 }
+        }
+        try axes("scan_input_axes", count: scanInputs, ranks: body.inputs.suffix(scanInputs).map { $0.type.tensorType?.rank.map { $0 + 1 } })
+        try axes("scan_output_axes", count: scanOutputs, ranks: body.outputs.suffix(scanOutputs).map { $0.type.tensorType?.rank.map { $0 + 1 } })
+        return try Scan(body: body, scanInputCount: scanInputs, inputReversed: try directions("scan_input_directions", count: scanInputs),
+                        outputReversed: try directions("scan_output_directions", count: scanOutputs))
+    }
 }

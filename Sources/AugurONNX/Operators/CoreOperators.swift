@@ -2,29 +2,31 @@ import AugurEngine
 
 /// Builders for the ai.onnx domain.
 let coreOperators: [OperatorRegistry.Entry] = [
-    .init("", "Identity", versions: [1, 13, 14, 16, 19, 21, 23]) { _ in Identity() },
+    // Opset 8's Scan (a batch axis and sequence lengths) is a different operator: not listed.
+    .init("", "Scan", versions: [9, 11, 16, 19, 21, 23, 24, 25]) { ctx in try CoreBuilders.scan(ctx) },
+    .init("", "Identity", versions: [1, 13, 14, 16, 19, 21, 23, 24, 25]) { _ in Identity() },
 ] + coreTensorOperators + coreMathOperators + coreReductionOperators
 
 /// Shape, layout, conversion and constant operators.
 private let coreTensorOperators: [OperatorRegistry.Entry] = [
-    .init("", "Cast", versions: [6, 9, 13, 19, 21, 23]) { ctx in Cast(to: try CoreBuilders.elementType(ctx, "to")) },
-    .init("", "CastLike", versions: [15, 19, 21, 23]) { _ in Cast(to: nil) },
+    .init("", "Cast", versions: [6, 9, 13, 19, 21, 23, 24, 25]) { ctx in Cast(to: try CoreBuilders.elementType(ctx, "to")) },
+    .init("", "CastLike", versions: [15, 19, 21, 23, 24, 25]) { _ in Cast(to: nil) },
     .init("", "Concat", versions: [4, 11, 13]) { ctx in Concat(axis: try ctx.required("axis", ctx.int)) },
     .init("", "Concat", versions: [1]) { ctx in Concat(axis: try ctx.int("axis", default: 1)) },
-    .init("", "Reshape", versions: [5, 13, 14, 19, 21, 23]) { ctx in
+    .init("", "Reshape", versions: [5, 13, 14, 19, 21, 23, 24, 25]) { ctx in
         Reshape(allowZero: ctx.opset >= 14 ? try CoreBuilders.flag(ctx, "allowzero", default: false) : false)
     },
-    .init("", "Flatten", versions: [1, 9, 11, 13, 21, 23]) { ctx in Flatten(axis: try ctx.int("axis", default: 1)) },
-    .init("", "Squeeze", versions: [1, 11, 13, 21, 23]) { ctx in Squeeze(axes: try CoreBuilders.squeezeAxes(ctx, required: false)) },
-    .init("", "Unsqueeze", versions: [1, 11, 13, 21, 23]) { ctx in Unsqueeze(axes: try CoreBuilders.squeezeAxes(ctx, required: true)) },
+    .init("", "Flatten", versions: [1, 9, 11, 13, 21, 23, 24, 25]) { ctx in Flatten(axis: try ctx.int("axis", default: 1)) },
+    .init("", "Squeeze", versions: [1, 11, 13, 21, 23, 24, 25]) { ctx in Squeeze(axes: try CoreBuilders.squeezeAxes(ctx, required: false)) },
+    .init("", "Unsqueeze", versions: [1, 11, 13, 21, 23, 24, 25]) { ctx in Unsqueeze(axes: try CoreBuilders.squeezeAxes(ctx, required: true)) },
     .init("", "Gather", versions: [1, 11, 13]) { ctx in Gather(axis: try ctx.int("axis", default: 0)) },
     .init("", "Slice", versions: [1, 10, 11, 13]) { ctx in try CoreBuilders.slice(ctx) },
-    .init("", "Shape", versions: [1, 13, 15, 19, 21, 23]) { ctx in try CoreBuilders.shape(ctx) },
-    .init("", "Size", versions: [1, 13, 19, 21, 23]) { _ in SizeOf() },
-    .init("", "Constant", versions: [1, 9, 11, 12, 13, 19, 21, 23]) { ctx in ConstantValue(try CoreBuilders.constantValue(ctx)) },
-    .init("", "ConstantOfShape", versions: [9, 20, 21, 23]) { ctx in ConstantOfShape(value: try CoreBuilders.fillValue(ctx)) },
+    .init("", "Shape", versions: [1, 13, 15, 19, 21, 23, 24, 25]) { ctx in try CoreBuilders.shape(ctx) },
+    .init("", "Size", versions: [1, 13, 19, 21, 23, 24, 25]) { _ in SizeOf() },
+    .init("", "Constant", versions: [1, 9, 11, 12, 13, 19, 21, 23, 24, 25]) { ctx in ConstantValue(try CoreBuilders.constantValue(ctx)) },
+    .init("", "ConstantOfShape", versions: [9, 20, 21, 23, 24, 25]) { ctx in ConstantOfShape(value: try CoreBuilders.fillValue(ctx)) },
     .init("", "Range", versions: [11]) { _ in NumericRange() },
-    .init("", "Transpose", versions: [1, 13, 21, 23]) { ctx in try CoreBuilders.transpose(ctx) },
+    .init("", "Transpose", versions: [1, 13, 21, 23, 24, 25]) { ctx in try CoreBuilders.transpose(ctx) },
     .init("", "Expand", versions: [8, 13]) { _ in Expand() },
     .init("", "Tile", versions: [6, 13]) { _ in Tile() },
     .init("", "Where", versions: [9, 16]) { _ in Where() },
@@ -92,5 +94,5 @@ private let coreReductionOperators: [OperatorRegistry.Entry] = [
     .init("", "ArgMin", versions: [1, 11, 12, 13]) { ctx in try CoreBuilders.argReduce(ctx, max: false) },
     .init("", "Softmax", versions: [1, 11, 13]) { ctx in try CoreBuilders.softmax(ctx, log: false) },
     .init("", "LogSoftmax", versions: [1, 11, 13]) { ctx in try CoreBuilders.softmax(ctx, log: true) },
-    .init("", "TopK", versions: [1, 10, 11]) { ctx in try CoreBuilders.topK(ctx) },
+    .init("", "TopK", versions: [1, 10, 11, 24]) { ctx in try CoreBuilders.topK(ctx) },
 ]
