@@ -90,6 +90,16 @@ DEFAULT_CASES = [
     "column_transformer_pipeline",
     "one_hot_encoder_string",
     "simple_imputer_mean",
+    "svm_svc_rbf_multiclass_proba",
+    "svm_svc_sigmoid_binary",
+    "svm_svr_rbf",
+    "neighbors_knn_classifier",
+    "gaussian_process_regressor",
+    "catboost_classifier_binary",
+    "catboost_regressor",
+    "text_count_vectorizer_lr",
+    "text_tfidf_bigrams_nb",
+    "text_tfidf_char",
 ]
 
 REL_TOL = 1e-5

@@ -24,7 +24,7 @@ public struct OperatorRegistry: Sendable {
     }
 
     /// The newest opset of each domain Augur knows the definitions of.
-    public static let maxOpset: [String: Int] = ["": 25, "ai.onnx.ml": 5]
+    public static let maxOpset: [String: Int] = ["": 25, "ai.onnx.ml": 5, "com.microsoft": 1]
 
     private var entries: [String: [Entry]] = [:]
 
@@ -33,7 +33,7 @@ public struct OperatorRegistry: Sendable {
     }
 
     /// Every operator Augur implements.
-    public static let standard = OperatorRegistry(coreOperators + mlOperators + treeOperators)
+    public static let standard = OperatorRegistry(coreOperators + mlOperators + treeOperators + textOperators)
 
     static func normalised(_ domain: String) -> String { domain == "ai.onnx" ? "" : domain }
 

@@ -34,6 +34,26 @@ enum MLTensorSupport {
         }
     }
 
+    /// The rows of a numeric `[N, featureCount]` (or `[featureCount]`) input type, nil when
+    /// unknown; a declared width other than `featureCount` is a load error.
+    static func featureRowsType(_ type: TensorType, featureCount: Int) throws -> Int? {
+        try requireNumeric(type)
+        let (rows, width) = try staticMatrix(type)
+        if let width, width != featureCount {
+            throw EngineError(.typeMismatch, "input 0 has \(width) features but the model has \(featureCount).")
+        }
+        return rows
+    }
+
+    /// A numeric `[N, featureCount]` (or `[featureCount]`) tensor's rows and its values as float32.
+    static func featureRows(_ tensor: Tensor, featureCount: Int) throws -> (rows: Int, values: [Float]) {
+        let (rows, width) = try matrix(tensor.shape)
+        guard width == featureCount else {
+            throw EngineError(.shapeMismatch, "input 0 has \(width) features; the model expects \(featureCount).")
+        }
+        return (rows, try floats(tensor))
+    }
+
     /// Checks that a tensor type is float32, float64, int64 or int32.
     static func requireNumeric(_ type: TensorType, role: String = "input 0") throws {
         guard type.elementType.isNumeric else {

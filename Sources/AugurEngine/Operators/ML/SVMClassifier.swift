@@ -100,23 +100,13 @@ public struct SVMClassifier: Operator {
     }
 
     public func outputTypes(for inputs: [ValueType?]) throws -> [ValueType] {
-        let x = try tensorType(inputs, 0)
-        try MLTensorSupport.requireNumeric(x)
-        let (rows, width) = try MLTensorSupport.staticMatrix(x)
-        if let width, width != featureCount {
-            throw EngineError(.typeMismatch, "input 0 has \(width) features but the model has \(featureCount).")
-        }
+        let rows = try MLTensorSupport.featureRowsType(try tensorType(inputs, 0), featureCount: featureCount)
         let labelType: ElementType = if case .string = labels { .string } else { .int64 }
         return [.tensor(TensorType(labelType, shape: [rows])), .tensor(TensorType(.float32, shape: [rows, scoreWidth]))]
     }
 
     public func run(_ inputs: [Value?]) throws -> [Value] {
-        let x = try tensor(inputs, 0)
-        let (rows, width) = try MLTensorSupport.matrix(x.shape)
-        guard width == featureCount else {
-            throw EngineError(.shapeMismatch, "input 0 has \(width) features; the model expects \(featureCount).")
-        }
-        let features = try MLTensorSupport.floats(x)
+        let (rows, features) = try MLTensorSupport.featureRows(try tensor(inputs, 0), featureCount: featureCount)
         guard let total = TensorLimits.product([rows, scoreWidth]) else {
             throw EngineError(.tooLarge, "\(rows) rows of \(scoreWidth) scores exceed \(TensorLimits.maxElements) elements.")
         }

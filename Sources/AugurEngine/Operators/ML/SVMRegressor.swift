@@ -42,22 +42,12 @@ public struct SVMRegressor: Operator {
     }
 
     public func outputTypes(for inputs: [ValueType?]) throws -> [ValueType] {
-        let x = try tensorType(inputs, 0)
-        try MLTensorSupport.requireNumeric(x)
-        let (rows, width) = try MLTensorSupport.staticMatrix(x)
-        if let width, width != featureCount {
-            throw EngineError(.typeMismatch, "input 0 has \(width) features but the model has \(featureCount).")
-        }
+        let rows = try MLTensorSupport.featureRowsType(try tensorType(inputs, 0), featureCount: featureCount)
         return [.tensor(TensorType(.float32, shape: [rows, 1]))]
     }
 
     public func run(_ inputs: [Value?]) throws -> [Value] {
-        let x = try tensor(inputs, 0)
-        let (rows, width) = try MLTensorSupport.matrix(x.shape)
-        guard width == featureCount else {
-            throw EngineError(.shapeMismatch, "input 0 has \(width) features; the model expects \(featureCount).")
-        }
-        let features = try MLTensorSupport.floats(x)
+        let (rows, features) = try MLTensorSupport.featureRows(try tensor(inputs, 0), featureCount: featureCount)
         var out: [Float]
         if vectorCount > 0 {
             let kernels = try kernel.values(features, rows: rows, vectors: vectors)
