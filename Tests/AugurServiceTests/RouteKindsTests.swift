@@ -76,6 +76,30 @@ import Testing
         #expect(errors.count == 1 && errors[0].contains("with these 9 features it fails") && errors[0].contains("feature index 9"), "\(errors)")
     }
 
+    /// A `str` parameter feeding a text pipeline (TfidfVectorizer + LogisticRegression), bound
+    /// by name to the model's `text` input; without `max_length` it takes at most 10,000
+    /// characters.
+    @Test func textRouteAndItsDefaultLength() async throws {
+        let yaml = """
+        routes:
+          spam:
+            model: model.onnx
+            parameters:
+              text: {type: str}
+        """
+        let route = try #require(try await TempService(yaml: yaml, models: ["model.onnx": "text_tfidf_lr"]).service().route(named: "spam"))
+        #expect(route.parameters.first?.maxLength == 10_000)
+        let spam = try route.answer(body: .object(JSONObject([("text", .string("WIN a FREE prize now, call 0800-555-0199"))])))
+        let ham = try route.answer(body: .object(JSONObject([("text", .string("see you at lunch tomorrow at the café"))])))
+        #expect(spam["prediction"] != nil && spam["prediction"] != ham["prediction"], "\(spam) \(ham)")
+        do {
+            _ = try route.answer(body: .object(JSONObject([("text", .string(String(repeating: "a", count: 10_001)))])))
+            Issue.record("a message of 10,001 characters was accepted")
+        } catch let error as RequestError {
+            #expect(error.issues.map(\.type) == [IssueType.stringTooLong])
+        }
+    }
+
     @Test func stringLabelsAndKedroPredictor() async throws {
         let yaml = """
         routes:

@@ -140,5 +140,7 @@ private struct Fields {
         if let lo = minLength, let hi = maxLength, lo > hi, let n = values["max_length"] {
             reader.error(n, .conflictingKeys, "'max_length' \(hi) is less than 'min_length' \(lo).")
         }
+        // Without `max_length`, a str is bounded all the same (and never below its minimum).
+        if values["max_length"] == nil { maxLength = Swift.max(ServiceDefaults.maxLength, minLength ?? 0) }
     }
 }

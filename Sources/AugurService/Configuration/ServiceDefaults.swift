@@ -8,6 +8,10 @@ public enum ServiceDefaults {
     public static let maxBodyBytes = 1_048_576
     /// `server.max_batch`: the most rows one request may hold.
     public static let maxBatch = 1000
+    /// The longest value a `str` parameter takes when it sets no `max_length`, in characters
+    /// (a message for a text model, a name): bounded, so that a request cannot make a model
+    /// tokenize megabytes.
+    public static let maxLength = 10_000
     /// `server.allow_unknown_fields` (and a route's `allow_unknown_fields`): unknown fields are 422 `extra_forbidden`.
     public static let allowUnknownFields = false
     /// The end-user forms at /ui.
