@@ -165,11 +165,11 @@ main() {
     facts
     local m
     log "batch throughput (batch $BATCH, ${SECS}s each)"
-    for m in a_rf25 b_gbr300 c_rf500 d_linear e_svc_rbf; do
+    for m in a_rf25 b_gbr300 c_rf500 d_linear e_svc_rbf f_knn; do
         engine_pair "batch_$m" "$m" --batch "$BATCH" --seconds "$SECS"
     done
     log "single-row latency (${SECS}s each)"
-    for m in a_rf25 a_rf25_zipmap b_gbr300 c_rf500 d_linear e_svc_rbf; do
+    for m in a_rf25 a_rf25_zipmap b_gbr300 c_rf500 d_linear e_svc_rbf f_knn; do
         engine_pair "single_$m" "$m" --single --seconds "$SECS"
     done
     log "1M-row CSV end to end"

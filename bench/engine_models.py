@@ -105,6 +105,13 @@ def build_models():
     yield ("e_svc_rbf", f"SVC, RBF kernel, {int(svc.n_support_.sum())} support vectors, 20 features (binary, decision scores)", 20,
            convert(svc, 20, "e_svc_rbf"), lambda n: regression_data(n, 20, seed=14)[0])
 
+    from sklearn.neighbors import KNeighborsRegressor
+
+    X, y = regression_data(10_000, 20, seed=5)
+    knn = KNeighborsRegressor(n_neighbors=5).fit(X, y)
+    yield ("f_knn", "KNeighborsRegressor, k=5, 10,000 training rows, 20 features (pairwise distances through Scan)", 20,
+           convert(knn, 20, "f_knn"), lambda n: regression_data(n, 20, seed=15)[0])
+
 
 def write_csv(path: Path, rows: int, seed: int) -> None:
     """The 1M-row loan CSV: income with cents, the rest integers, as a person would export it."""

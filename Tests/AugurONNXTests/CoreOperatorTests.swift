@@ -197,3 +197,32 @@ import Testing
         #expect(throws: EngineError.self) { try CoreOperatorTests.load(Self.scan(Self.body(), extra: [axis]), opset: 16, inputs: ["x", "y"]) }
     }
 }
+
+extension ScanTests {
+    /// skl2onnx's pairwise-distance body is recognised at load and run fused; the fused loop
+    /// gives exactly what the general loop over the body gives.
+    @Test func pairwiseDistancesRunFusedWithTheSameBits() throws {
+        var body = Self.body()
+        var sub = CoreOperatorTests.node("Sub", ["sum", "row"])
+        sub.output = ["diff"]
+        var reduce = CoreOperatorTests.node("ReduceSumSquare", ["diff"], [Attr.ints("axes", [1]), CoreOperatorTests.int("keepdims", 0)])
+        reduce.output = ["reduced"]
+        var keep = CoreOperatorTests.node("Identity", ["sum"])
+        keep.output = ["next"]
+        var copy = CoreOperatorTests.node("Identity", ["reduced"])
+        copy.output = ["out"]
+        body.node = [keep, sub, reduce, copy]
+        let model = try CoreOperatorTests.load(Self.scan(body), opset: 13, inputs: ["x", "y"])
+        let steps = model.plan.steps(running: Scan.self)
+        #expect(steps.count == 1 && steps[0].op.squaredDistances, "the body was recognised")
+        var general = try #require(steps.first).op
+        general.squaredDistances = false
+        var random = SplitMix(seed: 7)
+        func values(_ n: Int) -> [Float] { (0..<n).map { _ in Float(Int(random.next() % 2001) - 1000) / 37 } }
+        let x = Value.tensor(try Tensor(float32: values(6), shape: [2, 3]))
+        let y = Value.tensor(try Tensor(float32: values(30), shape: [10, 3]))
+        let fused = try steps[0].op.run([x, y]), slow = try general.run([x, y])
+        #expect(fused == slow && fused.count == 2)
+        if case .tensor(let d) = fused[1] { #expect(d.shape == [10, 2]) }
+    }
+}

@@ -173,7 +173,36 @@ enum CoreBuilders {
         }
         try axes("scan_input_axes", count: scanInputs, ranks: body.inputs.suffix(scanInputs).map { $0.type.tensorType?.rank.map { $0 + 1 } })
         try axes("scan_output_axes", count: scanOutputs, ranks: body.outputs.suffix(scanOutputs).map { $0.type.tensorType?.rank.map { $0 + 1 } })
-        return try Scan(body: body, scanInputCount: scanInputs, inputReversed: try directions("scan_input_directions", count: scanInputs),
-                        outputReversed: try directions("scan_output_directions", count: scanOutputs))
+        var scan = try Scan(body: body, scanInputCount: scanInputs, inputReversed: try directions("scan_input_directions", count: scanInputs),
+                            outputReversed: try directions("scan_output_directions", count: scanOutputs))
+        if let graph = ctx.node.attribute.first(where: { $0.name == "body" })?.g { scan.squaredDistances = isSquaredDistances(graph) }
+        return scan
+    }
+
+    /// skl2onnx's pairwise-distance body: state in, row in; `Identity(state)`, `Sub(state,
+    /// row)`, `ReduceSumSquare(…, axes = [1], keepdims = 0)` (axes as attribute or initializer),
+    /// an optional `Identity` of it; the state and the sums out, in that order.
+    static func isSquaredDistances(_ g: Onnx_GraphProto) -> Bool {
+        let inputs = g.input.map(\.name).filter { name in !g.initializer.contains { $0.name == name } }
+        guard inputs.count == 2, g.output.count == 2, g.node.count == 3 || g.node.count == 4 else { return false }
+        let (state, row) = (inputs[0], inputs[1])
+        func node(_ op: String) -> Onnx_NodeProto? { g.node.first { $0.opType == op && ($0.domain.isEmpty || $0.domain == "ai.onnx") } }
+        guard let sub = node("Sub"), sub.input == [state, row], sub.output.count == 1,
+              let reduce = node("ReduceSumSquare"), reduce.input.first == sub.output[0], reduce.output.count == 1,
+              reduce.attribute.first(where: { $0.name == "keepdims" })?.i == 0 else { return false }
+        let axes: [Int64]? = if let attribute = reduce.attribute.first(where: { $0.name == "axes" }) {
+            attribute.ints
+        } else if reduce.input.count == 2, let tensor = g.initializer.first(where: { $0.name == reduce.input[1] }),
+                  let decoded = try? TensorDecoder.tensor(from: tensor), case .int64(let values) = decoded.storage {
+            values
+        } else {
+            nil
+        }
+        guard axes == [1] else { return false }
+        let identities = g.node.filter { $0.opType == "Identity" }
+        guard identities.count == g.node.count - 2 else { return false }
+        let stateOut = identities.first { $0.input == [state] }?.output.first
+        let sums = identities.first { $0.input == reduce.output }?.output.first ?? reduce.output[0]
+        return stateOut == g.output[0].name && sums == g.output[1].name
     }
 }

@@ -13,6 +13,10 @@ public struct Scan: Operator {
     public let scanInputCount: Int
     public let inputReversed: [Bool]
     public let outputReversed: [Bool]
+    /// The body is scikit-learn's pairwise squared distances (`Identity(state)`, and
+    /// `ReduceSumSquare(state - row, axes=[1], keepdims=0)`): run as one fused loop with the
+    /// same float32 arithmetic, when the inputs are float32 matrices.
+    public var squaredDistances = false
 
     var scanOutputCount: Int { body.outputs.count - stateCount }
 
@@ -62,6 +66,7 @@ public struct Scan: Operator {
     }
 
     public func run(_ inputs: [Value?]) throws -> [Value] {
+        if squaredDistances, let fused = try distances(inputs) { return fused }
         var states = try (0..<stateCount).map { index -> Value in
             guard index < inputs.count, let value = inputs[index] else { throw EngineError(.missingInput, "state input \(index) is required.") }
             return value
@@ -100,5 +105,47 @@ public struct Scan: Operator {
             return .tensor(try Tensor.stacking(rows))
         }
         return states + stacked
+    }
+
+    /// `[M, N]` squared distances between the state's rows `x` (`[N, F]`) and the scanned rows
+    /// `y` (`[M, F]`): out[i, j] = Σ_k (x[j, k] − y[i, k])², summed over k in order with each
+    /// square rounded, as the body's Sub and ReduceSumSquare compute it; eight scanned rows per
+    /// SIMD step. Nil when the inputs are not float32 matrices of one width (the general loop
+    /// then runs).
+    private func distances(_ inputs: [Value?]) throws -> [Value]? {
+        guard inputs.count == 2, case .tensor(let x)? = inputs[0], case .tensor(let y)? = inputs[1],
+              case .float32(let xs) = x.storage, case .float32(let ys) = y.storage,
+              x.shape.count == 2, y.shape.count == 2, x.shape[1] == y.shape[1], y.shape[0] > 0, !inputReversed[0], !outputReversed[0]
+        else { return nil }
+        let (n, m, f) = (x.shape[0], y.shape[0], x.shape[1])
+        guard let total = TensorLimits.product([m, n]) else {
+            throw EngineError(.tooLarge, "\(m) × \(n) distances exceed \(TensorLimits.maxElements) values.")
+        }
+        let stride = (m + 7) / 8 * 8
+        // The scanned rows feature by feature, eight side by side.
+        var byFeature = [Float](repeating: 0, count: f * stride)
+        for i in 0..<m { for k in 0..<f { byFeature[k * stride + i] = ys[i * f + k] } }
+        let out = [Float](unsafeUninitializedCapacity: total) { buffer, initialized in
+            byFeature.withUnsafeBufferPointer { vs in
+                xs.withUnsafeBufferPointer { xp in
+                    let base = UnsafeRawPointer(vs.baseAddress!)
+                    for j in 0..<n {
+                        var block = 0
+                        while block < m {
+                            var sum = SIMD8<Float>(repeating: 0)
+                            for k in 0..<f {
+                                let v = base.loadUnaligned(fromByteOffset: (k * stride + block) * 4, as: SIMD8<Float>.self)
+                                let d = SIMD8<Float>(repeating: xp[j * f + k]) - v
+                                sum += d * d
+                            }
+                            for lane in 0..<Swift.min(8, m - block) { buffer[(block + lane) * n + j] = sum[lane] }
+                            block += 8
+                        }
+                    }
+                }
+            }
+            initialized = total
+        }
+        return [.tensor(x), .tensor(try Tensor(float32: out, shape: [m, n]))]
     }
 }

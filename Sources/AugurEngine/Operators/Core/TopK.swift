@@ -52,13 +52,29 @@ public struct TopK: Operator {
             for o in 0..<outer {
                 for i in 0..<inner {
                     let base = o * n * inner + i
-                    let order = (0..<n).sorted { p, q in
+                    // A strict total order (NaN first, ties by position), so keeping the k best
+                    // while scanning gives exactly the sorted prefix.
+                    func before(_ p: Int, _ q: Int) -> Bool {
                         let u = values[base + p * inner], v = values[base + q * inner]
                         if u.isNaNValue || v.isNaNValue { return u.isNaNValue && (!v.isNaNValue || p < q) }
                         if u != v { return largest ? u > v : u < v }
                         return p < q
                     }
-                    for (j, source) in order.prefix(k).enumerated() {
+                    let order: [Int]
+                    if k <= 64 {
+                        var best: [Int] = []
+                        best.reserveCapacity(k + 1)
+                        for p in 0..<n where best.count < k || before(p, best[best.count - 1]) {
+                            var at = best.count
+                            while at > 0, before(p, best[at - 1]) { at -= 1 }
+                            best.insert(p, at: at)
+                            if best.count > k { best.removeLast() }
+                        }
+                        order = best
+                    } else {
+                        order = Array((0..<n).sorted(by: before).prefix(k))
+                    }
+                    for (j, source) in order.enumerated() {
                         outValues[o * k * inner + j * inner + i] = values[base + source * inner]
                         outIndices[o * k * inner + j * inner + i] = Int64(source)
                     }
