@@ -9,7 +9,7 @@ import Logging
 enum Support {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let examples = root.appendingPathComponent("examples")
-    static let exampleNames = ["loan", "house", "energy", "pokemon", "pipeline"]
+    static let exampleNames = ["loan", "house", "energy", "pokemon", "pipeline", "loan-svm", "spam"]
 
     static func service(_ example: String) async throws -> Service {
         let path = examples.appendingPathComponent(example).appendingPathComponent("augur.yaml").path

@@ -39,7 +39,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = ["energy", "house", "loan", "pokemon", "pipeline"]
+EXAMPLES = ["energy", "house", "loan", "pokemon", "pipeline", "loan-svm", "spam"]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
 MAX_PAGE_BYTES = 100 * 1000
 TIMEOUT_MS = 10_000
