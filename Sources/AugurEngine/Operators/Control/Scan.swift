@@ -81,6 +81,7 @@ public struct Scan: Operator {
         guard iterations > 0 else { throw EngineError(.shapeMismatch, "Scan over zero rows has nothing to stack.") }
         var collected = [[Tensor]](repeating: [], count: scanOutputCount)
         for k in collected.indices { collected[k].reserveCapacity(iterations) }
+        var stackedElements = 0
         var feeds = [Value]()
         feeds.reserveCapacity(body.inputs.count)
         for step in 0..<iterations {
@@ -93,7 +94,15 @@ public struct Scan: Operator {
             }
             let outputs = try body.run(feeds)
             states = Array(outputs.prefix(stateCount))
-            for k in 0..<scanOutputCount { collected[k].append(try outputs[stateCount + k].tensor("scan output \(k)")) }
+            for k in 0..<scanOutputCount {
+                let slice = try outputs[stateCount + k].tensor("scan output \(k)")
+                // The stacked outputs stay within the element cap as they grow.
+                stackedElements += slice.count
+                guard stackedElements <= TensorLimits.maxElements else {
+                    throw EngineError(.tooLarge, "Scan's outputs exceed \(TensorLimits.maxElements) values.")
+                }
+                collected[k].append(slice)
+            }
         }
         let stacked = try collected.enumerated().map { (k, parts) -> Value in
             let ordered = outputReversed[k] ? Array(parts.reversed()) : parts

@@ -73,6 +73,10 @@ public struct SVMClassifier: Operator {
             guard probA.isEmpty || probA.count >= pairs else {
                 throw EngineError(.invalidAttribute, "\(probA.count) prob_a values for \(pairs) class pairs.")
             }
+            // Pairwise coupling works on a classes × classes matrix per row.
+            guard probA.isEmpty || TensorLimits.product([classes, classes]) != nil else {
+                throw EngineError(.tooLarge, "\(classes) classes are too many for pairwise probabilities.")
+            }
             self.kernel = kernel
         } else {
             guard coefficients.count % classes == 0 else {
@@ -117,7 +121,7 @@ public struct SVMClassifier: Operator {
             let kernels = try kernel.values(features, rows: rows, vectors: vectors)
             var pairScores = [Float](repeating: 0, count: pairCount)
             var votes = [Int](repeating: 0, count: classCount)
-            var pairwise = [Float](repeating: 0, count: classCount * classCount)
+            var pairwise = [Float](repeating: 0, count: hasProbabilities ? classCount * classCount : 0)
             for row in 0..<rows {
                 decisionValues(kernels, row: row, into: &pairScores, votes: &votes)
                 winners[row] = Self.firstMax(votes)
