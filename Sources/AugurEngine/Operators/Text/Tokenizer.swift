@@ -197,6 +197,7 @@ private struct PatternParser {
     var at = 0
     init(_ text: [Unicode.Scalar]) { self.text = text }
     var atEnd: Bool { at == text.count }
+    var startsQuantifier: Bool { at < text.count && ["+", "*", "?", "{"].contains(text[at]) }
 
     mutating func next() -> Unicode.Scalar? {
         guard at < text.count else { return nil }
@@ -327,40 +328,14 @@ private struct PatternParser {
 }
 
 /// A separator Augur supports: a literal string, written plainly or with escaped punctuation
-/// and single-character classes (`[.]`, `\?`); nil otherwise.
+/// and single-character classes (`[.]`, `\?`), read by the token patterns' parser; nil otherwise.
 public func literalSeparator(_ text: String) -> [Unicode.Scalar]? {
+    var parser = PatternParser(Array(text.unicodeScalars))
     var out: [Unicode.Scalar] = []
-    let scalars = Array(text.unicodeScalars)
-    var i = 0
-    while i < scalars.count {
-        let c = scalars[i]
-        switch c {
-        case "\\":
-            guard i + 1 < scalars.count else { return nil }
-            let e = scalars[i + 1]
-            if e == "n" { out.append("\n") } else if e == "t" { out.append("\t") } else if e == "r" { out.append("\r") }
-            else {
-                guard !e.properties.isAlphabetic, !(e.value >= 48 && e.value <= 57) else { return nil }
-                out.append(e)
-            }
-            i += 2
-        case "[":
-            // One character in brackets: [.] or [\.]
-            if i + 2 < scalars.count, scalars[i + 2] == "]", scalars[i + 1] != "^", scalars[i + 1] != "\\" {
-                out.append(scalars[i + 1])
-                i += 3
-            } else if i + 3 < scalars.count, scalars[i + 1] == "\\", scalars[i + 3] == "]" {
-                out.append(scalars[i + 2])
-                i += 4
-            } else {
-                return nil
-            }
-        case ".", "(", ")", "|", "*", "+", "?", "{", "}", "^", "$", "]":
-            return nil
-        default:
-            out.append(c)
-            i += 1
-        }
+    while !parser.atEnd {
+        guard let set = parser.atom(), !set.negated, set.items.count == 1, case .range(let low, let high) = set.items[0], low == high,
+              let scalar = Unicode.Scalar(low), parser.atEnd || !parser.startsQuantifier else { return nil }
+        out.append(scalar)
     }
     return out.isEmpty ? nil : out
 }
