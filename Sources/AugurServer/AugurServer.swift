@@ -56,6 +56,7 @@ public struct AugurServer: Sendable {
             (ReservedPaths.healthz.path, { .json(["status": "ok"]) }),
             (ReservedPaths.livez.path, { .json(["status": "ok"]) }),
             (ReservedPaths.readyz.path, { .json(Self.readiness(registry)) }),
+            (ReservedPaths.monitoring.path, { .json(MonitoringReport.json(registry.service)) }),
             (ReservedPaths.openAPI.path, { .json(document) }),
             (ReservedPaths.docs.path, { .html(docs.html) }),
         ]

@@ -18,6 +18,10 @@ import Synchronization
 ///   MLflow);
 /// - from the registry at each scrape: `augur_model_info{model, name, version, sha256}` (1),
 ///   `augur_model_reloads_total{model}`, `augur_model_refusals_total{model}`;
+/// - drift (`DriftMonitor`), per monitored route at each scrape: `augur_feature_drift{route,
+///   feature, method}` (the score; NaN when the window has no value), `augur_feature_drift_detected{route,
+///   feature}` (1 when judged drifted, else 0), `augur_drift_window_rows{route}`,
+///   `augur_feature_out_of_range_total{route, feature}` and `augur_feature_unseen_total{route, feature}`;
 /// - the process: `process_resident_memory_bytes`, `process_cpu_seconds_total`,
 ///   `process_open_fds`, `process_max_fds`, `process_start_time_seconds`.
 final class ServerMetrics: Sendable {
@@ -38,6 +42,7 @@ final class ServerMetrics: Sendable {
     ]
     private let models = Mutex<[String: (reloads: Int, refusals: Int, info: Gauge?, infoKey: String)]>([:])
     private let process: (memory: Gauge, cpu: Counter, fds: Gauge, maxFDs: Gauge, start: Gauge)
+    private let drift = Mutex(DriftGauges())
     private let cpuSeen = Mutex<Double>(0)
 
     static let buckets: [Duration] = [
@@ -160,6 +165,7 @@ final class ServerMetrics: Sendable {
     /// The text exposition, after refreshing what is read at scrape time.
     func scrape() -> [UInt8] {
         refreshModels()
+        refreshDrift()
         refreshProcess()
         return registry.emitToBuffer()
     }
@@ -187,6 +193,53 @@ final class ServerMetrics: Sendable {
                 entry.reloads = status.reloads
                 entry.refusals = status.refusals
                 table[status.entry] = entry
+            }
+        }
+    }
+
+    /// The drift gauges of every monitored route; gauges of features no longer monitored are removed.
+    private func refreshDrift() {
+        let reports = registryOfModels.service.routes.compactMap { route in route.monitor.map { ($0, $0.report()) } }
+        drift.withLock { state in
+            var live = Set<String>()
+            func gauge(_ key: String, _ make: () -> Gauge) -> Gauge {
+                live.insert(key)
+                if let found = state.gauges[key] { return found }
+                let made = make()
+                state.gauges[key] = made
+                return made
+            }
+            for (monitor, report) in reports {
+                let route = report.route
+                gauge("w \(route)") {
+                    registry.makeGauge(descriptor: Self.descriptor("drift", "window_rows", "", "Rows in each route's drift window."),
+                                       labels: [("route", route)])
+                }.set(to: Double(report.rows))
+                for feature in report.features {
+                    for score in feature.scores {
+                        gauge("s \(route) \(feature.name) \(score.method.rawValue)") {
+                            registry.makeGauge(descriptor: Self.descriptor("feature", "drift", "", "Drift score of a feature's live window against the training data, by method."),
+                                               labels: [("route", route), ("feature", feature.name), ("method", score.method.rawValue)])
+                        }.set(to: score.score ?? .nan)
+                    }
+                    gauge("d \(route) \(feature.name)") {
+                        registry.makeGauge(descriptor: Self.descriptor("feature", "drift_detected", "", "1 when a feature's window is judged drifted, else 0."),
+                                           labels: [("route", route), ("feature", feature.name)])
+                    }.set(to: feature.drifted == true ? 1 : 0)
+                    let key = "\(route) \(feature.name)"
+                    let seen = state.seen[key].flatMap { $0.monitor == ObjectIdentifier(monitor) ? $0 : nil }
+                    let outside = registry.makeCounter(descriptor: Self.descriptor("feature", "out_of_range", "total", "Live numbers outside the training data's range."),
+                                                       labels: [("route", route), ("feature", feature.name)])
+                    let unseen = registry.makeCounter(descriptor: Self.descriptor("feature", "unseen", "total", "Live categories the training data did not have."),
+                                                      labels: [("route", route), ("feature", feature.name)])
+                    if feature.outOfRange > (seen?.outOfRange ?? 0) { outside.increment(by: Int64(feature.outOfRange - (seen?.outOfRange ?? 0))) }
+                    if feature.unseen > (seen?.unseen ?? 0) { unseen.increment(by: Int64(feature.unseen - (seen?.unseen ?? 0))) }
+                    state.seen[key] = (ObjectIdentifier(monitor), feature.outOfRange, feature.unseen)
+                }
+            }
+            for (key, stale) in state.gauges where !live.contains(key) {
+                registry.unregisterGauge(stale)
+                state.gauges[key] = nil
             }
         }
     }
@@ -223,6 +276,13 @@ final class ServerMetrics: Sendable {
         let boot = Date().timeIntervalSince1970 - up
         return boot + ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
+}
+
+/// The drift gauges made so far (by a key of their labels), and the monitors' counters as last
+/// exported (a new monitor after a reload starts counting from zero).
+struct DriftGauges {
+    var gauges: [String: Gauge] = [:]
+    var seen: [String: (monitor: ObjectIdentifier, outOfRange: Int, unseen: Int)] = [:]
 }
 
 /// One endpoint label's duration histogram and request counters (by method and status, made

@@ -2,7 +2,7 @@ import Yams
 
 /// Reads the top level of `augur.yaml`: `service:`, `server:`, `models:`, `routes:`.
 struct ConfigurationParser {
-    static let keys = ["service", "server", "models", "mlflow", "routes"]
+    static let keys = ["service", "server", "models", "mlflow", "monitoring", "routes"]
     static let serviceKeys = ["name", "title", "version", "description"]
     static let serverKeys = ["host", "port", "max_body_bytes", "max_batch", "allow_unknown_fields", "ui", "metrics", "metrics_port", "log_format", "otlp_endpoint", "reload_interval", "invocations_route", "grpc_port", "auth", "cors"] + ConnectionParser.keys
 
@@ -29,6 +29,9 @@ struct ConfigurationParser {
                     reader.error(uri.value, .invalidValue, "'\(text)' is not an http:// or https:// URL of an MLflow tracking server.")
                 }
             }
+        }
+        if let monitoring = values["monitoring"], let settings = MonitoringSettings.parse(monitoring, reader: &reader) {
+            configuration.monitoring = settings
         }
         var models = ModelResolver(folder: folder)
         if let node = values["models"] { models.readModels(node, reader: &reader) }

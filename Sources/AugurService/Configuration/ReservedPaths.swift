@@ -28,6 +28,8 @@ public enum ReservedPaths {
         Endpoint(path: "/ui/{route}", summary: "End-user form of a route"),
         Endpoint(path: "/ui/assets/{file}", summary: "The forms' stylesheet and script"),
     ]
+    /// Drift of live inputs against the training data, per route and feature.
+    public static let monitoring = Endpoint(path: "/monitoring", summary: "Drift of live inputs against each model's training data")
     public static let adminReload = Endpoint(path: "/admin/reload", summary: "Check every model source now and swap in new versions", method: "POST")
 
     /// The Open Inference Protocol v2 (REST).
@@ -58,7 +60,7 @@ public enum ReservedPaths {
 
     /// The health probes, documented in OpenAPI under the `health` tag.
     public static let health = [healthz, livez, readyz]
-    public static let all = health + [openAPI, docs, adminReload, metrics] + ui + v2 + v1 + mlflow
+    public static let all = health + [openAPI, docs, adminReload, metrics, monitoring] + ui + v2 + v1 + mlflow
 
     /// The route names these paths take: their first segments.
     public static let routeNames: Set<String> = Set(all.map { String($0.path.dropFirst().prefix { $0 != "/" }) })

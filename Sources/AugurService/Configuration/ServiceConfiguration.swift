@@ -63,6 +63,8 @@ public struct ServiceConfiguration: Sendable {
     public var storeRoot: String
     /// MLflow tracking server for `models:/` references (`mlflow.tracking_uri`, else `MLFLOW_TRACKING_URI`).
     public var mlflowTrackingURI: String?
+    /// Drift against the training data (`monitoring:`), for routes whose model has reference statistics.
+    public var monitoring = MonitoringSettings()
     public internal(set) var models: [ModelEntry] = []
     var routes: [RouteConfiguration] = []
 

@@ -27,9 +27,12 @@ public struct LoadedModel: Sendable {
     public var reference: ReferenceRows? = nil
     /// The model's explainer, built at load from every reference row; nil without reference data.
     public var explainer: Result<ModelExplainer, ModelExplainer.Unavailable>? = nil
+    /// Per-column statistics of the training data (the store version's `reference.json`, or
+    /// computed from `reference:` at load): what drift is measured against.
+    public var statistics: ReferenceStatistics? = nil
 
     init(entry: String, name: String, version: String, sha256: String, origin: String, pointer: ModelPointer, model: ONNXModel,
-         reference all: ReferenceRows? = nil) throws {
+         reference all: ReferenceRows? = nil, statistics: ReferenceStatistics? = nil) throws {
         self.entry = entry
         self.name = name
         self.version = version
@@ -37,6 +40,7 @@ public struct LoadedModel: Sendable {
         self.origin = origin
         self.pointer = pointer
         self.model = model
+        self.statistics = statistics
         if let all {
             explainer = ModelExplainer.make(plan: model.plan, reference: all)
             reference = try all.sample()
@@ -127,9 +131,10 @@ public struct ModelProvider: Sendable {
             let bytes = try StoreFiles.readModelFile(path, limit: importer.maxFileSize)
             let digest = Digests.sha256(bytes)
             let model = try importer.load(bytes: Data(bytes))
+            let reference = try entry.reference.map { try Self.readReference($0, model: model) }
             return try LoadedModel(entry: entry.name, name: entry.name, version: String(digest.prefix(ServiceDefaults.versionDigits)),
                                sha256: digest, origin: path, pointer: pointer, model: model,
-                               reference: try entry.reference.map { try ReferenceRows.read(path: $0, model: model) })
+                               reference: reference?.rows, statistics: reference?.statistics)
         case .store(let reference):
             let store = try ModelStore(root: storeRoot)
             let record = try pointer.record ?? store.resolve(reference)
@@ -144,12 +149,23 @@ public struct ModelProvider: Sendable {
         let bytes = try store.modelBytes(record)
         let model = try importer.load(bytes: Data(bytes))
         var reference: ReferenceRows?
+        var statistics = try store.reference(record)
         if let path = entry.reference {
-            reference = try ReferenceRows.read(path: path, model: model)
+            let read = try Self.readReference(path, model: model)
+            reference = read.rows
+            statistics = read.statistics
         } else if let csv = try store.referenceRows(record) {
             reference = try ReferenceRows(csv: Data(csv), source: "\(record.tag) \(ModelStore.referenceRowsFileName)", model: model)
         }
         return try LoadedModel(entry: entry.name, name: name ?? record.name, version: record.version, sha256: record.sha256,
-                           origin: origin, pointer: pointer, model: model, reference: reference)
+                           origin: origin, pointer: pointer, model: model, reference: reference, statistics: statistics)
+    }
+
+    /// A `reference:` CSV: its rows in the model's input columns and its columns' statistics.
+    static func readReference(_ path: String, model: ONNXModel) throws -> (rows: ReferenceRows, statistics: ReferenceStatistics) {
+        let bytes = Data(try StoreFiles.read(path, limit: ReferenceRows.maxBytes))
+        let source = URL(fileURLWithPath: path).lastPathComponent
+        let rows = try ReferenceRows(csv: bytes, source: source, model: model)
+        return (rows, try TrainingStatistics.compute(csv: bytes, source: source))
     }
 }

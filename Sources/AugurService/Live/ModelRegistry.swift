@@ -94,8 +94,8 @@ public final class ModelRegistry: Sendable {
     private func swap(entry: String, to loaded: LoadedModel) async throws {
         var models = service.models
         models[entry] = loaded
-        let configuration = configuration, frozen = models
-        let next = try await LoadQueue.run { try Service(configuration: configuration, models: frozen) }
+        let configuration = configuration, frozen = models, previous = service
+        let next = try await LoadQueue.run { try Service(configuration: configuration, models: frozen, previous: previous) }
         let now = StoreFiles.timestamp()
         state.withLock { state in
             state.service = next

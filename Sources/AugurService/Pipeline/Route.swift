@@ -25,6 +25,8 @@ public struct Route: Sendable {
     public let pipeline: PredictionPipeline
     /// Adaptive batching (`batching:`), nil when off.
     public let batcher: RouteBatcher?
+    /// Drift against the model's training data (`monitoring:`), nil without reference statistics.
+    public let monitor: DriftMonitor?
     /// The measured time per row, which decides where predictions run.
     let cost = RunCost()
     /// Class labels in probability order when known from `output.labels`, for the response schema.
@@ -32,7 +34,7 @@ public struct Route: Sendable {
     let unit: String?
     let probabilities: Bool
 
-    init(configuration: RouteConfiguration, model: LoadedModel, pipeline: PredictionPipeline) {
+    init(configuration: RouteConfiguration, model: LoadedModel, pipeline: PredictionPipeline, monitor: DriftMonitor? = nil) {
         name = configuration.name
         summary = configuration.summary.text
         description = configuration.description.text
@@ -48,6 +50,7 @@ public struct Route: Sendable {
         labels = configuration.output.labels?.map(\.label) ?? []
         unit = configuration.output.unit
         probabilities = configuration.output.probabilities
+        self.monitor = monitor
     }
 
     /// Validated rows predicted: through the batcher when the route batches, else at once.
@@ -61,7 +64,15 @@ public struct Route: Sendable {
     /// Without batching, a prediction expected to take longer than `RunCost.inlineBudget` (its
     /// rows times the route's measured time per row) runs on the `ComputePool`, the others
     /// inline.
+    ///
+    /// The rows predicted are noted by the route's drift monitor.
     public func predict(_ rows: ParameterRows, stages: inout StageMarks?) async throws(RequestError) -> Predictions {
+        let predictions = try await run(rows, stages: &stages)
+        monitor?.observe(rows)
+        return predictions
+    }
+
+    private func run(_ rows: ParameterRows, stages: inout StageMarks?) async throws(RequestError) -> Predictions {
         if let batcher {
             let predictions = try await batcher.predict(rows)
             stages?.inferred = .now
@@ -82,7 +93,9 @@ public struct Route: Sendable {
     /// Validated rows predicted with their explanations (`PredictionPipeline.explain`), on the
     /// `ComputePool`: an explanation costs tens to hundreds of microseconds per row.
     public func explain(_ rows: ParameterRows) async throws(RequestError) -> Predictions {
-        try await ComputePool.run { [pipeline] () throws(RequestError) in try pipeline.explain(rows) }
+        let predictions = try await ComputePool.run { [pipeline] () throws(RequestError) in try pipeline.explain(rows) }
+        monitor?.observe(rows)
+        return predictions
     }
 
     /// A JSON body decoded (`PredictionPipeline.decode(body:)`) and predicted.

@@ -16,14 +16,16 @@ public final class Service: Sendable {
     private let routeIndex: [String: Int]
 
     /// Builds every route against already loaded models (one per entry); throws `ConfigErrors`
-    /// naming file, line and key for each route its model does not fit.
-    public init(configuration: ServiceConfiguration, models: [String: LoadedModel]) throws {
+    /// naming file, line and key for each route its model does not fit. A route keeps its drift
+    /// window from `previous` (the service a reload replaces) when its reference is unchanged.
+    public init(configuration: ServiceConfiguration, models: [String: LoadedModel], previous: Service? = nil) throws {
         self.configuration = configuration
         var reader = ConfigReader(file: configuration.path)
         var routes: [Route] = []
         for route in configuration.routes {
             guard let model = models[route.modelName] else { continue }
-            if let built = Self.build(route, model: model, configuration: configuration, reader: &reader) {
+            if let built = Self.build(route, model: model, configuration: configuration, previous: previous?.route(named: route.name),
+                                      reader: &reader) {
                 routes.append(built)
             }
         }
@@ -67,8 +69,8 @@ public final class Service: Sendable {
         routeIndex[name].map { routes[$0] }
     }
 
-    private static func build(_ route: RouteConfiguration, model loaded: LoadedModel,
-                              configuration: ServiceConfiguration, reader: inout ConfigReader) -> Route? {
+    private static func build(_ route: RouteConfiguration, model loaded: LoadedModel, configuration: ServiceConfiguration,
+                              previous: Route?, reader: inout ConfigReader) -> Route? {
         let plan = loaded.model.plan
         guard let features = FeatureBuilder.make(route: route, inputs: plan.inputs, reader: &reader) else { return nil }
         if case .list(let list, let location) = route.features, let problem = features.openWidthProblem(plan) {
@@ -81,7 +83,11 @@ public final class Service: Sendable {
                                           output: OutputMapper(kind: kind, spec: route.output),
                                           maxBatch: configuration.maxBatch, model: ModelIdentity(name: loaded.name, version: loaded.version),
                                           explainer: loaded.explainer, reference: loaded.reference)
-        return Route(configuration: route, model: loaded, pipeline: pipeline)
+        let monitor = loaded.statistics.flatMap { statistics in
+            DriftMonitor.make(route: route.name, parameters: route.schema.parameters.map(\.name), features: features, statistics: statistics,
+                              modelTag: "\(loaded.name):\(loaded.version)", settings: configuration.monitoring, previous: previous?.monitor)
+        }
+        return Route(configuration: route, model: loaded, pipeline: pipeline, monitor: monitor)
     }
 
     /// Classifier (label tensor first, then probabilities) or regressor (first numeric output).
