@@ -155,5 +155,7 @@ public struct AugurServer: Sendable {
             onServerRunning: { _ in await onServerRunning?() },
             logger: logger)
         try await app.runService()
+        // Records still queued for the prediction logs, written before the process ends.
+        PredictionLog.flushAll()
     }
 }

@@ -34,7 +34,8 @@ struct AccessLogMiddleware<Context: TracedRequestContext>: RouterMiddleware {
         }
         var response: Response
         do {
-            response = try await next(request, context)
+            // The id the prediction log's records carry.
+            response = try await PredictionLog.$requestID.withValue(id) { try await next(request, context) }
         } catch {
             // Answered by Hummingbird from the error (a 404 or 405 from the router).
             if let span = context.span {

@@ -22,6 +22,8 @@ import Synchronization
 ///   feature, method}` (the score; NaN when the window has no value), `augur_feature_drift_detected{route,
 ///   feature}` (1 when judged drifted, else 0), `augur_drift_window_rows{route}`,
 ///   `augur_feature_out_of_range_total{route, feature}` and `augur_feature_unseen_total{route, feature}`;
+/// - prediction logs: `augur_prediction_log_records_total{route}` (written) and
+///   `augur_prediction_log_dropped_total{route}` (queue full or the file not writable);
 /// - the process: `process_resident_memory_bytes`, `process_cpu_seconds_total`,
 ///   `process_open_fds`, `process_max_fds`, `process_start_time_seconds`.
 final class ServerMetrics: Sendable {
@@ -166,6 +168,7 @@ final class ServerMetrics: Sendable {
     func scrape() -> [UInt8] {
         refreshModels()
         refreshDrift()
+        refreshLogs()
         refreshProcess()
         return registry.emitToBuffer()
     }
@@ -244,6 +247,24 @@ final class ServerMetrics: Sendable {
         }
     }
 
+    private func refreshLogs() {
+        for route in registryOfModels.service.routes {
+            guard let log = route.log else { continue }
+            let (written, dropped) = log.counts
+            let labels = [("route", route.name)]
+            let records = registry.makeCounter(descriptor: Self.descriptor("prediction_log", "records", "total", "Prediction log records written."), labels: labels)
+            let lost = registry.makeCounter(descriptor: Self.descriptor("prediction_log", "dropped", "total", "Prediction log records dropped (queue full, or the file could not be written)."),
+                                            labels: labels)
+            let key = "\(route.name) \(ObjectIdentifier(log))"
+            drift.withLock { state in
+                let seen = state.logs[key] ?? (0, 0)
+                if written > seen.written { records.increment(by: Int64(written - seen.written)) }
+                if dropped > seen.dropped { lost.increment(by: Int64(dropped - seen.dropped)) }
+                state.logs[key] = (written, dropped)
+            }
+        }
+    }
+
     private func refreshProcess() {
         var usage = rusage()
         if getrusage(RUSAGE_SELF.rawValue, &usage) == 0 {
@@ -283,6 +304,7 @@ final class ServerMetrics: Sendable {
 struct DriftGauges {
     var gauges: [String: Gauge] = [:]
     var seen: [String: (monitor: ObjectIdentifier, outOfRange: Int, unseen: Int)] = [:]
+    var logs: [String: (written: Int, dropped: Int)] = [:]
 }
 
 /// One endpoint label's duration histogram and request counters (by method and status, made

@@ -84,4 +84,6 @@ struct RouteConfiguration: Sendable {
     let output: OutputSpec
     /// `batching:`; nil: each request runs on its own.
     var batching: BatchingSettings? = nil
+    /// `log:`; nil: predictions are not recorded.
+    var log: PredictionLogSettings? = nil
 }

@@ -3,7 +3,7 @@ import Yams
 /// Reads one entry of `routes:` (augur or kedro-fast-api syntax) into a `RouteConfiguration`.
 struct RouteParser {
     static let keys = ["model", "predictor", "summary", "description", "parameters", "rules", "features", "output",
-                       "allow_unknown_fields", "batching"]
+                       "allow_unknown_fields", "batching", "log"]
 
     var reader: ConfigReader
     let models: ModelResolver
@@ -28,6 +28,9 @@ struct RouteParser {
         let output = values["output"].map { OutputParser.parse($0, reader: &reader) } ?? OutputSpec()
         let allowUnknown = values["allow_unknown_fields"].flatMap { reader.bool($0) } ?? allowUnknownFields
         let batching = values["batching"].flatMap { BatchingSettings.parse($0, reader: &reader) }
+        let log = values["log"].flatMap {
+            PredictionLogSettings.parse($0, parameters: parameters.map(\.name), folder: models.folder, reader: &reader)
+        }
         let summary = values["summary"].flatMap { reader.localizedText($0) } ?? LocalizedText("")
         let description = values["description"].flatMap { reader.localizedText($0) } ?? LocalizedText("")
         guard reader.errors.count == before, let model else { return (nil, nil) }
@@ -35,7 +38,7 @@ struct RouteParser {
         let route = RouteConfiguration(
             name: name, location: SourceLocation(line: node.line, path: node.path), modelName: model.entry.name,
             modelLocation: model.location, summary: summary.text.isEmpty ? LocalizedText(Self.title(name)) : summary, description: description,
-            schema: schema, features: features, output: output, batching: batching)
+            schema: schema, features: features, output: output, batching: batching, log: log)
         return (route, model.entry)
     }
 

@@ -34,7 +34,7 @@ extension DriftMonitor {
         }
         guard !chosen.isEmpty else { return nil }
         let made = DriftMonitor(route: route, settings: settings, statistics: statistics, modelTag: modelTag, features: chosen,
-                                unmonitored: unmonitored, parameterCount: parameters.count)
+                                unmonitored: unmonitored, parameters: parameters)
         if let previous, previous.route == route, previous.watchesTheSame(as: made) { return previous }
         return made
     }

@@ -40,6 +40,8 @@ public final class DriftMonitor: Sendable {
     /// Reference features and parameters not compared, with the reason.
     public let unmonitored: [(name: String, reason: String)]
     private let parameterCount: Int
+    /// The route's parameter names, in order.
+    let parameters: [String]
     private let window: Mutex<Window>
 
     struct Window {
@@ -63,7 +65,7 @@ public final class DriftMonitor: Sendable {
     }
 
     init(route: String, settings: MonitoringSettings, statistics: ReferenceStatistics, modelTag: String, features: [Feature],
-         unmonitored: [(name: String, reason: String)], parameterCount: Int) {
+         unmonitored: [(name: String, reason: String)], parameters: [String]) {
         self.route = route
         self.settings = settings
         self.statistics = statistics
@@ -72,7 +74,8 @@ public final class DriftMonitor: Sendable {
         self.modelTag = modelTag
         self.features = features
         self.unmonitored = unmonitored
-        self.parameterCount = parameterCount
+        self.parameters = parameters
+        parameterCount = parameters.count
         window = Mutex(Window(capacity: settings.windowRows, width: features.count))
     }
 
@@ -89,9 +92,8 @@ public final class DriftMonitor: Sendable {
     // MARK: Observing
 
     /// Notes every row of a prediction: the window keeps the last rows, the counters count all.
-    func observe(_ rows: ParameterRows) {
+    func observe(_ rows: ParameterRows, at now: Double = UTCTime.now()) {
         guard rows.count > 0, !features.isEmpty else { return }
-        let now = Date().timeIntervalSince1970
         let width = features.count
         var values = [Double](repeating: .nan, count: rows.count * width)
         var outside = [Int](repeating: 0, count: width)
@@ -169,7 +171,7 @@ public final class DriftMonitor: Sendable {
     // MARK: Reporting
 
     /// The scores of the rows in the window now (younger than `window_seconds` when set).
-    public func report(at now: Double = Date().timeIntervalSince1970) -> DriftReport {
+    public func report(at now: Double = UTCTime.now()) -> DriftReport {
         let (values, times, filled, next, observed, outOfRange, unseen) = window.withLock {
             ($0.values, $0.times, $0.filled, $0.next, $0.observed, $0.outOfRange, $0.unseen)
         }

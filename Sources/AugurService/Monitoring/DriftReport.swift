@@ -1,4 +1,4 @@
-import Foundation
+import AugurStore
 
 /// One route's drift scores at one moment: what `GET /monitoring`, the metrics and
 /// `augur drift` report.
@@ -113,8 +113,6 @@ public struct DriftReport: Sendable {
     }
 
     static func timestamp(_ seconds: Double) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: Date(timeIntervalSince1970: seconds))
+        UTCTime.iso8601(seconds, milliseconds: true)
     }
 }

@@ -45,7 +45,7 @@ public struct MonitoringSettings: Sendable, Equatable {
 
     static let keys = ["enabled", "window", "window_seconds", "min_rows", "thresholds"]
     static let thresholdKeys = ["psi", "ks", "jensen_shannon", "missing"]
-    static let maxWindowRows = 1_000_000
+    public static let maxWindowRows = 1_000_000
 
     /// Reads a `monitoring:` mapping (or `false`); nil after recording errors.
     static func parse(_ node: ConfigNode, reader: inout ConfigReader) -> MonitoringSettings? {

@@ -27,6 +27,8 @@ public struct Route: Sendable {
     public let batcher: RouteBatcher?
     /// Drift against the model's training data (`monitoring:`), nil without reference statistics.
     public let monitor: DriftMonitor?
+    /// The prediction log (`log:`), nil when off.
+    public let log: PredictionLog?
     /// The measured time per row, which decides where predictions run.
     let cost = RunCost()
     /// Class labels in probability order when known from `output.labels`, for the response schema.
@@ -51,6 +53,7 @@ public struct Route: Sendable {
         unit = configuration.output.unit
         probabilities = configuration.output.probabilities
         self.monitor = monitor
+        log = configuration.log.map { PredictionLog.writer(for: $0) }
     }
 
     /// Validated rows predicted: through the batcher when the route batches, else at once.
@@ -65,12 +68,30 @@ public struct Route: Sendable {
     /// rows times the route's measured time per row) runs on the `ComputePool`, the others
     /// inline.
     ///
-    /// The rows predicted are noted by the route's drift monitor.
+    /// The rows predicted are noted by the route's drift monitor and prediction log.
     public func predict(_ rows: ParameterRows, stages: inout StageMarks?) async throws(RequestError) -> Predictions {
-        let predictions = try await run(rows, stages: &stages)
-        monitor?.observe(rows)
-        return predictions
+        do {
+            let predictions = try await run(rows, stages: &stages)
+            observe(rows, predictions)
+            return predictions
+        } catch {
+            observe(rows, failure: error)
+            throw error
+        }
     }
+
+    private func observe(_ rows: ParameterRows, _ predictions: Predictions) {
+        monitor?.observe(rows)
+        log?.record(route: name, model: predictions.model, rows: rows, parameters: parameterNames, predictions: predictions, status: 200)
+    }
+
+    /// A failure after validation (the model failed, or the queue was full) is logged with its status.
+    private func observe(_ rows: ParameterRows, failure: RequestError) {
+        log?.record(route: name, model: pipeline.model, rows: rows, parameters: parameterNames, predictions: nil,
+                    status: failure.statusCode, error: failure.issues.first?.msg)
+    }
+
+    private var parameterNames: [String] { parameters.map(\.name) }
 
     private func run(_ rows: ParameterRows, stages: inout StageMarks?) async throws(RequestError) -> Predictions {
         if let batcher {
@@ -93,9 +114,14 @@ public struct Route: Sendable {
     /// Validated rows predicted with their explanations (`PredictionPipeline.explain`), on the
     /// `ComputePool`: an explanation costs tens to hundreds of microseconds per row.
     public func explain(_ rows: ParameterRows) async throws(RequestError) -> Predictions {
-        let predictions = try await ComputePool.run { [pipeline] () throws(RequestError) in try pipeline.explain(rows) }
-        monitor?.observe(rows)
-        return predictions
+        do {
+            let predictions = try await ComputePool.run { [pipeline] () throws(RequestError) in try pipeline.explain(rows) }
+            observe(rows, predictions)
+            return predictions
+        } catch {
+            observe(rows, failure: error)
+            throw error
+        }
     }
 
     /// A JSON body decoded (`PredictionPipeline.decode(body:)`) and predicted.
