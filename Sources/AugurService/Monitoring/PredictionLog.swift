@@ -243,7 +243,7 @@ public final class PredictionLog: Sendable {
     }
 
     private func openFile(_ out: inout Output, day: String) -> Bool {
-        let fd = open(settings.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o640)
+        let fd = open(settings.path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o640)
         guard fd >= 0 else {
             out.failures += 1
             return false

@@ -15,13 +15,15 @@ public enum UTCTime {
     }
 
     public static func iso8601(_ seconds: Double, milliseconds: Bool = false) -> String {
-        var whole = time_t(seconds.rounded(.down))
+        // Whole milliseconds first, so that .669 stays .669 and .9996 carries into the second.
+        let total = milliseconds ? Int64((seconds * 1000).rounded()) : Int64(seconds.rounded(.down)) * 1000
+        var whole = time_t(total / 1000 - (total % 1000 < 0 ? 1 : 0))
         var parts = tm()
         gmtime_r(&whole, &parts)
         func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
         var text = "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))"
         if milliseconds {
-            let ms = min(999, Int((seconds - seconds.rounded(.down)) * 1000))
+            let ms = Int((total % 1000 + 1000) % 1000)
             text += ms < 10 ? ".00\(ms)" : ms < 100 ? ".0\(ms)" : ".\(ms)"
         }
         return text + "Z"
