@@ -28,6 +28,11 @@ struct OpenAPIDocument {
                 ("responses", ["200": ["description": "The service is up.", "content": ["application/json": ["schema": ["type": "object"]]]]]),
             ]))]))
         }
+        paths.append((ReservedPaths.monitoring.path, ["get": .object(JSONObject([
+            ("summary", .string(ReservedPaths.monitoring.summary)), ("operationId", "monitoring"), ("tags", ["monitoring"]),
+            ("responses", ["200": ["description": "Each monitored route's drift report, and why the others have none.",
+                                   "content": ["application/json": ["schema": Self.monitoringSchema]]]]),
+        ]))]))
         paths += protocolPaths()
         return .object(JSONObject([
             ("openapi", "3.1.0"),
@@ -37,6 +42,17 @@ struct OpenAPIDocument {
             ("components", .object(JSONObject([("schemas", .object(JSONObject(schemas)))]))),
         ]))
     }
+
+    /// `GET /monitoring`'s answer, its outer shape (`DriftReport.json` per route).
+    static let monitoringSchema: JSONValue = [
+        "type": "object", "required": ["routes", "unmonitored_routes"],
+        "properties": [
+            "routes": ["type": "array", "items": ["type": "object", "required": ["route", "reference", "window", "drifted", "features", "unmonitored"],
+                                                  "properties": ["route": ["type": "string"], "drifted": ["type": ["boolean", "null"]],
+                                                                 "features": ["type": "array", "items": ["type": "object"]]]]],
+            "unmonitored_routes": ["type": "array", "items": ["type": "object", "required": ["route", "reason"]]],
+        ],
+    ]
 
     static func schemaName(_ route: String) -> String {
         route.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()

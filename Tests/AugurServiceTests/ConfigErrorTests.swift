@@ -130,8 +130,8 @@ import Foundation
     @Test func routeNamesOfAugursOwnEndpointsAreRefused() async throws {
         let found = try await errors("routes:\n  healthz:\n    model: model.onnx\n  docs:\n    model: model.onnx\n")
         #expect(found == [
-            "augur.yaml:2: routes.healthz: route name 'healthz' is taken by one of Augur's own endpoints (/admin, /docs, /health, /healthz, /invocations, /livez, /metrics, /openapi.json, /ping, /readyz, /ui, /v1, /v2, /version); choose another name.",
-            "augur.yaml:4: routes.docs: route name 'docs' is taken by one of Augur's own endpoints (/admin, /docs, /health, /healthz, /invocations, /livez, /metrics, /openapi.json, /ping, /readyz, /ui, /v1, /v2, /version); choose another name.",
+            "augur.yaml:2: routes.healthz: route name 'healthz' is taken by one of Augur's own endpoints (/admin, /docs, /health, /healthz, /invocations, /livez, /metrics, /monitoring, /openapi.json, /ping, /readyz, /ui, /v1, /v2, /version); choose another name.",
+            "augur.yaml:4: routes.docs: route name 'docs' is taken by one of Augur's own endpoints (/admin, /docs, /health, /healthz, /invocations, /livez, /metrics, /monitoring, /openapi.json, /ping, /readyz, /ui, /v1, /v2, /version); choose another name.",
         ])
         #expect(try await errors("routes:\n  v2:\n    model: model.onnx\n").first?.contains("route name 'v2' is taken") == true)
     }

@@ -230,8 +230,14 @@ struct MonitoredLoan {
         log.flush()
         #expect(log.counts.written == 120)
         #expect(log.counts.dropped == 0)
+        // 120 records of ~480 bytes: at least 14 files of at most 4,096 bytes, each whole lines.
         let files = try FileManager.default.contentsOfDirectory(atPath: loan.folder.appendingPathComponent("logs").path)
-        #expect(files.count > 3)
+        #expect(files.count >= 14)
+        for file in files {
+            let bytes = try Data(contentsOf: loan.folder.appendingPathComponent("logs/\(file)"))
+            #expect(bytes.count <= 4096)
+            #expect(bytes.last == UInt8(ascii: "\n"))
+        }
         let records = try Self.lines(loan.folder, prefix: "p.").map { try JSONParser().parse($0) }
         #expect(records.count == 120)
         let keys = Set(records.map { "\($0["request_id"]!.string!)/\($0["row"]!)" })

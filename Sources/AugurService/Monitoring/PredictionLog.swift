@@ -219,16 +219,44 @@ public final class PredictionLog: Sendable {
         queue.sync { self.drain() }
     }
 
-    /// Appends whole lines to the current file, rotating it first when due.
+    /// Appends whole lines to the current file, rotating between lines whenever the next ones
+    /// would take it past `max_bytes` (a single longer line gets a file of its own) or the
+    /// UTC day changed.
     private func append(_ bytes: [UInt8], _ out: inout Output) -> Bool {
         let today = String(UTCTime.iso8601(UTCTime.now()).prefix(10))
-        if out.fd >= 0, out.size > 0, out.size + bytes.count > settings.maxBytes || (settings.rotateDaily && today != out.day) {
-            rotate(&out)
+        if out.fd >= 0, out.size > 0, settings.rotateDaily, today != out.day { rotate(&out) }
+        var start = 0
+        var rotated = false
+        while start < bytes.count {
+            if out.fd < 0, !openFile(&out, day: today) { return false }
+            // The whole lines that fit in what is left of max_bytes.
+            let room = settings.maxBytes - out.size
+            var end = start
+            var i = start
+            while i < bytes.count, i - start < room {
+                if bytes[i] == UInt8(ascii: "\n") { end = i + 1 }
+                i += 1
+            }
+            if end == start {
+                // Rotate once; a file that is still not empty (the rename failed) takes the line anyway.
+                if out.size > 0, !rotated {
+                    rotate(&out)
+                    rotated = true
+                    continue
+                }
+                end = (bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? (bytes.count - 1)) + 1
+            }
+            guard writeAll(bytes[start..<end], &out) else { return false }
+            start = end
+            rotated = false
         }
-        if out.fd < 0, !openFile(&out, day: today) { return false }
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { write(out.fd, $0.baseAddress! + offset, bytes.count - offset) }
+        return true
+    }
+
+    private func writeAll(_ bytes: ArraySlice<UInt8>, _ out: inout Output) -> Bool {
+        var offset = bytes.startIndex
+        while offset < bytes.endIndex {
+            let n = bytes.withUnsafeBytes { write(out.fd, $0.baseAddress! + (offset - bytes.startIndex), bytes.endIndex - offset) }
             if n < 0 {
                 if errno == EINTR { continue }
                 out.failures += 1
