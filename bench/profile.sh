@@ -3,6 +3,8 @@
 #
 #   bench/profile.sh [augur|hello] [N]     (default: both, N=2000)
 #   PROFILE_ARGS="..." bench/profile.sh hello    extra arguments for the server
+#   PROFILE_CONFIG=DIR bench/profile.sh augur    serve DIR instead of examples/loan (its route
+#                                                must be loan_status and take the same body)
 #
 # Starts the release binary (BENCH_BIN, default .build/release) under
 # `valgrind --tool=callgrind`, sends 200 warm-up requests on one keep-alive connection, zeroes
@@ -29,7 +31,7 @@ STACKS=${1:-augur hello}
 profile() {
     local name=$1 port path pid log
     case $name in
-        augur) port=18181; path=/loan_status; cmd=("$BIN/augur" serve examples/loan --log-level warning --port $port) ;;
+        augur) port=18181; path=/loan_status; cmd=("$BIN/augur" serve "${PROFILE_CONFIG:-examples/loan}" --log-level warning --port $port) ;;
         hello) port=18190; path=/hello; cmd=("$BIN/augur-hello" --port $port) ;;
     esac
     # shellcheck disable=SC2206

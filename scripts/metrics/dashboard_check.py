@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """deploy/grafana/augur-dashboard.json against a live scrape: the dashboard must be a well-formed
 Grafana dashboard, and every metric and label its PromQL queries name must be in what
-`augur serve examples/loan` (with `batching:` on its route) exports at GET /metrics (read by
+`augur serve examples/loan` (with `batching:` and `log:` on its route) exports at GET /metrics (read by
 Prometheus's own Python parser).
 
   scripts/metrics/dashboard_check.py AUGUR_BINARY        (run with .venv-protocols/bin/python)
@@ -300,11 +300,14 @@ def scrape(augur):
     port = free_port()
     work = Path(tempfile.mkdtemp(prefix="augur-dashboard-"))
     log = open(work / "serve.log", "w+")
-    # The loan example with `batching:` on its route, so the batching panels' metrics exist.
+    # The loan example with `batching:` and `log:` on its route, so the batching and
+    # prediction log panels' metrics exist (its reference data makes the drift metrics).
     folder = work / "loan"
     shutil.copytree(ROOT / "examples" / "loan", folder)
+    (folder / "logs").mkdir()
     config = (folder / "augur.yaml").read_text()
-    (folder / "augur.yaml").write_text(config.replace("    model: loan\n", "    model: loan\n    batching: {max_batch_rows: 16}\n", 1))
+    (folder / "augur.yaml").write_text(config.replace(
+        "    model: loan\n", "    model: loan\n    batching: {max_batch_rows: 16}\n    log: {path: logs/predictions.jsonl}\n", 1))
     server = subprocess.Popen([augur, "serve", str(folder), "--port", str(port)],
                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
