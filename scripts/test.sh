@@ -2,7 +2,8 @@
 # Every test: unit and fixture tests (swift test), onnx's own operator tests, the examples and a
 # seeded differential test against onnxruntime, the standard protocols with their real clients,
 # `augur lambda` under the AWS Lambda runtime interface emulator, the Kubernetes and KServe
-# manifests against their schemas, the container images under umoci, podman and a real
+# manifests against their schemas, drift monitoring and the prediction log against numpy, the
+# container images under umoci, podman and a real
 # registry, three replicas behind HAProxy through a rolling restart, a
 # bounded fuzz run of the model loader, the end-user forms in headless Chromium (with axe), and
 # the MLflow Model Registry client against a real `mlflow server` on 127.0.0.1. Needs .venv,
@@ -46,6 +47,9 @@ timeout 60 .venv-protocols/bin/python scripts/metrics/dashboard_check.py .build/
 
 echo "== tracing: spans over OTLP/HTTP to a collector built on opentelemetry-proto (scripts/tracing/check.py)"
 timeout 120 .venv-protocols/bin/python scripts/tracing/check.py .build/debug/augur
+
+echo "== monitoring: drift scores recomputed with numpy window by window, the prediction log under load, rotation and a kill, augur drift (scripts/monitoring/check.py)"
+timeout 180 "$PY" scripts/monitoring/check.py .build/debug/augur
 
 echo "== explanations: POST /{route}/explain against shap's TreeExplainer on the same trees and covers, and its LinearExplainer on the same coefficients and reference means (scripts/explain/check.py)"
 timeout 300 .venv-explain/bin/python scripts/explain/check.py .build/debug/augur

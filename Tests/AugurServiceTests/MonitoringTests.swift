@@ -280,6 +280,36 @@ struct MonitoredLoan {
         for line in lines.dropFirst() { #expect((try? JSONParser().parse(line)) != nil) }
     }
 
+    /// A file last written yesterday is rotated at the first write, also after a restart.
+    @Test func dailyRotationSeesYesterdaysFile() async throws {
+        let loan = try MonitoredLoan(routeExtra: "    log: {path: logs/d.jsonl, rotate_daily: true}\n")
+        let path = loan.folder.appendingPathComponent("logs/d.jsonl").path
+        try Data("{\"old\": 1}\n".utf8).write(to: URL(fileURLWithPath: path))
+        let yesterday = Date().addingTimeInterval(-86_400)
+        try FileManager.default.setAttributes([.modificationDate: yesterday], ofItemAtPath: path)
+        let service = try await loan.service()
+        let route = try #require(service.route(named: "loan_status"))
+        _ = try await route.predict(route.pipeline.decode(body: MonitoredLoan.sample(try MonitoredLoan.trainingRequests(), count: 2, seed: 4)))
+        route.log?.flush()
+        let files = try FileManager.default.contentsOfDirectory(atPath: loan.folder.appendingPathComponent("logs").path).sorted()
+        #expect(files.count == 2)
+        #expect(try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").count == 2)
+    }
+
+    /// Two routes cannot write one file.
+    @Test func routesCannotShareALog() throws {
+        let loan = try MonitoredLoan(routeExtra: "    log: {path: logs/shared.jsonl}\n")
+        let yaml = try String(contentsOf: loan.folder.appendingPathComponent("augur.yaml"), encoding: .utf8)
+        let second = "  other:\n    model: loan\n    parameters: {x: {type: float}}\n    features: [x, x, x, x]\n    log: {path: logs/shared.jsonl}\n"
+        try (yaml.replacingOccurrences(of: "routes:\n", with: "routes:\n" + second)).write(to: loan.folder.appendingPathComponent("augur.yaml"), atomically: true, encoding: .utf8)
+        do {
+            _ = try ServiceConfiguration.load(contentsOf: loan.folder.path)
+            Issue.record("a shared log path was accepted")
+        } catch let errors as ConfigErrors {
+            #expect("\(errors)".contains("route 'other' already logs to"))
+        }
+    }
+
     /// `sample` draws rows independently.
     @Test func samplingRecordsAShare() async throws {
         let loan = try MonitoredLoan(routeExtra: "    log: {path: logs/s.jsonl, sample: 0.2}\n")

@@ -62,6 +62,17 @@ struct ConfigurationParser {
             }
         }
         configuration.models = modelEntries
+        // One writer per prediction log: two routes cannot share a file.
+        var logged: [String: String] = [:]
+        for route in configuration.routes {
+            guard let path = route.log?.path else { continue }
+            if let first = logged[path] {
+                reader.error(line: route.location.line, path: "routes.\(route.name).log.path", .conflictingKeys,
+                             "route '\(first)' already logs to '\(path)'; give each route its own file.")
+            } else {
+                logged[path] = route.name
+            }
+        }
         if let name = configuration.invocationsRoute, !configuration.routes.contains(where: { $0.name == name }),
            let server = values["server"], let entries = reader.mapping(server),
            let entry = entries.first(where: { $0.key == "invocations_route" }) {

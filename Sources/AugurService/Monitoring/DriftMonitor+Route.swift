@@ -2,6 +2,9 @@ import AugurStore
 
 /// Which of a route's values are compared with which reference columns.
 extension DriftMonitor {
+    /// Values a route's window may hold (rows × features): 80 MB of doubles.
+    static let maxCells = 10_000_000
+
     /// The monitor of a route whose model has reference statistics; `previous` (the route's
     /// monitor before a reload) is kept when it watches the same features against the same
     /// statistics. Nil when monitoring is off or nothing matches.
@@ -33,6 +36,10 @@ extension DriftMonitor {
             unmonitored.append((name, "not in the reference data"))
         }
         guard !chosen.isEmpty else { return nil }
+        // The window holds at most `maxCells` values: a wide reference gets fewer rows.
+        var settings = settings
+        settings.windowRows = Swift.min(settings.windowRows, Swift.max(1, maxCells / chosen.count))
+        settings.minRows = Swift.min(settings.minRows, settings.windowRows)
         let made = DriftMonitor(route: route, settings: settings, statistics: statistics, modelTag: modelTag, features: chosen,
                                 unmonitored: unmonitored, parameters: parameters)
         if let previous, previous.route == route, previous.watchesTheSame(as: made) { return previous }

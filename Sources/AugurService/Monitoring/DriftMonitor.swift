@@ -95,14 +95,17 @@ public final class DriftMonitor: Sendable {
     func observe(_ rows: ParameterRows, at now: Double = UTCTime.now()) {
         guard rows.count > 0, !features.isEmpty else { return }
         let width = features.count
-        var values = [Double](repeating: .nan, count: rows.count * width)
+        // Only the rows the window keeps are stored; every row is counted.
+        let keep = Swift.min(rows.count, settings.windowRows)
+        var values = [Double](repeating: .nan, count: keep * width)
         var outside = [Int](repeating: 0, count: width)
         var unseen = [Int](repeating: 0, count: width)
         for r in 0..<rows.count {
             let row = ParameterRow(rows.storage, base: r * parameterCount)
+            let slot = r - (rows.count - keep)
             for (f, feature) in features.enumerated() {
                 let value = Self.read(feature, row)
-                values[r * width + f] = value
+                if slot >= 0 { values[slot * width + f] = value }
                 guard !value.isNaN else { continue }
                 switch feature.reference.kind {
                 case .numeric(let numeric): if value < numeric.low || value > numeric.high { outside[f] += 1 }
@@ -120,8 +123,7 @@ public final class DriftMonitor: Sendable {
                 window.values = [Double](repeating: .nan, count: window.capacity * width)
                 window.times = [Double](repeating: 0, count: window.capacity)
             }
-            let keep = Swift.min(rows.count, window.capacity)
-            for r in (rows.count - keep)..<rows.count {
+            for r in 0..<keep {
                 let slot = window.next
                 for f in 0..<width { window.values[slot * width + f] = values[r * width + f] }
                 window.times[slot] = now

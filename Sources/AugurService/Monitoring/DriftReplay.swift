@@ -41,7 +41,7 @@ public struct DriftReplay {
         guard let (monitor, rows) = observe(route: route, inputs: inputs, at: time) else { return }
         var entry = monitors[route] ?? (monitor, 0, 0)
         entry.rows += rows
-        if entry.rows >= settings.windowRows {
+        if entry.rows >= entry.monitor.settings.windowRows {
             windows.append((route, entry.index, entry.monitor.report()))
             entry = (fresh(route, fields: inputs) ?? entry.monitor, 0, entry.index + 1)
         }

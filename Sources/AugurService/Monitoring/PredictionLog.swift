@@ -224,11 +224,16 @@ public final class PredictionLog: Sendable {
     /// UTC day changed.
     private func append(_ bytes: [UInt8], _ out: inout Output) -> Bool {
         let today = String(UTCTime.iso8601(UTCTime.now()).prefix(10))
-        if out.fd >= 0, out.size > 0, settings.rotateDaily, today != out.day { rotate(&out) }
         var start = 0
         var rotated = false
         while start < bytes.count {
-            if out.fd < 0, !openFile(&out, day: today) { return false }
+            if out.fd < 0, !openFile(&out) { return false }
+            // A file last written on another UTC day (also one found at start-up).
+            if settings.rotateDaily, out.size > 0, out.day != today, !rotated {
+                rotate(&out)
+                rotated = true
+                continue
+            }
             // The whole lines that fit in what is left of max_bytes.
             let room = settings.maxBytes - out.size
             var end = start
@@ -270,7 +275,7 @@ public final class PredictionLog: Sendable {
         return true
     }
 
-    private func openFile(_ out: inout Output, day: String) -> Bool {
+    private func openFile(_ out: inout Output) -> Bool {
         let fd = open(settings.path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o640)
         guard fd >= 0 else {
             out.failures += 1
@@ -280,7 +285,8 @@ public final class PredictionLog: Sendable {
         fstat(fd, &info)
         out.fd = fd
         out.size = Int(info.st_size)
-        out.day = day
+        // The UTC day it was last written: an empty file is today's.
+        out.day = String(UTCTime.iso8601(out.size > 0 ? Double(info.st_mtim.tv_sec) : UTCTime.now()).prefix(10))
         // A line cut short by a crash: start the next record on its own line.
         if out.size > 0 {
             var last: UInt8 = 0

@@ -58,19 +58,31 @@ struct ReferenceDistribution: Sendable {
     let rows: Int
 
     var bins: Int { shares.count }
+
+    /// The sum, or nil when it overflows.
+    static func sum(_ values: [Int]) -> Int? {
+        var total = 0
+        for value in values {
+            let (next, overflow) = total.addingReportingOverflow(value)
+            if overflow { return nil }
+            total = next
+        }
+        return total
+    }
     var isNumeric: Bool { if case .numeric = kind { true } else { false } }
 
     /// Nil when the statistics cannot be compared with (no present value, no histogram).
     init?(_ stats: FeatureStatistics) {
         name = stats.name
-        rows = stats.count + stats.missing
-        guard stats.count > 0, rows > 0 else { return nil }
+        // Counts come from a file (a store's reference.json): checked, never trusted to add up.
+        guard stats.count > 0, stats.missing >= 0, let rows = Self.sum([stats.count, stats.missing]) else { return nil }
+        self.rows = rows
         missingRate = Double(stats.missing) / Double(rows)
         let present = Double(stats.count)
         if stats.kind == "numeric" {
             guard let low = stats.min, let high = stats.max, low.isFinite, high.isFinite, low <= high,
                   let counts = stats.histogramCounts, !counts.isEmpty, counts.count <= 1000,
-                  counts.reduce(0, +) == stats.count else { return nil }
+                  counts.allSatisfy({ $0 >= 0 }), Self.sum(counts) == stats.count else { return nil }
             let quantiles = (stats.quantiles ?? [:]).compactMap { key, x -> (p: Double, x: Double)? in
                 guard key.hasPrefix("p"), let percent = Double(key.dropFirst()), x.isFinite else { return nil }
                 return (percent / 100, x)
@@ -82,7 +94,7 @@ struct ReferenceDistribution: Sendable {
             guard !categories.isEmpty else { return nil }
             var index: [String: Int] = [:]
             for category in categories where index[category.value] == nil { index[category.value] = index.count }
-            let listed = categories.reduce(0) { $0 + $1.count }
+            guard categories.allSatisfy({ $0.count >= 0 }), let listed = Self.sum(categories.map(\.count)), listed <= stats.count else { return nil }
             let complete = (stats.distinct ?? Int.max) <= index.count
             kind = .categorical(Categorical(index: index, complete: complete))
             var shares = [Double](repeating: 0, count: index.count + 2)
