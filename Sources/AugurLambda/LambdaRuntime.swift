@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 
 /// The AWS Lambda Runtime API loop (the 2018-06-01 interface every custom runtime speaks):
 /// `GET …/invocation/next`, handle the event, then `POST …/invocation/{id}/response` or
@@ -34,13 +35,30 @@ public struct LambdaRuntime: Sendable {
     }
 
     /// Runs the loop until the Runtime API goes away (the environment is shut down).
+    ///
+    /// Each loop owns one event loop thread: its Runtime API connection lives there, and the
+    /// loop's task prefers it as its executor (`EventLoopTaskExecutor`), so that fetching an
+    /// event, answering it through the router and posting the answer run on one thread, with no
+    /// hop between NIO's thread and Swift's cooperative pool (each hop a thread wake-up).
     public func run(_ handle: @escaping @Sendable (_ event: [UInt8], _ requestID: String) async throws -> [UInt8]) async throws {
         let loops = max(1, min(64, Int(ProcessInfo.processInfo.environment["AWS_LAMBDA_MAX_CONCURRENCY"] ?? "") ?? 1))
-        try await withClient { client in
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for _ in 0..<loops { group.addTask { try await loop(client, handle) } }
-                try await group.waitForAll()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<loops {
+                group.addTask {
+                    let threads = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+                    do {
+                        let executor = EventLoopTaskExecutor(threads.next())
+                        try await withTaskExecutorPreference(executor) {
+                            try await withClient(on: threads) { client in try await loop(client, handle) }
+                        }
+                    } catch {
+                        try? await threads.shutdownGracefully()
+                        throw error
+                    }
+                    try? await threads.shutdownGracefully()
+                }
             }
+            try await group.waitForAll()
         }
     }
 
@@ -79,8 +97,9 @@ public struct LambdaRuntime: Sendable {
         if response.status.code >= 400 { logger.error("lambda: the Runtime API refused a post", metadata: ["url": "\(url)", "status": "\(response.status.code)"]) }
     }
 
-    private func withClient<T>(_ body: (HTTPClient) async throws -> T) async rethrows -> T {
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(timeout: .init(connect: .seconds(5))))
+    private func withClient<T>(on threads: (any EventLoopGroup)? = nil, _ body: (HTTPClient) async throws -> T) async rethrows -> T {
+        let provider: HTTPClient.EventLoopGroupProvider = threads.map { .shared($0) } ?? .singleton
+        let client = HTTPClient(eventLoopGroupProvider: provider, configuration: .init(timeout: .init(connect: .seconds(5))))
         do {
             let result = try await body(client)
             try? await client.shutdown()
@@ -122,4 +141,20 @@ public struct LambdaRuntime: Sendable {
 struct LambdaTimeout: Error, CustomStringConvertible {
     let seconds: Double
     var description: String { "The invocation's deadline passed before Augur answered (\(String(format: "%.3f", seconds)) s were left)." }
+}
+
+/// A task executor that runs jobs on one NIO event loop (the Swift 6 `TaskExecutor` protocol):
+/// a task preferring it, and the nonisolated async functions and child tasks it calls, run on
+/// that loop's thread.
+final class EventLoopTaskExecutor: TaskExecutor {
+    let eventLoop: any EventLoop
+
+    init(_ eventLoop: any EventLoop) {
+        self.eventLoop = eventLoop
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        eventLoop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+    }
 }

@@ -95,46 +95,49 @@ public final class DriftMonitor: Sendable {
     func observe(_ rows: ParameterRows, at now: Double = UTCTime.now()) {
         guard rows.count > 0, !features.isEmpty else { return }
         let width = features.count
-        // Only the rows the window keeps are stored; every row is counted.
+        // Only the rows the window keeps are stored; every row is counted. Scratch space on
+        // the stack (one request's values), features borrowed in place: no allocation, no copy.
         let keep = Swift.min(rows.count, settings.windowRows)
-        var values = [Double](repeating: .nan, count: keep * width)
-        var outside = [Int](repeating: 0, count: width)
-        var unseen = [Int](repeating: 0, count: width)
-        for r in 0..<rows.count {
-            let row = ParameterRow(rows.storage, base: r * parameterCount)
-            let slot = r - (rows.count - keep)
-            for (f, feature) in features.enumerated() {
-                let value = Self.read(feature, row)
-                if slot >= 0 { values[slot * width + f] = value }
-                guard !value.isNaN else { continue }
-                switch feature.reference.kind {
-                case .numeric(let numeric): if value < numeric.low || value > numeric.high { outside[f] += 1 }
-                case .categorical(let categorical): if Int(value) == categorical.listed + 1 { unseen[f] += 1 }
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: keep * width) { values in
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * width) { counts in
+                counts.initialize(repeating: 0)
+                for r in 0..<rows.count {
+                    let row = ParameterRow(rows.storage, base: r * parameterCount)
+                    let slot = r - (rows.count - keep)
+                    for f in 0..<width {
+                        let value = Self.read(features[f], row)
+                        if slot >= 0 { values.initializeElement(at: slot * width + f, to: value) }
+                        guard !value.isNaN else { continue }
+                        switch features[f].reference.kind {
+                        case .numeric(let numeric): if value < numeric.low || value > numeric.high { counts[f] += 1 }
+                        case .categorical(let categorical): if Int(value) == categorical.listed + 1 { counts[width + f] += 1 }
+                        }
+                    }
+                }
+                window.withLock { window in
+                    window.observed += rows.count
+                    for f in 0..<width {
+                        window.outOfRange[f] += counts[f]
+                        window.unseen[f] += counts[width + f]
+                    }
+                    if window.values.isEmpty {
+                        window.values = [Double](repeating: .nan, count: window.capacity * width)
+                        window.times = [Double](repeating: 0, count: window.capacity)
+                    }
+                    for r in 0..<keep {
+                        let slot = window.next
+                        for f in 0..<width { window.values[slot * width + f] = values[r * width + f] }
+                        window.times[slot] = now
+                        window.next = (slot + 1) % window.capacity
+                    }
+                    window.filled = Swift.min(window.capacity, window.filled + keep)
                 }
             }
-        }
-        window.withLock { window in
-            window.observed += rows.count
-            for f in 0..<width {
-                window.outOfRange[f] += outside[f]
-                window.unseen[f] += unseen[f]
-            }
-            if window.values.isEmpty {
-                window.values = [Double](repeating: .nan, count: window.capacity * width)
-                window.times = [Double](repeating: 0, count: window.capacity)
-            }
-            for r in 0..<keep {
-                let slot = window.next
-                for f in 0..<width { window.values[slot * width + f] = values[r * width + f] }
-                window.times[slot] = now
-                window.next = (slot + 1) % window.capacity
-            }
-            window.filled = Swift.min(window.capacity, window.filled + keep)
         }
     }
 
     /// The value a feature compares: a number, a category's bin, or NaN when missing.
-    static func read(_ feature: Feature, _ row: ParameterRow) -> Double {
+    static func read(_ feature: borrowing Feature, _ row: ParameterRow) -> Double {
         switch feature.reference.kind {
         case .numeric:
             switch feature.reader {
