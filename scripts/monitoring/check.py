@@ -77,34 +77,31 @@ PARAMETERS = """      ApplicantIncome: {type: float, min: 0}
     output:
       labels: {0: Not approved, 1: Approved}
 """
+def route_yaml(name, log):
+    """A route of the loan model with PARAMETERS and the `log:` lines given (indented by 6)."""
+    return f"""  {name}:
+    model: loan
+    parameters:
+{PARAMETERS}    log:
+{log}"""
+
+
 CONFIG = f"""models:
   loan: "loan:1"
 monitoring: {{window: {WINDOW}}}
 routes:
-  loan_status:
-    model: loan
-    parameters:
-{PARAMETERS}    log:
-      path: logs/predictions.jsonl
+""" + route_yaml("loan_status", """      path: logs/predictions.jsonl
       max_bytes: 300000
-  loan_sampled:
-    model: loan
-    parameters:
-{PARAMETERS}    log:
-      path: logs/sampled.jsonl
+""") + route_yaml("loan_sampled", """      path: logs/sampled.jsonl
       sample: 0.25
-      fields: {{ApplicantIncome: hash, CoapplicantIncome: drop}}
-"""
-ROTATION_CONFIG = f"""models:
+      fields: {ApplicantIncome: hash, CoapplicantIncome: drop}
+""")
+ROTATION_CONFIG = """models:
   loan: "loan:1"
 routes:
-  loan_status:
-    model: loan
-    parameters:
-{PARAMETERS}    log:
-      path: logs/predictions.jsonl
+""" + route_yaml("loan_status", """      path: logs/predictions.jsonl
       max_bytes: 4096
-"""
+""")
 
 
 # MARK: data

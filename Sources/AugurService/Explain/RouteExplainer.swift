@@ -50,8 +50,9 @@ public struct RouteExplainer: Sendable {
 
     /// Work budget per request: rows × Σ over trees of leaves × (depth + 1)².
     static let workBudget = 400_000_000
-    /// Work spent at load on the importance of each entry.
-    static let importanceBudget = 50_000_000
+    /// Work spent at load on the importance of each entry: about 5 ms (the loan forest: 120
+    /// rows), paid again at every reload and by every Lambda cold start.
+    static let importanceBudget = 10_000_000
 
     /// The explainer of a route, or why there is none.
     /// `model` is the loaded model's explainer (built from every reference row), `sample` a

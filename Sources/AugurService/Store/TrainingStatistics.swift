@@ -20,10 +20,10 @@ public enum TrainingStatistics {
 
     static func summarize(name: String, _ cells: [String]) -> FeatureStatistics {
         var present: [String] = []
-        for cell in cells where !missingMarkers.contains(cell.trimmingCharacters(in: .whitespaces).lowercased()) {
+        for cell in cells where !isMissing(trimmed(cell)) {
             present.append(cell)
         }
-        let numbers = present.compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }.filter(\.isFinite)
+        let numbers = present.compactMap { Double(trimmed($0)) }.filter(\.isFinite)
         let numeric = !present.isEmpty && numbers.count == present.count
         var stats = FeatureStatistics(name: name, kind: numeric ? "numeric" : "categorical", count: present.count,
                                       missing: cells.count - present.count)
@@ -48,6 +48,21 @@ public enum TrainingStatistics {
                 .prefix(maxCategories).map { FeatureStatistics.Category(value: $0.key, count: $0.value) }
         }
         return stats
+    }
+
+    /// A cell without leading and trailing blanks, as `trimmingCharacters(in: .whitespaces)`
+    /// trims them, without Foundation's character sets: this runs for every cell of the file.
+    static func trimmed(_ cell: String) -> Substring {
+        let scalars = cell.unicodeScalars
+        // Foundation's `.whitespaces`: tab and the space separators (Zs).
+        func blank(_ s: Unicode.Scalar) -> Bool { s == " " || s == "\t" || (s.value > 0x7F && s.properties.generalCategory == .spaceSeparator) }
+        guard let first = scalars.firstIndex(where: { !blank($0) }), let last = scalars.lastIndex(where: { !blank($0) }) else { return "" }
+        return Substring(scalars[first...last])
+    }
+
+    /// Empty, or one of `missingMarkers` in any case.
+    static func isMissing(_ cell: Substring) -> Bool {
+        cell.isEmpty || (cell.utf8.count <= 4 && missingMarkers.contains(cell.lowercased()))
     }
 
     /// Linear interpolation between closest ranks (numpy's default).
