@@ -95,6 +95,8 @@ DEFAULT_CASES = [
     "svm_svr_rbf",
     "neighbors_knn_classifier",
     "gaussian_process_regressor",
+    "neighbors_radius_regressor",
+    "adaboost_regressor",
     "catboost_classifier_binary",
     "catboost_regressor",
     "text_count_vectorizer_lr",

@@ -20,6 +20,10 @@ private let coreTensorOperators: [OperatorRegistry.Entry] = [
     .init("", "Squeeze", versions: [1, 11, 13, 21, 23, 24, 25]) { ctx in Squeeze(axes: try CoreBuilders.squeezeAxes(ctx, required: false)) },
     .init("", "Unsqueeze", versions: [1, 11, 13, 21, 23, 24, 25]) { ctx in Unsqueeze(axes: try CoreBuilders.squeezeAxes(ctx, required: true)) },
     .init("", "Gather", versions: [1, 11, 13]) { ctx in Gather(axis: try ctx.int("axis", default: 0)) },
+    .init("", "GatherElements", versions: [11, 13]) { ctx in GatherElements(axis: try ctx.int("axis", default: 0)) },
+    .init("", "CumSum", versions: [11, 14]) { ctx in
+        CumSum(exclusive: try ctx.int("exclusive", default: 0) != 0, reverse: try ctx.int("reverse", default: 0) != 0)
+    },
     .init("", "Slice", versions: [1, 10, 11, 13]) { ctx in try CoreBuilders.slice(ctx) },
     .init("", "Shape", versions: [1, 13, 15, 19, 21, 23, 24, 25]) { ctx in try CoreBuilders.shape(ctx) },
     .init("", "Size", versions: [1, 13, 19, 21, 23, 24, 25]) { _ in SizeOf() },

@@ -1,6 +1,9 @@
 /// Selects elements along the last axis by index (the ai.onnx.ml `ArrayFeatureExtractor`;
 /// output shape as onnxruntime's: a rank-1 input gives `[1, k]`, otherwise the last
-/// dimension becomes the index count `k`).
+/// dimension becomes the index count `k`). A negative index counts from the end, as in onnx's
+/// reference implementation (numpy indexing): skl2onnx's radius neighbours pass -1 for the
+/// training rows outside the radius and weigh them by zero (onnxruntime checks only the upper
+/// bound and reads before the row).
 public struct ArrayFeatureExtractor: Operator {
     public init() {}
 
@@ -33,10 +36,11 @@ public struct ArrayFeatureExtractor: Operator {
         var indices = [Int]()
         indices.reserveCapacity(raw.count)
         for (i, index) in raw.enumerated() {
-            guard index >= 0, index < stride else {
+            let resolved = index < 0 ? index + Int64(stride) : index
+            guard resolved >= 0, resolved < stride else {
                 throw EngineError(.invalidValue, "index '\(index)' (element \(i) of input 1) is out of range for a last axis of \(stride).")
             }
-            indices.append(Int(index))
+            indices.append(Int(resolved))
         }
         let rows = stride == 0 ? 0 : x.count / stride
         let shape = x.rank == 1 ? [1, indices.count] : Array(x.shape.dropLast()) + [indices.count]
