@@ -95,6 +95,7 @@ DEFAULT_CASES = [
     "svm_svr_rbf",
     "neighbors_knn_classifier",
     "gaussian_process_regressor",
+    "gaussian_process_regressor_cdist",
     "neighbors_radius_regressor",
     "adaboost_regressor",
     "catboost_classifier_binary",

@@ -21,6 +21,14 @@ private let coreTensorOperators: [OperatorRegistry.Entry] = [
     .init("", "Unsqueeze", versions: [1, 11, 13, 21, 23, 24, 25]) { ctx in Unsqueeze(axes: try CoreBuilders.squeezeAxes(ctx, required: true)) },
     .init("", "Gather", versions: [1, 11, 13]) { ctx in Gather(axis: try ctx.int("axis", default: 0)) },
     .init("", "GatherElements", versions: [11, 13]) { ctx in GatherElements(axis: try ctx.int("axis", default: 0)) },
+    // onnxruntime's contrib operator, as skl2onnx's {"optim": "cdist"} emits it.
+    .init("com.microsoft", "CDist", versions: [1]) { ctx in
+        let metric = try ctx.string("metric", default: "sqeuclidean")
+        guard let known = CDist.Metric(rawValue: metric) else {
+            throw ctx.error("metric", "'\(metric)' is not supported; onnxruntime computes sqeuclidean and euclidean.", code: .unsupportedFeature)
+        }
+        return CDist(metric: known)
+    },
     .init("", "CumSum", versions: [11, 14]) { ctx in
         CumSum(exclusive: try ctx.int("exclusive", default: 0) != 0, reverse: try ctx.int("reverse", default: 0) != 0)
     },
