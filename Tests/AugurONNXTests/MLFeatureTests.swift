@@ -26,7 +26,10 @@ import Testing
         let x = try Tensor(string: ["a", "b", "c", "d"], shape: [2, 2])
         #expect(try MLTestModel.run(model, ["X": x, "I": try Tensor(int64: [1], shape: [1])])["Z"] ==
             .tensor(try Tensor(string: ["b", "d"], shape: [2, 1])))
-        for bad in [try Tensor(int64: [2], shape: [1]), try Tensor(int64: [-1], shape: [1]), try Tensor(int64: [], shape: [0])] {
+        // A negative index counts from the end (onnx's reference implementation; skl2onnx's radius neighbours).
+        #expect(try MLTestModel.run(model, ["X": x, "I": try Tensor(int64: [-1, -2], shape: [2])])["Z"] ==
+            .tensor(try Tensor(string: ["b", "a", "d", "c"], shape: [2, 2])))
+        for bad in [try Tensor(int64: [2], shape: [1]), try Tensor(int64: [-3], shape: [1]), try Tensor(int64: [], shape: [0])] {
             #expect(throws: EngineError.self) { try MLTestModel.run(model, ["X": x, "I": bad]) }
         }
     }
