@@ -130,10 +130,33 @@ public struct TokenPattern: Sendable, Equatable {
     let maximum: Int?
 
     /// Nil when the pattern is outside what Augur supports.
+    ///
+    /// Also read: several repeated atoms of one class in a row (`\w\w+` is `\w{2,}`: the same
+    /// leftmost-longest matches), and word boundaries `\b` around an unbounded repetition of
+    /// `\w` (`\b\w\w+\b`, scikit-learn's default token pattern without its `(?u)`, which RE2
+    /// refuses): such a match always spans a whole run of word characters, so it starts and
+    /// ends at boundaries anyway. A `\b` anywhere else would change the matches and is refused.
     public init?(_ text: String) {
         var parser = PatternParser(Array(text.unicodeScalars))
-        guard let set = parser.atom(), let (low, high) = parser.quantifier(), parser.atEnd else { return nil }
-        (self.set, minimum, maximum) = (set, low, high)
+        let leading = parser.boundary()
+        guard let set = parser.atom(), let (low, high) = parser.quantifier() else { return nil }
+        var (minimum, maximum) = (low, high)
+        var trailing = false
+        while !parser.atEnd {
+            if parser.boundary() {
+                trailing = true
+                guard parser.atEnd else { return nil }
+                break
+            }
+            guard let next = parser.atom(), next == set, let (l, h) = parser.quantifier() else { return nil }
+            minimum += l
+            maximum = maximum.flatMap { m in h.map { m + $0 } }
+            guard minimum <= 1_000 else { return nil }
+        }
+        if leading || trailing {
+            guard set == ScalarSet(items: [.word]), maximum == nil, minimum >= 1 else { return nil }
+        }
+        (self.set, self.minimum, self.maximum) = (set, minimum, maximum)
     }
 
     /// The leftmost match at or after `from`, as long as possible (an empty match is a range of
@@ -198,6 +221,13 @@ private struct PatternParser {
     init(_ text: [Unicode.Scalar]) { self.text = text }
     var atEnd: Bool { at == text.count }
     var startsQuantifier: Bool { at < text.count && ["+", "*", "?", "{"].contains(text[at]) }
+
+    /// Reads `\b` when it comes next.
+    mutating func boundary() -> Bool {
+        guard at + 1 < text.count, text[at] == "\\", text[at + 1] == "b" else { return false }
+        at += 2
+        return true
+    }
 
     mutating func next() -> Unicode.Scalar? {
         guard at < text.count else { return nil }
@@ -322,7 +352,7 @@ private struct PatternParser {
             return nil
         default:
             at -= 1
-            return nil
+            return (1, 1)
         }
     }
 }
