@@ -1,7 +1,7 @@
 /// Command-line options of `augur-bench`.
 ///
 /// `augur-bench MODEL [--input POOL.f32] [--features K] [--rows N] [--batch B] [--seconds S]
-/// [--warmup S] [--single] [--seed N]`
+/// [--warmup S] [--single] [--seed N] [--repeat R]`
 struct BenchOptions {
     var model = ""
     /// Row pool: raw little-endian float32, `features` values per row. Random rows when nil.
@@ -16,12 +16,16 @@ struct BenchOptions {
     /// One-row calls, each timed: reports median and p99 latency.
     var single = false
     var seed: UInt64 = 1
+    /// Measurements in this process, one after the other on the same loaded plan (one JSON
+    /// line each): whether a slow process stays slow (issue 13).
+    var repeats = 1
 
     static let usage = """
         usage: augur-bench MODEL [--input POOL.f32] [--features K] [--rows N] [--batch B]
-                           [--seconds S] [--warmup S] [--single] [--seed N]
+                           [--seconds S] [--warmup S] [--single] [--seed N] [--repeat R]
         Runs MODEL single-threaded on batches of B rows (1 with --single) for S seconds after a
-        warm-up and prints one JSON line: rows/s, per-call median and p99 latency (µs).
+        warm-up and prints one JSON line: rows/s, per-call median and p99 latency (µs). With
+        --repeat R, R measurements of S seconds on the same loaded model, a line each.
         """
 
     static func parse(_ arguments: [String]) throws -> BenchOptions {
@@ -38,6 +42,7 @@ struct BenchOptions {
             case "--seconds": options.seconds = try number(argument, &rest, Double.init, minimum: 0.001)
             case "--warmup": options.warmup = try number(argument, &rest, Double.init, minimum: 0)
             case "--seed": options.seed = try number(argument, &rest, UInt64.init, minimum: 0)
+            case "--repeat": options.repeats = try number(argument, &rest, Int.init, minimum: 1)
             default:
                 guard !argument.hasPrefix("-"), options.model.isEmpty else {
                     throw BenchUsageError(message: "unexpected argument '\(argument)'.")

@@ -7,6 +7,8 @@ struct BenchResult {
     let loadMilliseconds: Double
     let checksumBatches: Int
     let checksums: [[Double]]
+    /// With --repeat: which measurement of the process this is (from 0); the key is left out otherwise.
+    var repetition: Int? = nil
 
     var seconds: Double { Double(timing.nanoseconds) / 1e9 }
     var rowsPerSecond: Double { seconds > 0 ? Double(timing.rows) / seconds : 0 }
@@ -20,7 +22,7 @@ struct BenchResult {
 
     func jsonLine() -> String {
         let sorted = timing.latencies.sorted()
-        let fields: [(String, String)] = [
+        var fields: [(String, String)] = [
             ("engine", quoted("augur")), ("model", quoted(model)), ("mode", quoted(mode)),
             ("batch", "\(batch)"), ("calls", "\(timing.latencies.count)"), ("rows", "\(timing.rows)"),
             ("seconds", number(seconds, 4)), ("rows_per_s", number(rowsPerSecond, 1)),
@@ -28,6 +30,7 @@ struct BenchResult {
             ("load_ms", number(loadMilliseconds, 2)), ("checksum_batches", "\(checksumBatches)"),
             ("checksums", "[\(checksums.map { pair in "[\(pair.map { $0.isFinite ? "\($0)" : "null" }.joined(separator: ", "))]" }.joined(separator: ", "))]"),
         ]
+        if let repetition { fields.append(("repetition", "\(repetition)")) }
         return "{" + fields.map { "\(quoted($0.0)): \($0.1)" }.joined(separator: ", ") + "}"
     }
 

@@ -14,7 +14,7 @@ struct Benchmark {
     /// One-row inputs prepared for --single (cycled).
     static let singleRows = 10_000
 
-    func run() throws -> BenchResult {
+    func run() throws -> [BenchResult] {
         let loadStart = MonotonicClock.nanoseconds()
         let model: ONNXModel
         do { model = try ONNXImporter().load(bytes: try Data(contentsOf: URL(fileURLWithPath: options.model))) } catch {
@@ -30,12 +30,14 @@ struct Benchmark {
         let checked = max(1, min(batches.count, Self.checksumRows / batchSize))
         let sums = try checksums(model.plan, batches.prefix(checked))
         _ = try loop(model.plan, batches, seconds: options.warmup, record: false)
-        let timing = try loop(model.plan, batches, seconds: options.seconds, record: true)
-        return BenchResult(
-            model: URL(fileURLWithPath: options.model).deletingPathExtension().lastPathComponent,
-            mode: options.single ? "single" : "batch", batch: batchSize, timing: timing,
-            loadMilliseconds: Double(loadNanoseconds) / 1e6,
-            checksumBatches: checked, checksums: sums)
+        return try (0..<options.repeats).map { repetition in
+            let timing = try loop(model.plan, batches, seconds: options.seconds, record: true)
+            return BenchResult(
+                model: URL(fileURLWithPath: options.model).deletingPathExtension().lastPathComponent,
+                mode: options.single ? "single" : "batch", batch: batchSize, timing: timing,
+                loadMilliseconds: Double(loadNanoseconds) / 1e6,
+                checksumBatches: checked, checksums: sums, repetition: options.repeats > 1 ? repetition : nil)
+        }
     }
 
     /// The element type and row width of the model's only input.

@@ -57,15 +57,24 @@ import Testing
         let url = try temporaryFile(try Self.identityModel(features: 4).serializedData())
         defer { try? FileManager.default.removeItem(at: url) }
         var options = try BenchOptions.parse([url.path, "--rows", "100", "--batch", "10", "--seconds", "0.05", "--warmup", "0"])
-        let batch = try Benchmark(options: options).run()
+        let batch = try #require(try Benchmark(options: options).run().first)
         let pool = RowPool(randomRows: 100, features: 4, seed: 1)
         #expect(batch.timing.rows > 0 && batch.timing.rows % 10 == 0 && batch.checksumBatches == 10)
         #expect(abs(batch.checksums[0][0] - pool.values.reduce(0) { $0 + Double($1) }) < 1e-9)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(batch.jsonLine().utf8)) as? [String: Any])
         #expect(json["engine"] as? String == "augur" && json["mode"] as? String == "batch" && json["rows_per_s"] is Double)
         options.single = true
-        let single = try Benchmark(options: options).run()
+        let single = try #require(try Benchmark(options: options).run().first)
         #expect(single.batch == 1 && single.timing.latencies.count == single.timing.rows && single.checksumBatches == 100)
+        #expect(json["repetition"] == nil)
+        // --repeat: several measurements of one loaded model, each line numbered.
+        options.repeats = 3
+        let repeated = try Benchmark(options: options).run()
+        #expect(repeated.map(\.repetition) == [0, 1, 2])
+        let last = try #require(try JSONSerialization.jsonObject(with: Data(repeated[2].jsonLine().utf8)) as? [String: Any])
+        #expect(last["repetition"] as? Int == 2)
+        #expect(try BenchOptions.parse(["m.onnx", "--repeat", "4"]).repeats == 4)
+        #expect(throws: BenchUsageError.self) { try BenchOptions.parse(["m.onnx", "--repeat", "0"]) }
     }
 
     /// `y = Identity(x)` with x: float[N, features].
