@@ -20,7 +20,7 @@ public struct OwnJSONEncoder: PredictionEncoder {
         } else {
             out.append(UInt8(ascii: "{"))
             if predictions.count > 0 {
-                writeMembers(predictions.outcome, row: 0, into: &out)
+                JSONWriter.writeAnswer(predictions.outcome, row: 0, into: &out)
                 writeExplanation(predictions, row: 0, into: &out)
                 out.append(UInt8(ascii: ","))
             }
@@ -38,53 +38,11 @@ public struct OwnJSONEncoder: PredictionEncoder {
         for row in 0..<predictions.count {
             if row > 0 { out.append(UInt8(ascii: ",")) }
             out.append(UInt8(ascii: "{"))
-            writeMembers(predictions.outcome, row: row, into: &out)
+            JSONWriter.writeAnswer(predictions.outcome, row: row, into: &out)
             writeExplanation(predictions, row: row, into: &out)
             out.append(UInt8(ascii: "}"))
         }
         out.append(UInt8(ascii: "]"))
-    }
-
-    /// One row's members, without braces.
-    private func writeMembers(_ outcome: Predictions.Outcome, row: Int, into out: inout JSONOutput) {
-        switch outcome {
-        case .regression(let regression):
-            out.append(#""prediction":"#)
-            let values = regression.values(row: row)
-            if regression.width == 1, let value = values.first {
-                JSONWriter.write(value, into: &out)
-            } else {
-                out.append(UInt8(ascii: "["))
-                for (i, value) in values.enumerated() {
-                    if i > 0 { out.append(UInt8(ascii: ",")) }
-                    JSONWriter.write(value, into: &out)
-                }
-                out.append(UInt8(ascii: "]"))
-            }
-            if let unit = regression.unit {
-                out.append(#","unit":"#)
-                JSONWriter.write(unit, into: &out)
-            }
-        case .classification(let classification):
-            out.append(#""prediction":"#)
-            JSONWriter.write(classification.labels[row], into: &out)
-            out.append(#","class":"#)
-            Self.write(classification.codes[row], into: &out)
-            if let probability = classification.probability[row] {
-                out.append(#","probability":"#)
-                JSONWriter.write(JSONNumber(probability), into: &out)
-            }
-            guard classification.reportsProbabilities, let classes = classification.classes else { return }
-            out.append(#","probabilities":{"#)
-            let scores = classification.scores(row: row)
-            for (k, entry) in classes.keyed.enumerated() {
-                if k > 0 { out.append(UInt8(ascii: ",")) }
-                JSONWriter.write(entry.label, into: &out)
-                out.append(UInt8(ascii: ":"))
-                JSONWriter.write(JSONNumber(scores[scores.startIndex + entry.column]), into: &out)
-            }
-            out.append(UInt8(ascii: "}"))
-        }
     }
 
     /// `,"explanation":{…}` when the predictions carry explanations (`Explanations.write`).
@@ -92,13 +50,5 @@ public struct OwnJSONEncoder: PredictionEncoder {
         guard let explanations = predictions.explanations, explanations.rows.indices.contains(row) else { return }
         out.append(#","explanation":"#)
         explanations.write(row: row, labels: predictions.classification?.classes?.labels, into: &out)
-    }
-
-    /// An integer code as a JSON number, a string code as a JSON string.
-    static func write(_ code: ClassCode, into out: inout JSONOutput) {
-        switch code {
-        case .integer(let i): JSONWriter.appendInteger(i, to: &out)
-        case .string(let s): JSONWriter.write(s, into: &out)
-        }
     }
 }

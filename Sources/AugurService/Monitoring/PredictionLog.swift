@@ -91,7 +91,7 @@ public final class PredictionLog: Sendable {
         guard !picked.isEmpty else { return }
         let time = UTCTime.iso8601(UTCTime.now(), milliseconds: true)
         let request = Self.requestID
-        var bytes: [UInt8] = []
+        var out = JSONOutput(capacity: 256 * picked.count)
         for r in picked {
             var object = JSONObject()
             object["time"] = .string(time)
@@ -103,11 +103,23 @@ public final class PredictionLog: Sendable {
             object["sample"] = .number(settings.sample)
             object["status"] = .integer(status)
             object["inputs"] = .object(inputs(rows, row: r, parameters: parameters))
-            object["outputs"] = predictions.map { Self.outputs($0, row: r) } ?? .null
-            if let error { object["error"] = .string(error) }
-            bytes.append(contentsOf: JSONValue.object(object).serialized())
-            bytes.append(UInt8(ascii: "\n"))
+            out.append(UInt8(ascii: "{"))
+            JSONWriter.writeMembers(of: object, into: &out)
+            // The row's answer as the route writes it (`JSONWriter.writeAnswer`).
+            if let predictions {
+                out.append(#","outputs":{"#)
+                JSONWriter.writeAnswer(predictions.outcome, row: r, into: &out)
+                out.append(UInt8(ascii: "}"))
+            } else {
+                out.append(#","outputs":null"#)
+            }
+            if let error {
+                out.append(#","error":"#)
+                JSONWriter.write(error, into: &out)
+            }
+            out.append("}\n")
         }
+        let bytes = Array(out.bytes)
         enqueue(bytes, records: picked.count)
     }
 
@@ -153,31 +165,6 @@ public final class PredictionLog: Sendable {
             FileHandle.standardError.write(Data("augur: \(settings.saltVariable) is not set; hashed fields in '\(settings.path)' use a random salt and will not match across restarts.\n".utf8))
         }
         return "sha256:" + Digests.sha256(salt + [0] + value.serialized())
-    }
-
-    /// One row's answer: as the route's JSON answer writes it.
-    static func outputs(_ predictions: Predictions, row r: Int) -> JSONValue {
-        var object = JSONObject()
-        switch predictions.outcome {
-        case .classification(let c):
-            object["prediction"] = .string(c.labels[r])
-            switch c.codes[r] {
-            case .integer(let i): object["class"] = .integer(Int(i))
-            case .string(let s): object["class"] = .string(s)
-            }
-            if let p = c.probability[r] { object["probability"] = .number(JSONNumber(p)) }
-            if let classes = c.classes {
-                let scores = c.scores(row: r)
-                var probabilities = JSONObject()
-                for (label, column) in classes.keyed { probabilities[label] = .number(JSONNumber(scores[scores.startIndex + column])) }
-                object["probabilities"] = .object(probabilities)
-            }
-        case .regression(let g):
-            let values = g.values(row: r)
-            object["prediction"] = g.width == 1 ? .number(values[values.startIndex]) : .array(values.map { .number($0) })
-            if let unit = g.unit { object["unit"] = .string(unit) }
-        }
-        return .object(object)
     }
 
     // MARK: Writing
@@ -261,7 +248,10 @@ public final class PredictionLog: Sendable {
     private func writeAll(_ bytes: ArraySlice<UInt8>, _ out: inout Output) -> Bool {
         var offset = bytes.startIndex
         while offset < bytes.endIndex {
-            let n = bytes.withUnsafeBytes { write(out.fd, $0.baseAddress! + (offset - bytes.startIndex), bytes.endIndex - offset) }
+            let n = bytes.withUnsafeBytes { buffer -> Int in
+                guard let base = buffer.baseAddress else { return 0 }
+                return write(out.fd, base + (offset - bytes.startIndex), bytes.endIndex - offset)
+            }
             if n < 0 {
                 if errno == EINTR { continue }
                 out.failures += 1

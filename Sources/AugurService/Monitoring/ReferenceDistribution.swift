@@ -98,7 +98,7 @@ struct ReferenceDistribution: Sendable {
             let complete = (stats.distinct ?? Int.max) <= index.count
             kind = .categorical(Categorical(index: index, complete: complete))
             var shares = [Double](repeating: 0, count: index.count + 2)
-            for category in categories { shares[index[category.value]!] += Double(category.count) / present }
+            for category in categories { if let bin = index[category.value] { shares[bin] += Double(category.count) / present } }
             shares[index.count] = Double(Swift.max(0, stats.count - listed)) / present
             self.shares = shares
         }

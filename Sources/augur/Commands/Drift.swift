@@ -40,8 +40,9 @@ struct Drift: AsyncParsableCommand {
         var service: Service?
         var settings = MonitoringSettings()
         if let config {
-            service = try await ConfigLocation.loadService(ConfigLocation.resolve(config), store: storeOption.store)
-            settings = service!.configuration.monitoring
+            let loaded = try await ConfigLocation.loadService(ConfigLocation.resolve(config), store: storeOption.store)
+            service = loaded
+            settings = loaded.configuration.monitoring
         }
         if let window {
             settings.windowRows = window

@@ -151,7 +151,8 @@ public struct TokenPattern: Sendable, Equatable {
             guard let next = parser.atom(), next == set, let (l, h) = parser.quantifier() else { return nil }
             minimum += l
             maximum = maximum.flatMap { m in h.map { m + $0 } }
-            guard minimum <= 1_000 else { return nil }
+            // Counts over 1,000 are refused, summed or not.
+            guard minimum <= 1_000, (maximum ?? 0) <= 1_000 else { return nil }
         }
         if leading || trailing {
             guard set == ScalarSet(items: [.word]), maximum == nil, minimum >= 1 else { return nil }
